@@ -1,0 +1,400 @@
+"""Dates in news copy: find them, parse metadata dates, resolve relative ones, never guess.
+
+News text is full of dates that only mean something against the day the article was written
+("this Thursday", "mid-November", "two weeks ago"). Everything here is a pure function: a
+mention is found with exact offsets, and it is resolved only when its own text or a reference
+date makes the answer unambiguous. Without a reference a relative mention stays unresolved,
+because a wrong date in a what-to-watch list is worse than an honest "date unclear".
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from briefgen.text import sentence_spans
+
+
+@dataclass(frozen=True)
+class DateMention:
+    text: str  # as written, e.g. "this Thursday, October 30", "mid-November", "tomorrow"
+    start: int
+    end: int
+    kind: str  # "full", "month_day", "weekday", "relative", "period", "year"
+    year: int | None  # only when written; a period "Q3 2026" carries its year
+    month: int | None  # for periods: the first month of the period
+    day: int | None
+    weekday: int | None  # 0 = Monday
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    date: dt.date | None  # None = unresolved; never guessed
+    precision: str | None  # one of schema.DatePrecision
+
+
+UNRESOLVED = ResolvedDate(None, None)
+
+
+def _words(s: str) -> list[str]:
+    return s.split()
+
+
+_MONTHS = _words("jan feb mar apr may jun jul aug sep oct nov dec")
+_WEEKDAYS = _words("mon tue wed thu fri sat sun")
+_NUMBERS = {w: i for i, w in enumerate(_words("one two three four five six seven eight nine"), 1)}
+_NUMBERS.update(a=1, an=1, ten=10, eleven=11, twelve=12)
+
+# Building blocks. Month and weekday names are case-sensitive so that "may" the verb and
+# "march" the noun never match; the ambiguous capitalised ones get a context guard below.
+_MON = (
+    r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
+_MONTH = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+_WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+_DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b"
+_YEAR = r"(?P<y>19\d\d|20\d\d|2100)\b"
+_MOD = r"(?:(?P<mod>[Tt]his|[Nn]ext|[Ll]ast|[Cc]oming)\s+)?"
+_NUM = r"(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
+_UNIT = r"(?P<u>(?i:day|week|month|year))s?"
+_RELYEAR = r"(?i:(?:this|next|last)\s+year)"
+_YEAR_CUE = r"(?i:in|by|since|until|till|before|after|from|of|through|during)"
+_NOT_QTY = r"(?!\s*(?:%|(?i:percent|metric|tons?|tonnes|barrels|units|people|jobs)\b))"
+_Q = r"(?P<q>(?i:first|second|third|fourth|1st|2nd|3rd|4th))[- ](?i:quarter)\b"
+_H = r"(?P<h>(?i:first|second|1st|2nd))\s+(?i:half)\s+of"
+
+_PATTERNS = [
+    (kind, re.compile(p))
+    for kind, p in [
+        ("iso", r"\b(?P<y>\d{4})[-/](?P<m>\d\d)[-/](?P<d>\d\d)(?!\d)"),
+        ("md", rf"\b{_MOD}(?:{_WD},?\s+)?\b{_MON}\s+{_DAY}(?:,?\s+{_YEAR})?"),
+        ("md", rf"\b{_MOD}(?:{_WD},?\s+)?\b{_DAY}\s+(?:of\s+)?{_MON}(?:,?\s+{_YEAR})?"),
+        ("weekday", rf"\b{_MOD}{_WD}"),
+        ("relative", r"\b(?i:today|tonight|tomorrow|yesterday)\b"),
+        ("relative", rf"\b{_NUM}\s+{_UNIT}\s+(?i:ago|from\s+now)\b"),
+        ("relative", rf"\b(?i:in)\s+{_NUM}\s+{_UNIT}\b"),
+        # "the next year" / "the last week" are durations, not calendar references.
+        ("relative", r"(?<![Tt]he )\b(?i:this|next|last)\s+(?i:week|month|year)\b"),
+        ("part", rf"\b(?P<part>(?i:early|mid|late))[- ]?{_MONTH}(?:\s+{_YEAR})?"),
+        ("part", rf"\b(?P<part>(?i:end|beginning|start))\s+of\s+{_MONTH}(?:\s+{_YEAR})?"),
+        ("part", r"\b(?P<part>(?i:end))\s+of\s+(?i:the|this|next)\s+year\b"),
+        ("month", rf"\b{_MONTH}(?:\s+{_YEAR})?"),
+        ("quarter", rf"\bQ(?P<q>[1-4])(?:\s+{_YEAR})?\b"),
+        ("quarter", rf"\b{_Q}(?:\s+of\s+(?:{_YEAR}|{_RELYEAR}\b))?"),
+        ("half", rf"\b{_H}\s+(?:{_YEAR}|{_RELYEAR}\b)"),
+        ("half", rf"\bH(?P<h>[12])\s+{_YEAR}"),
+        ("season", r"\b(?i:this|next|last)\s+(?i:spring|summer|autumn|fall|winter)\b"),
+        ("season", rf"\b(?i:spring|summer|autumn|winter)\s+{_YEAR}"),
+        # A bare year only after a preposition, and not when it is a quantity ("of 2030 tons").
+        ("year", rf"\b{_YEAR_CUE}\s+(?:(?i:early|mid|late)[- ]?)?{_YEAR}(?![,.]\d){_NOT_QTY}"),
+    ]
+]
+# Month names that are also words or first names need a cue before them when they stand alone.
+_GUARDED_MONTHS = {"May", "March", "April", "June", "August"}
+_MONTH_CUES = set(_words("in by early mid late since until till through from before after"))
+_MONTH_CUES |= {"during", "of", "into", "last", "next", "this"}
+
+
+def _prev_word(text: str, pos: int) -> str:
+    m = re.search(r"([A-Za-z]+)[^A-Za-z]{0,3}$", text[max(0, pos - 40) : pos])
+    return m.group(1).lower() if m else ""
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    return 1 <= y <= 9999 and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
+
+
+def _build(kind: str, m: re.Match[str], text: str) -> DateMention | None:
+    g = {k: v for k, v in m.groupdict().items() if v}
+    start, end = m.span("y") if kind == "year" else m.span()
+    y = int(g["y"]) if "y" in g else None
+    mon = _MONTHS.index(g["mon"][:3].lower()) + 1 if "mon" in g else None
+    wd = _WEEKDAYS.index(g["wd"][:3].lower()) if "wd" in g else None
+    day, out_kind = None, "period"
+    if kind in ("iso", "md"):
+        mon, day = int(g["m"]) if kind == "iso" else mon, int(g["d"])
+        # A month-day without a year is checked against a leap year so February 29 survives.
+        if not _valid(2000 if y is None else y, mon, day):  # type: ignore[arg-type]
+            return None
+        out_kind = "month_day" if y is None else "full"
+    elif kind in ("weekday", "relative", "year"):
+        out_kind = kind
+    elif kind == "month" and not y and g["mon"] in _GUARDED_MONTHS:
+        if _prev_word(text, start) not in _MONTH_CUES:
+            return None
+    elif kind == "part" and "mon" not in g:
+        mon = 12  # "end of the year"
+    elif kind == "quarter":
+        q = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["q"].lower()) or int(g["q"][0])
+        mon = 3 * q - 2
+    elif kind == "half":
+        mon = 1 if g["h"].lower() in ("first", "1st", "1") else 7
+    return DateMention(text[start:end], start, end, out_kind, y, mon, day, wd)
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date mention in `text`, non-overlapping (longest wins), sorted by start."""
+    found = [
+        mm for kind, pat in _PATTERNS for m in pat.finditer(text) if (mm := _build(kind, m, text))
+    ]
+    found.sort(key=lambda c: (c.start - c.end, c.start))
+    chosen: list[DateMention] = []
+    for c in found:
+        if all(c.end <= o.start or c.start >= o.end for o in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def parse_date(value: str) -> dt.date | None:
+    """One metadata date string (ISO, RFC 2822, 'January 8, 2005', '8 January 2005', ...)."""
+    # ISO first, and by prefix: a time and zone after it ("T09:00:00Z") do not change the
+    # date as the publisher wrote it, and converting zones would move it for some readers.
+    m = re.match(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)", value.strip())
+    if m:
+        y, mo, d = map(int, m.groups())
+        return dt.date(y, mo, d) if _valid(y, mo, d) else None
+    full = [x for x in find_dates(value) if x.kind == "full"]
+    return resolve(full[0], None).date if full else None
+
+
+# ---------------------------------------------------------------- tense
+
+# Future cues win over past ones: "said it will" reports a plan, not a done deal.
+_FUTURE = re.compile(
+    r"\b(?:will|shall|won['’]t|would(?!\s+have)|might(?!\s+have)|set\s+to|(?:is|are|was|were|be)\s+due"
+    r"|scheduled|(?:is|are)\s+to\s+\w|expect(?:s|ed|ing)?|anticipat\w*|likely\s+to|going\s+to"
+    r"|upcoming|next|tomorrow|deadlines?|effective\s+(?:immediately|from|on|as\s+of|[A-Z0-9])"
+    r"|takes?\s+effect|until(?!\s+recently)|till)\b|\w['’]ll\b"
+    r"|\bby\s+(?:the\s+end\s+of\s+|early\s+|mid-?|late\s+)?(?:[A-Z][a-z]+day|[A-Z][a-z]+\s+\d|"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|(?:19|20)\d\d\b|next\b|tomorrow\b)",
+    re.I,
+)
+# "plans to" is future only when "plans" is a verb; "announced plans to tighten" looks back.
+_PLAN = re.compile(r"(?:\b([A-Za-z]+)\s+)?\b(?:plans?|planning|intends?|aims?)\s+to\b", re.I)
+_NOUN_MARKERS = set(_words("a an the its their his her our of announced unveiled outlined new"))
+_PAST = re.compile(
+    r"\b(?:said|told|announced|confirmed|agreed|signed|reached|was|were|had|ago|last|yesterday"
+    r"|did|began|met|held|took|made|came|went|spoke|wrote|gave|rose|fell|sought|paid|sent|earlier)\b",
+    re.I,
+)
+# An -ed word after one of these is an adjective or a passive/infinitive, not a past verb.
+_NOT_SUBJECT = set(_words("a an the this that these those its their his her our your my is are"))
+_NOT_SUBJECT |= {"be", "been", "being", "to", "more", "most", "very", "newly"}
+_NOT_VERBS = set(_words("need indeed speed seed feed proceed exceed succeed hundred united"))
+_NOT_VERBS |= {"limited", "based", "related", "advanced", "unprecedented"}
+
+
+def sentence_tense(sentence: str) -> Literal["past", "future", "unknown"]:
+    """Whether a sentence looks forward, back, or cannot be told, from plain lexical cues."""
+    s = sentence.replace("as expected", "")
+    if _FUTURE.search(s) or re.search(r"\bmay\b(?!\s+have)", s):
+        return "future"
+    if any((m.group(1) or "").lower() not in _NOUN_MARKERS for m in _PLAN.finditer(s)):
+        return "future"
+    if _PAST.search(s):
+        return "past"
+    tokens = re.findall(r"[A-Za-z’'-]+", s)
+    for prev, w in zip(tokens, tokens[1:], strict=False):  # an -ed verb after a possible subject
+        ed = len(w) > 4 and w.endswith("ed") and w.islower() and "-" not in w
+        if ed and w not in _NOT_VERBS and prev.lower() not in _NOT_SUBJECT:
+            return "past"
+    return "unknown"
+
+
+# ---------------------------------------------------------------- resolving
+
+
+def _day_in(year: int, month: int, day: int) -> dt.date:  # day 0: the last day of the month
+    return dt.date(year, month, day or calendar.monthrange(year, month)[1])
+
+
+def _nearest(month: int, day: int, ref: dt.date, tense: str = "unknown") -> dt.date | None:
+    """The month-day in the year that puts it nearest `ref` (within about six months).
+
+    A clear tense may pick the other side if that stays within nine months: "as it did in
+    April", written in October, is the April before, not the one to come.
+    """
+    options = []
+    for y in (ref.year - 1, ref.year, ref.year + 1):
+        if day == 0 or _valid(y, month, day):
+            d = _day_in(y, month, day)
+            options.append((abs((d - ref).days), -d.toordinal(), d))
+    side = [o for o in options if o[0] <= 275 and (o[2] <= ref if tense == "past" else o[2] >= ref)]
+    best = min(side if tense in ("past", "future") and side else options, default=None)
+    return best[2] if best and best[0] <= 275 else None  # "February 29" may have no near year
+
+
+# Points a part of a month stands for; the precision "part-of-month" says they are approximate.
+_PART_DAY = {"early": 5, "mid": 15, "late": 25, "end": 0, "beginning": 1, "start": 1}
+
+
+def resolve(
+    mention: DateMention, reference: dt.date | None, tense: str = "unknown"
+) -> ResolvedDate:
+    """The date a mention stands for, with an honest precision; UNRESOLVED rather than a guess."""
+    k, t = mention.kind, mention.text.lower()
+    if k == "full":
+        return ResolvedDate(dt.date(mention.year, mention.month, mention.day), "day")  # type: ignore[arg-type]
+    if k == "year":
+        return ResolvedDate(dt.date(mention.year, 1, 1), "year")  # type: ignore[arg-type]
+    if k == "period":
+        return _period(mention, t, reference, tense)
+    if reference is None:
+        return UNRESOLVED
+    if k == "month_day":
+        d = _nearest(mention.month, mention.day, reference, tense)  # type: ignore[arg-type]
+        return ResolvedDate(d, "day") if d else UNRESOLVED
+    if k == "weekday":
+        return ResolvedDate(_weekday(mention.weekday, t, reference, tense), "day")  # type: ignore[arg-type]
+    return _relative(t, reference)
+
+
+def _period(m: DateMention, t: str, ref: dt.date | None, tense: str) -> ResolvedDate:
+    # Seasons stay unresolved: they straddle quarters, cross the new year (winter) and flip
+    # between hemispheres, so any single date would claim more than the text says.
+    if m.month is None:
+        return UNRESOLVED
+    word = re.match(r"[a-z]*", t).group()  # type: ignore[union-attr]
+    if "quarter" in t or re.match(r"q\d", t):
+        day, precision = 1, "quarter"
+    elif "half" in t or re.match(r"h\d", t):
+        day, precision = 1, "half-year"
+    elif word in _PART_DAY:
+        day, precision = _PART_DAY[word], "part-of-month"
+    else:
+        day, precision = 1, "month"
+    if m.year is not None:
+        return ResolvedDate(_day_in(m.year, m.month, day), precision)
+    if ref is None:
+        return UNRESOLVED
+    rel = re.search(r"\b(this|next|last|the)\s+year\b", t)  # "first half of next year"
+    if rel or precision in ("quarter", "half-year"):
+        year = ref.year + (_STEP.get(rel.group(1), 0) if rel else 0)
+        return ResolvedDate(_day_in(year, m.month, day), precision)
+    return ResolvedDate(_nearest(m.month, day, ref, tense), precision)
+
+
+def _weekday(wd: int, t: str, ref: dt.date, tense: str) -> dt.date:
+    ahead = (wd - ref.weekday()) % 7
+    behind = (ref.weekday() - wd) % 7
+    if t.startswith("last"):
+        return ref - dt.timedelta(days=behind or 7)
+    if t.startswith("next"):
+        # "next Friday": the Friday of next calendar week, the reading that is not "this Friday".
+        return ref - dt.timedelta(days=ref.weekday()) + dt.timedelta(days=7 + wd)
+    if tense == "past":
+        return ref - dt.timedelta(days=behind)
+    if tense == "future" or t.startswith(("this", "coming")) or ahead <= 3:
+        return ref + dt.timedelta(days=ahead)
+    return ref - dt.timedelta(days=behind)
+
+
+_STEP = {"this": 0, "next": 1, "last": -1}
+_ONE_DAY = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}
+
+
+def _relative(t: str, ref: dt.date) -> ResolvedDate:
+    if t in _ONE_DAY:
+        return ResolvedDate(ref + dt.timedelta(days=_ONE_DAY[t]), "day")
+    m = re.search(r"(\d+|[a-z]+)\s+(day|week|month|year)", t)
+    if m is None:
+        return UNRESOLVED
+    word, unit = m.groups()
+    if word in _STEP:  # a calendar unit: this/next/last week, month or year
+        n = _STEP[word]
+        ref -= dt.timedelta(days=ref.weekday() if unit == "week" else 0)  # weeks start Monday
+    else:
+        n = (int(word) if word.isdigit() else _NUMBERS[word]) * (-1 if t.endswith("ago") else 1)
+    if unit == "day":
+        return ResolvedDate(ref + dt.timedelta(days=n), "day")
+    if unit == "week":  # "two weeks ago", "next week": the day is approximate, not the part
+        return ResolvedDate(ref + dt.timedelta(days=7 * n), "part-of-month")
+    if unit == "month":
+        y, mo = divmod(ref.year * 12 + ref.month - 1 + n, 12)
+        return ResolvedDate(dt.date(y, mo + 1, 1), "month")
+    return ResolvedDate(dt.date(ref.year + n, 1, 1), "year")
+
+
+# ---------------------------------------------------------------- reference dates from the corpus
+
+_OPEN_ENDED = {"by", "until", "till", "before", "through"}
+# A future-tense date far before the borrowed reference is more likely a past deadline named
+# in passing than proof the article is months older, so it does not pull the reference back.
+MAX_PULL_BACK_DAYS = 31
+
+
+def infer_reference_dates(
+    texts: dict[str, str], known: dict[str, dt.date]
+) -> dict[str, tuple[dt.date, str]]:
+    """(reference date, what it rests on) for articles in `texts` not in `known`, if evidence allows.
+
+    No year in the evidence, no entry: the caller then leaves relative dates unresolved.
+    """
+    # (1) Year evidence: every known publication date and every full date in the corpus.
+    pool = [(d, f"the publication date of article {aid}", aid) for aid, d in sorted(known.items())]
+    evidence, scans = list(pool), {}
+    for aid in sorted(texts):  # each explicit date with its sentence's tense and the word before
+        text, scans[aid] = texts[aid], []
+        spans = sentence_spans(text)
+        for m in find_dates(text):
+            s, e = spans[max(0, bisect_right([a for a, _ in spans], m.start) - 1)]
+            if m.kind in ("full", "month_day"):
+                scans[aid].append((m, sentence_tense(text[s:e]), _prev_word(text, m.start)))
+            if m.kind == "full":
+                evidence.append((resolve(m, None).date, f"'{m.text}'", aid))
+
+    def explicit(aid: str, m: DateMention) -> tuple[dt.date | None, str]:
+        """The date of a full or month-day mention, and where its year came from."""
+        if m.kind == "full" or not evidence:
+            return resolve(m, None).date, ""
+        # The year of the full dates nearest in month (the most common year among them).
+        gap = [min((d.month - m.month) % 12, (m.month - d.month) % 12) for d, _, _ in evidence]  # type: ignore
+        close = [ev for g, ev in zip(gap, evidence, strict=True) if g == min(gap)]
+        year = Counter(d.year for d, _, _ in close).most_common(1)[0][0]
+        anchor, what, src = next(ev for ev in close if ev[0].year == year)
+        date = resolve(m, anchor).date
+        where = (
+            "" if src in known else " in the same article" if src == aid else f" in article {src}"
+        )
+        return date, f" (year {date.year} from {what}{where})" if date else ""
+
+    # (2) Past-anchored explicit dates ("told NBC on October 26"), and future-tense ones.
+    past: dict[str, list[tuple[dt.date, str, str]]] = {}
+    future: dict[str, list[tuple[dt.date, str]]] = {}
+    for aid, items in scans.items():
+        for m, tense, prev in items:
+            date, note = explicit(aid, m)
+            if date and tense == "past" and prev not in _OPEN_ENDED:
+                past.setdefault(aid, []).append((date, f"'{m.text}'", note))
+                pool.append((date, f"'{m.text}' in article {aid}{note}", aid))
+            elif date and tense == "future":
+                future.setdefault(aid, []).append((date, f"'{m.text}'"))
+
+    out: dict[str, tuple[dt.date, str]] = {}
+    for aid in scans.keys() - known.keys():
+        if past.get(aid):
+            # An article is written after the events it reports as done; a future-tense date
+            # that contradicts this is more likely mis-tensed, so it does not override it.
+            d, what, note = max(past[aid], key=lambda p: p[0])
+            out[aid] = (d, f"its own mention of {what}{note}")
+            continue
+        others = [p for p in pool if p[2] != aid]  # (3) borrow from the rest of the corpus
+        if not others:
+            continue
+        d, what, _ = max(others, key=lambda p: p[0])
+        basis = f"borrowed from the latest dated event in the corpus: {what}"
+        # (4) An article that still calls a date upcoming was written before it.
+        caps = [c for c in future.get(aid, []) if 0 <= (d - c[0]).days <= MAX_PULL_BACK_DAYS]
+        if caps:
+            cap, cap_text = min(caps, key=lambda c: c[0])
+            d = cap - dt.timedelta(days=1)
+            basis += f"; moved back to the day before {cap_text}, which it still calls upcoming"
+        out[aid] = (d, basis)
+    return dict(sorted(out.items()))

@@ -1,0 +1,207 @@
+"""The built-in engine: no model, deterministic, offline.
+
+`extract` applies the rules of extract_rules to every sentence of a chunk. `write` chooses
+what the reader sees from the merged findings: the most central, best corroborated findings,
+without repeating each other (a new point must differ from every chosen one), in plain
+sentences taken verbatim from the articles, so every word of a point is in a cited source.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from briefgen import extract_rules as rules
+from briefgen.schema import (
+    Article,
+    Audience,
+    Chunk,
+    ChunkNotes,
+    Digest,
+    Draft,
+    DraftPoint,
+    DraftSection,
+    Finding,
+)
+from briefgen.text import content_words, cosine, is_bullet, sentence_spans, word_count
+
+# Two points whose words overlap more than this say the same thing twice.
+REDUNDANT = 0.3
+KEY_POINTS = {"exec": 6, "analyst": 10, "newsletter": 9}
+BOTTOM_LINE_SENTENCES = 2
+KIND_WEIGHT = {"fact": 1.0, "forecast": 0.95, "analysis": 0.9, "opinion": 0.6}
+
+# Sentences that lean on the one before them make poor stand-alone points.
+_NEEDS_CONTEXT = re.compile(
+    r"^(he|she|it|they|this|that|these|those|but|and|so|also|however|meanwhile|still|yet|"
+    r"instead|thus|therefore|then|such|here|there|which|its|his|her|their)\b",
+    re.I,
+)
+
+
+class ExtractiveEngine:
+    name = "extractive"
+    model: str | None = None
+
+    def __init__(self) -> None:
+        self._places = rules.load_places()
+
+    # ------------------------------------------------------------ reading
+
+    def extract(self, chunk: Chunk, article: Article) -> ChunkNotes:
+        notes = ChunkNotes(article_id=article.id, chunk_index=chunk.index)
+        text = article.text
+        last_person: str | None = None
+        entities: dict[str, object] = {}
+        for start, end in sentence_spans(text, chunk.start, chunk.end):
+            sentence = text[start:end]
+            if _is_heading(sentence):
+                continue
+            notes.claims.append(rules.make_claim(text, article.id, start, end))
+            quotes = rules.find_quotes(text, article.id, start, end, last_person)
+            notes.quotes.extend(quotes)
+            notes.figures.extend(rules.find_figures(text, article.id, start, end))
+            event = rules.find_event(text, article.id, start, end)
+            if event is not None:
+                notes.events.append(event)
+            for entity in rules.find_entities(sentence, self._places):
+                if entity.name in entities:
+                    entities[entity.name].mentions += entity.mentions
+                else:
+                    entities[entity.name] = entity
+                if entity.kind == "person" and " " in entity.name:
+                    last_person = entity.name
+            for q in quotes:
+                if q.speaker and q.speaker != "an unnamed source":
+                    last_person = q.speaker
+        notes.entities = list(entities.values())
+        return notes
+
+    # ------------------------------------------------------------ writing
+
+    def write(self, digest: Digest, audience: Audience, articles: list[Article]) -> Draft:
+        candidates = [f for f in digest.findings if presentable(f.text)]
+        ranked = sorted(candidates, key=lambda f: -f.score * KIND_WEIGHT[f.kind])
+        chosen = select_diverse(ranked, BOTTOM_LINE_SENTENCES + KEY_POINTS[audience])
+        bottom, points = chosen[:BOTTOM_LINE_SENTENCES], chosen[BOTTOM_LINE_SENTENCES:]
+        sections = _sections(points) if audience == "newsletter" else []
+        return Draft(
+            headline=headline(articles, digest.findings),
+            bottom_line=[_point(f) for f in bottom],
+            key_points=[_point(f) for f in points],
+            sections=sections,
+            article_summaries=_summaries(digest.findings, articles),
+        )
+
+
+def _point(f: Finding) -> DraftPoint:
+    return DraftPoint(text=f.text, finding_ids=[f.id])
+
+
+def _is_heading(sentence: str) -> bool:
+    """A section heading inside an article: short, no closing punctuation, not a list item."""
+    stripped = sentence.strip()
+    return (
+        not is_bullet(stripped)
+        and word_count(stripped) <= 12
+        and not stripped.endswith((".", "!", "?", "”", '"', ":", ")"))
+    )
+
+
+def presentable(text: str) -> bool:
+    """Whether a sentence can stand alone as a point in a brief."""
+    n = word_count(text)
+    if n < 8 or n > 48 or "?" in text or text.endswith(":"):
+        return False
+    if _NEEDS_CONTEXT.match(text) or text.count("“") != text.count("”") or text.count('"') % 2:
+        return False
+    return text[0].isupper() or text[0].isdigit() or text[0] in '“"'
+
+
+def select_diverse(ranked: list[Finding], limit: int) -> list[Finding]:
+    """Take findings in rank order, skipping any that repeat one already taken."""
+    chosen: list[Finding] = []
+    vectors: list[Counter[str]] = []
+    for f in ranked:
+        vec = Counter(content_words(f.text))
+        if any(cosine(vec, v) > REDUNDANT for v in vectors):
+            continue
+        chosen.append(f)
+        vectors.append(vec)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def headline(articles: list[Article], findings: list[Finding]) -> str:
+    """The article headline that best names the whole story, else the top finding, shortened.
+
+    A real headline is short and is not simply the opening of its article; among those, the
+    one whose words weigh most across all findings names the common story, not one angle.
+    """
+    # Words that recur in the best-supported findings, but not in every finding ("China"
+    # in a China story): the words that tell this story apart.
+    df: Counter[str] = Counter(w for f in findings for w in set(content_words(f.text)))
+    n = max(1, len(findings))
+    weight: Counter[str] = Counter()
+    for f in findings[:20]:
+        for w in set(content_words(f.text)):
+            weight[w] += f.corroboration * math.log(n / df[w])
+    best, best_score = None, 0.0
+    for a in articles:
+        title = a.title.strip()
+        n = word_count(title)
+        if not 3 <= n <= 14 or title.endswith(("…", ".", ":")):
+            continue
+        if a.text.lstrip().startswith(title.rstrip("…")):
+            continue
+        ws = set(content_words(title))
+        score = sum(weight[w] for w in ws) / max(1, len(ws)) ** 0.5
+        if score > best_score:
+            best, best_score = title, score
+    if best:
+        return best
+    if not findings:
+        return "No findings"
+    return _shorten(findings[0].text)
+
+
+def _shorten(sentence: str, limit: int = 14) -> str:
+    clause = re.split(r"[,;:—–]\s", sentence)[0]
+    tokens = clause.split()
+    text = " ".join(tokens[:limit])
+    return text.rstrip(".,;:") + ("…" if len(tokens) > limit else "")
+
+
+_SECTION_OF = {
+    "fact": "What happened",
+    "analysis": "What it means",
+    "opinion": "What it means",
+    "forecast": "What comes next",
+}
+
+
+def _sections(points: list[Finding]) -> list[DraftSection]:
+    grouped: dict[str, list[DraftPoint]] = {}
+    for f in points:
+        grouped.setdefault(_SECTION_OF[f.kind], []).append(_point(f))
+    order = ["What happened", "What it means", "What comes next"]
+    return [DraftSection(heading=h, points=grouped[h]) for h in order if h in grouped]
+
+
+def _summaries(
+    findings: list[Finding], articles: list[Article], per_article: int = 2
+) -> dict[str, str]:
+    """Each article in its own words: its best-scoring presentable sentences, in text order."""
+    out: dict[str, str] = {}
+    for a in articles:
+        own = [
+            (e.start, e.text)
+            for f in findings
+            for e in f.evidence
+            if e.article_id == a.id and presentable(e.text)
+        ][: per_article * 3]
+        best = sorted(own[:per_article], key=lambda x: x[0])
+        out[a.id] = " ".join(t.strip() for _, t in best)
+    return out

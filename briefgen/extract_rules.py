@@ -1,0 +1,372 @@
+"""Rules that read notes out of a chunk with no model: claims, quotes, figures, events, entities.
+
+Each function takes the article text and the offsets of one sentence and returns schema
+objects whose evidence is the sentence itself, so every note is grounded by construction
+(`Span.alignment == "exact"`). The rules are general English news conventions (speech verbs,
+number formats, modal verbs, capitalised names), not facts about any one corpus.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefgen import dates
+from briefgen.schema import (
+    Claim,
+    ClaimKind,
+    Entity,
+    EntityKind,
+    Event,
+    EventStatus,
+    Figure,
+    Quote,
+    Span,
+)
+from briefgen.text import collapse_spaces, strip_bullet, words
+
+# ---------------------------------------------------------------- claims
+
+_OPINION = re.compile(
+    r"\b(we|i) (believe|think|expect|doubt|feel|suspect|argue|view)\b|\bin (my|our) view\b|"
+    r"\bwe do not expect\b|\bwe don't expect\b|\bas we have been predicting\b",
+    re.I,
+)
+_FORECAST = re.compile(
+    r"\b(will|won't|would|could|may|might|likely|unlikely|expected|expects|expect|set to|"
+    r"is to|are to|plans? to|poised|on track|forecasts?|predicts?|predicted|anticipated?|"
+    r"going to|should)\b",
+    re.I,
+)
+_ANALYSIS = re.compile(
+    r"\b(suggests?|signals?|signalling|signaling|indicates?|implies|imply|reflects?|underscores?|"
+    r"highlights?|demonstrates?|means|appears?|seems?|analysts?|experts? say|represents?|"
+    r"interpreted as|a sign of|shows? that)\b",
+    re.I,
+)
+
+
+def claim_kind(sentence: str) -> ClaimKind:
+    """Fact, analysis, forecast or opinion, judged from the words outside any quotation."""
+    bare = _QUOTE.sub(" ", sentence)
+    if _OPINION.search(bare):
+        return "opinion"
+    if _FORECAST.search(bare):
+        return "forecast"
+    if _ANALYSIS.search(bare):
+        return "analysis"
+    return "fact"
+
+
+def make_claim(text: str, article_id: str, start: int, end: int) -> Claim:
+    sentence = text[start:end]
+    return Claim(
+        text=collapse_spaces(strip_bullet(sentence))[:600],
+        kind=claim_kind(sentence),
+        evidence=sentence,
+        span=Span(article_id=article_id, start=start, end=end),
+    )
+
+
+# ---------------------------------------------------------------- quotes
+
+_QUOTE = re.compile(r"“([^”]{2,}?)”|\"([^\"]{2,}?)\"")
+_SPEECH = (
+    r"said|says|say|told|tells|stated|states|added|adds|wrote|writes|noted|notes|argued|argues|"
+    r"asked|replied|explained|explains|echoed|warned|warns|predicted|described|described the talks as|"
+    r"insisted|claimed|stressed|emphasized|emphasised|revealed|announced|admits|admitted"
+)
+_NAME = r"(?:[A-Z][\w.’'\-]*(?:\s+(?:[A-Z][\w.’'\-]*|of|de|da|van|von|bin|al)){0,5})"
+_SPEAKER_BEFORE = re.compile(rf"(?P<who>{_NAME})(?:,[^,“\"]{{3,120}},)?\s+(?:{_SPEECH})\b", re.U)
+_SPEAKER_AFTER = re.compile(rf"\b(?:{_SPEECH})\s+(?P<who>{_NAME})", re.U)
+_SPEAKER_ACCORDING = re.compile(rf"\baccording to (?P<who>{_NAME})", re.U)
+_PRONOUN_SPEAKER = re.compile(rf"\b(?P<pro>he|she)\s+(?:{_SPEECH})\b", re.I)
+_UNNAMED = re.compile(
+    rf"\b(?:the|a|one|another) (?:person|official|source|people|diplomat|analyst)\b[^.“\"]{{0,60}}?\b(?:{_SPEECH})\b",
+    re.I,
+)
+_NOT_A_NAME = frozenset(
+    """
+    The A An This That It He She They We I But And Meanwhile However Heading Announcing
+    Separately According When While After Before In On At As If
+    """.split()
+)
+
+
+def find_quotes(
+    text: str, article_id: str, start: int, end: int, last_person: str | None
+) -> list[Quote]:
+    """Quotations in text[start:end] with their speakers; `last_person` resolves "he says"."""
+    sentence = text[start:end]
+    quotes = []
+    for m in _QUOTE.finditer(sentence):
+        inner = m.group(1) if m.group(1) is not None else m.group(2)
+        inner = inner.strip().rstrip(",")
+        n_words = len(words(inner))
+        outside = sentence[: m.start()] + " " + sentence[m.end() :]
+        speaker = attribute_speaker(outside, last_person)
+        # Scare quotes ("Liberation Day") are names, not statements: keep short ones only
+        # when someone is said to have spoken them.
+        if n_words < 4 and not (n_words >= 2 and speaker):
+            continue
+        quotes.append(
+            Quote(
+                text=inner,
+                speaker=speaker,
+                evidence=sentence,
+                span=Span(article_id=article_id, start=start, end=end),
+            )
+        )
+    return quotes
+
+
+def attribute_speaker(outside: str, last_person: str | None) -> str | None:
+    for pattern in (_SPEAKER_BEFORE, _SPEAKER_AFTER, _SPEAKER_ACCORDING):
+        for m in pattern.finditer(outside):
+            who = _clean_name(m.group("who"))
+            if who:
+                return who
+    if _PRONOUN_SPEAKER.search(outside) and last_person:
+        return last_person
+    if _UNNAMED.search(outside):
+        return "an unnamed source"
+    return None
+
+
+def _clean_name(who: str) -> str | None:
+    parts = who.split()
+    while parts and parts[0] in _NOT_A_NAME:
+        parts.pop(0)
+    while parts and parts[-1].lower() in {"of", "de", "da", "van", "von", "bin", "al"}:
+        parts.pop()
+    name = " ".join(parts).strip(" ,.")
+    return name or None
+
+
+# ---------------------------------------------------------------- figures
+
+_MULTIPLIERS = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_FIGURE = re.compile(
+    rf"(?P<money>(?:US|U\.S\.)?\$\s?(?P<mnum>{_NUM})(?:\s?(?P<mmul>trillion|billion|million|thousand|bn|tn|mn|[kmb])\b)?)"
+    rf"|(?P<pct>(?P<pnum>{_NUM})\s?(?:%|percent\b|per cent\b))"
+    rf"|(?P<qty>(?P<qnum>{_NUM})(?:\s(?P<qmul>trillion|billion|million|thousand))?\s"
+    r"(?P<qunit>(?:metric\s)?tons|tonnes|barrels|cargoes|people|deaths|dollars|euros|yuan|vehicles|"
+    r"jobs|workers|troops|soldiers|votes|members|companies|firms|homes|units|[A-Z]\.?S\.?\sdollars))",
+)
+
+
+def find_figures(text: str, article_id: str, start: int, end: int) -> list[Figure]:
+    sentence = text[start:end]
+    figures = []
+    for m in _FIGURE.finditer(sentence):
+        if m.group("money"):
+            number, unit = _number(m.group("mnum"), m.group("mmul")), "USD"
+        elif m.group("pct"):
+            number, unit = _number(m.group("pnum"), None), "percent"
+        else:
+            unit = m.group("qunit").lower().replace("metric ", "")
+            if unit in {"u.s. dollars", "us dollars", "dollars"}:
+                unit = "USD"
+            number = _number(m.group("qnum"), m.group("qmul"))
+        figures.append(
+            Figure(
+                value=m.group(0).strip(),
+                number=number,
+                unit=unit,
+                about=_context_words(sentence, m.start(), m.end()),
+                evidence=sentence,
+                span=Span(article_id=article_id, start=start, end=end),
+            )
+        )
+    return figures
+
+
+def _number(digits: str, multiplier: str | None) -> float:
+    value = float(digits.replace(",", ""))
+    return value * _MULTIPLIERS.get((multiplier or "").lower(), 1.0)
+
+
+def _context_words(sentence: str, start: int, end: int, width: int = 4) -> str:
+    """A few content words on each side of the figure: what it is a figure of."""
+    from briefgen.text import content_words
+
+    before = content_words(sentence[:start])[-width:]
+    after = content_words(sentence[end:])[:width]
+    return " ".join(before + after)
+
+
+# ---------------------------------------------------------------- dated events
+
+_STATUS_RULES: list[tuple[EventStatus, re.Pattern[str]]] = [
+    (
+        "deadline",
+        re.compile(
+            r"\b(deadline|due by|no later than|expires?|expiry|effective|takes? effect|ultimatum|cut-?off)\b",
+            re.I,
+        ),
+    ),
+    (
+        "possible",
+        re.compile(
+            r"\b(could|may|might|if|unless|risk|risks|threat|threatens?|threatened|possible|possibly|potential|contingent|tentative)\b",
+            re.I,
+        ),
+    ),
+    (
+        "scheduled",
+        re.compile(
+            r"\b(set to|scheduled|slated|due to|is to|are to|will (?:meet|hold|visit|travel|attend|sign|host|vote|begin|start|open|resume)|summit|meeting|planned|plans? to)\b",
+            re.I,
+        ),
+    ),
+    (
+        "expected",
+        re.compile(
+            r"\b(expected|expects?|likely|anticipated?|poised|on track|predicted|forecast|will|would|should|to resume|pending)\b",
+            re.I,
+        ),
+    ),
+]
+
+
+def event_status(sentence: str) -> EventStatus | None:
+    """The kind of forward-looking event a sentence describes, or None when it looks back."""
+    bare = _QUOTE.sub(lambda m: m.group(0) if _FORECAST.search(m.group(0)) else " ", sentence)
+    for status, pattern in _STATUS_RULES:
+        if pattern.search(bare):
+            return status
+    return None
+
+
+def _near(sentence: str, start: int, end: int, width: int = 7) -> str:
+    """The clause holding a date: up to `width` words each side, not across ; or : or —."""
+    left = re.split(r"[;:—–]", sentence[:start])[-1].split()[-width:]
+    right = re.split(r"[;:—–]", sentence[end:])[0].split()[:width]
+    return " ".join(left + [sentence[start:end]] + right)
+
+
+_DATE_KIND_RANK = {"full": 0, "month_day": 1, "weekday": 2, "period": 3, "relative": 4, "year": 5}
+
+
+def find_event(text: str, article_id: str, start: int, end: int) -> Event | None:
+    """An upcoming event, deadline or trigger in the sentence, with its date as written."""
+    sentence = text[start:end]
+    mentions = dates.find_dates(sentence)
+    if not mentions:
+        return None
+    if dates.sentence_tense(sentence) == "past" and not re.search(
+        r"\b(deadline|effective|scheduled)\b", sentence, re.I
+    ):
+        return None
+    best = min(mentions, key=lambda m: (_DATE_KIND_RANK.get(m.kind, 9), m.start))
+    # Judge the kind of event by the words near its date first ("set to meet this Thursday"),
+    # and only then by the whole sentence, which may speak of other things too.
+    status = event_status(_near(sentence, best.start, best.end)) or event_status(sentence)
+    if status is None:
+        return None
+    return Event(
+        description=collapse_spaces(strip_bullet(sentence)),
+        date_text=best.text,
+        status=status,
+        evidence=sentence,
+        span=Span(article_id=article_id, start=start, end=end),
+    )
+
+
+# ---------------------------------------------------------------- entities
+
+_TITLES = frozenset(
+    """
+    President Vice Premier Secretary Minister Chancellor Prime Senator Sen. Rep.
+    Representative Governor Gov. Mayor Ambassador Commissioner Director Chairman Chair CEO
+    Spokesperson Mr. Mrs. Ms. Dr. Prof. King Queen Prince Pope General Gen. Judge Justice
+    Speaker Leader USTR
+    """.split()
+)
+_ORG_WORDS = frozenset(
+    """
+    Inc Inc. Corp Corp. Ltd Ltd. Group Bank Ministry Department Commission Council Agency
+    Association Committee University Center Centre Party Fund Organization Organisation Union
+    Institute Foundation Company Administration Congress Parliament Senate House Court Forum
+    Chamber Office Board Authority Service Network News Times Post Reuters Bloomberg
+    """.split()
+)
+_ENTITY = re.compile(
+    r"\b(?:[A-Z][a-zA-Z’'\-]+|[A-Z]{2,}(?:\.[A-Z])*\.?)(?:\s+(?:of\s+|the\s+)?(?:[A-Z][a-zA-Z’'\-]+|[A-Z]{2,}))*"
+)
+_SENTENCE_STARTERS = frozenset(
+    """
+    The A An This That These Those It Its He She They We I But And Or So Yet Meanwhile However
+    In On At As If For From With While When After Before Despite Although Though Still Even
+    Some Many Most Both Each Such Why What How Who Where Our Their His Her First Second
+    Finally Notably Ultimately Interestingly Regardless Perhaps Put Should Which Among One
+    Another Last Next Over Under Since Until Amid Following Citing Separately Surprisingly
+    Initial Key Early Late Rare
+    """.split()
+)
+
+
+_CALENDAR_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
+    """.split()
+)
+
+
+def load_places() -> frozenset[str]:
+    from importlib.resources import files
+
+    lines = files("briefgen").joinpath("data/places.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def find_entities(sentence: str, places: frozenset[str]) -> list[Entity]:
+    found: dict[str, Entity] = {}
+    for m in _ENTITY.finditer(sentence):
+        tokens = m.group(0).split()
+        while tokens and (tokens[0] in _SENTENCE_STARTERS or tokens[0] in _TITLES):
+            tokens.pop(0)
+        if not tokens:
+            continue
+        name = " ".join(tokens).strip("’'")
+        if len(name) < 2 or name.lower() in _CALENDAR_WORDS:
+            continue
+        kind = _entity_kind(sentence, m.start(), m.group(0), tokens, places)
+        if name in found:
+            found[name].mentions += 1
+        else:
+            found[name] = Entity(name=name, kind=kind)
+    return list(found.values())
+
+
+def _entity_kind(
+    sentence: str, start: int, raw: str, tokens: list[str], places: frozenset[str]
+) -> EntityKind:
+    before = sentence[max(0, start - 25) : start].split()
+    if raw.split()[0] in _TITLES or (before and before[-1] in _TITLES):
+        return "person"
+    if (
+        any(t in _ORG_WORDS for t in tokens)
+        or re.fullmatch(r"[A-Z]{3,}", tokens[0])
+        and len(tokens) == 1
+    ):
+        return "place" if tokens[0] in places else "organization"
+    if " ".join(tokens) in places:
+        return "place"
+    if len(tokens) in (2, 3) and all(
+        t[0].isupper() and t[1:].islower() for t in tokens if len(t) > 1
+    ):
+        return "person"
+    return "other"

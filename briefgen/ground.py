@@ -1,0 +1,145 @@
+"""Ground notes in their source: align every piece of evidence to a span of the article text.
+
+Alignment tries, in order: an exact match inside the chunk; a match that ignores case and
+spacing (models often re-space or re-case a sentence); a fuzzy match of a window of the chunk
+above FUZZY_THRESHOLD. A note whose evidence aligns nowhere is dropped and counted, never
+trusted: it may be made up. Quotes are stricter: their words must stand verbatim (up to
+spacing and curly quotes) in the evidence span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from briefgen.schema import Article, Chunk, ChunkNotes, Span
+
+FUZZY_THRESHOLD = 0.85
+
+
+@dataclass
+class GroundingStats:
+    kept: int = 0
+    dropped: int = 0
+
+    def add(self, other: GroundingStats) -> None:
+        self.kept += other.kept
+        self.dropped += other.dropped
+
+
+def align(evidence: str, article: Article, chunk: Chunk) -> Span | None:
+    """The span of `article.text` inside `chunk` that `evidence` stands for, or None."""
+    evidence = evidence.strip()
+    if not evidence:
+        return None
+    at = chunk.text.find(evidence)
+    if at >= 0:
+        start = chunk.start + at
+        return Span(
+            article_id=article.id, start=start, end=start + len(evidence), alignment="exact"
+        )
+    span = _normalized_find(evidence, chunk)
+    if span is not None:
+        return Span(article_id=article.id, start=span[0], end=span[1], alignment="normalized")
+    span = _fuzzy_find(evidence, chunk)
+    if span is not None:
+        return Span(article_id=article.id, start=span[0], end=span[1], alignment="fuzzy")
+    return None
+
+
+def ground_notes(
+    notes: ChunkNotes, article: Article, chunk: Chunk
+) -> tuple[ChunkNotes, GroundingStats]:
+    """Notes with every span set from the text, and those that do not align dropped."""
+    stats = GroundingStats()
+
+    def keep(items, check_quote: bool = False):
+        out = []
+        for item in items:
+            span = (
+                item.span
+                if _span_ok(item.span, item.evidence, article)
+                else align(item.evidence, article, chunk)
+            )
+            if span is None or (
+                check_quote
+                and not quote_is_verbatim(item.text, article.text[span.start : span.end])
+            ):
+                stats.dropped += 1
+                continue
+            stats.kept += 1
+            out.append(item.model_copy(update={"span": span}))
+        return out
+
+    grounded = notes.model_copy(
+        update={
+            "claims": keep(notes.claims),
+            "quotes": keep(notes.quotes, check_quote=True),
+            "figures": keep(notes.figures),
+            "events": keep(notes.events),
+        }
+    )
+    return grounded, stats
+
+
+def _span_ok(span: Span | None, evidence: str, article: Article) -> bool:
+    return (
+        span is not None
+        and span.article_id == article.id
+        and 0 <= span.start < span.end <= len(article.text)
+        and article.text[span.start : span.end] == evidence
+    )
+
+
+_QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def quote_is_verbatim(quote: str, source: str) -> bool:
+    """True when the quoted words stand in `source`, up to spacing and curly quotes."""
+
+    def fold(s: str) -> str:
+        return re.sub(r"\s+", " ", s.translate(_QUOTE_FOLD)).strip()
+
+    return fold(quote).strip("\"' ,.") in fold(source)
+
+
+def _normalized_find(evidence: str, chunk: Chunk) -> tuple[int, int] | None:
+    """Find evidence ignoring case and runs of spacing; map the match back to real offsets."""
+    folded_chars: list[str] = []
+    positions: list[int] = []
+    last_space = False
+    for i, ch in enumerate(chunk.text):
+        if ch.isspace():
+            if last_space:
+                continue
+            ch, last_space = " ", True
+        else:
+            last_space = False
+        folded_chars.append(ch.lower())
+        positions.append(i)
+    folded = "".join(folded_chars)
+    needle = re.sub(r"\s+", " ", evidence).lower()
+    at = folded.find(needle)
+    if at < 0:
+        return None
+    start = chunk.start + positions[at]
+    end = chunk.start + positions[at + len(needle) - 1] + 1
+    return start, end
+
+
+def _fuzzy_find(evidence: str, chunk: Chunk) -> tuple[int, int] | None:
+    """Best window of the chunk of about the evidence's length, if similar enough."""
+    n = len(evidence)
+    if n < 20 or n > len(chunk.text) * 1.2:
+        return None
+    best_ratio, best = 0.0, None
+    step = max(1, n // 8)
+    for start in range(0, max(1, len(chunk.text) - n // 2), step):
+        window = chunk.text[start : start + n]
+        ratio = SequenceMatcher(None, evidence.lower(), window.lower(), autojunk=False).ratio()
+        if ratio > best_ratio:
+            best_ratio, best = ratio, (start, start + len(window))
+    if best is None or best_ratio < FUZZY_THRESHOLD:
+        return None
+    return chunk.start + best[0], chunk.start + best[1]

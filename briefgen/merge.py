@@ -1,0 +1,383 @@
+"""Merge per-chunk notes across articles into findings, quotes, conflicts and entities.
+
+One fact told by three articles becomes one Finding citing all three: claims are grouped when
+their weighted word vectors are close (cosine >= SAME_FACT). How many distinct articles stand
+behind a finding is its corroboration; a finding with one is single-source. Figures of the same
+kind (unit) told about the same thing (shared context words) with different values become a
+Conflict, shown to the reader rather than resolved. Everything here is deterministic: ties are
+broken by article order and position.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from briefgen.schema import (
+    Article,
+    ChunkNotes,
+    Claim,
+    Conflict,
+    ConflictValue,
+    Digest,
+    Entity,
+    Evidence,
+    Figure,
+    Finding,
+    MergedQuote,
+)
+from briefgen.text import content_words, cosine, word_count
+
+SAME_FACT = 0.42  # cosine of idf-weighted word vectors above which two claims state one fact
+# A clause of another article supports a finding's clause when the words they share carry at
+# least SAME_CLAUSE of the smaller clause's weight, and at least MIN_SHARED_WEIGHT in all (so
+# that a few common words, "rare earth export", are not enough), with MIN_SHARED words at least.
+SAME_CLAUSE = 0.5
+MIN_SHARED = 3
+MIN_SHARED_WEIGHT = 9.0
+_CALENDAR = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*$"
+)
+SAME_QUOTE = 0.8
+CONFLICT_CONTEXT = 0.3  # Jaccard of context words above which two figures measure one thing
+CORROBORATION_BONUS = 0.35  # each further article multiplies a finding's score by 1 + this
+
+
+@dataclass
+class _Claim:
+    claim: Claim
+    article_id: str
+    order: int  # article order, then position: the tie-breaker everywhere
+    position: int  # sentence number in its article
+    vector: dict[str, float]
+    salience: float = 0.0
+    clauses: list[dict[str, float]] = field(default_factory=list)
+    clause_facts: list[set[str]] = field(default_factory=list)  # lower-case words: not names
+
+
+@dataclass
+class _Cluster:
+    members: list[_Claim] = field(default_factory=list)
+    vector: dict[str, float] = field(default_factory=dict)
+
+
+def merge(articles: list[Article], notes: list[ChunkNotes]) -> Digest:
+    order = {a.id: i for i, a in enumerate(articles)}
+    notes = sorted(notes, key=lambda n: (order.get(n.article_id, 0), n.chunk_index))
+    claims = _weighted_claims(notes, order)
+    clusters = _cluster(claims)
+    _add_support(clusters, claims)
+    findings = _findings(clusters)
+    return Digest(
+        findings=findings,
+        quotes=_quotes(notes, claims),
+        conflicts=_conflicts(notes, order),
+        entities=_entities(notes),
+    )
+
+
+# ---------------------------------------------------------------- weighting
+
+
+def _weighted_claims(notes: list[ChunkNotes], order: dict[str, int]) -> list[_Claim]:
+    raw: list[tuple[Claim, str, int, list[str]]] = []
+    positions: Counter[str] = Counter()
+    for n in notes:
+        for c in n.claims:
+            raw.append((c, n.article_id, positions[n.article_id], content_words(c.text)))
+            positions[n.article_id] += 1
+    n_sent = max(1, len(raw))
+    sentence_df: Counter[str] = Counter()
+    article_df: dict[str, set[str]] = defaultdict(set)
+    corpus_tf: Counter[str] = Counter()
+    for _, aid, _, ws in raw:
+        sentence_df.update(set(ws))
+        corpus_tf.update(ws)
+        for w in ws:
+            article_df[w].add(aid)
+    n_articles = max(1, len({aid for _, aid, _, _ in raw}))
+    total = max(1, sum(corpus_tf.values()))
+
+    def weigh(ws: list[str]) -> dict[str, float]:
+        return {
+            w: c * math.log((n_sent + 1) / (sentence_df[w] + 0.5)) for w, c in Counter(ws).items()
+        }
+
+    out = []
+    for claim, aid, pos, ws in raw:
+        salience = _salience(claim, ws, pos, corpus_tf, total, article_df, n_articles)
+        split = _clause_words(claim.text)
+        clauses = [weigh(c) for c, _ in split]
+        facts = [f for _, f in split]
+        out.append(
+            _Claim(
+                claim,
+                aid,
+                order.get(aid, 0) * 100000 + pos,
+                pos,
+                weigh(ws),
+                salience,
+                clauses,
+                facts,
+            )
+        )
+    return out
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\b(?:and|while|but|whereas|although)\b")
+
+
+def _clause_words(text: str) -> list[tuple[list[str], set[str]]]:
+    """Content words of each clause, with the subset written in lower case (not names).
+
+    Clauses too short to state a fact join the next one.
+    """
+    out: list[tuple[list[str], set[str]]] = []
+    pending: list[str] = []
+    facts: set[str] = set()
+    for piece in _CLAUSE_BREAK.split(text):
+        words = content_words(piece)
+        pending += words
+        # Facts are told in common words, numbers and dates; names alone tell no fact.
+        facts |= {w for w in words if w.isdigit() or _CALENDAR.match(w)}
+        facts |= set(content_words(" ".join(w for w in piece.split() if w[:1].islower())))
+        if len(pending) >= MIN_SHARED + 1:
+            out.append((pending, facts))
+            pending, facts = [], set()
+    if pending:
+        if out and len(pending) < MIN_SHARED:
+            out[-1] = (out[-1][0] + pending, out[-1][1] | facts)
+        else:
+            out.append((pending, facts))
+    return out
+
+
+def _salience(
+    claim: Claim,
+    ws: list[str],
+    position: int,
+    corpus_tf: Counter[str],
+    total: int,
+    article_df: dict[str, set[str]],
+    n_articles: int,
+) -> float:
+    """How central a sentence is to the whole corpus (SumBasic-like, with spread and position).
+
+    Words frequent across the corpus and spread over many articles mark the story's core; a
+    sentence near the top of its article is likelier to carry news (the lead).
+    """
+    if not ws:
+        return 0.0
+    unique = set(ws)
+    weight = sum((corpus_tf[w] / total) * (len(article_df[w]) / n_articles) ** 0.5 for w in unique)
+    n_words = word_count(claim.text)
+    length_fit = 1.0 if 12 <= n_words <= 40 else 0.6 if 8 <= n_words <= 55 else 0.25
+    lead = 1.0 + 0.6 / (1.0 + position)
+    return 1000 * weight / math.sqrt(len(unique)) * length_fit * lead
+
+
+# ---------------------------------------------------------------- clustering into findings
+
+
+def _cluster(claims: list[_Claim]) -> list[_Cluster]:
+    """Greedy clustering in order of salience: each claim joins the closest cluster or starts one."""
+    clusters: list[_Cluster] = []
+    index: dict[str, list[int]] = defaultdict(list)
+    for c in sorted(claims, key=lambda c: (-c.salience, c.order)):
+        candidates = Counter(i for w in c.vector for i in index[w])
+        best, best_sim = None, SAME_FACT
+        for i, shared in candidates.items():
+            if shared < 3:
+                continue
+            sim = cosine(c.vector, clusters[i].vector)
+            if sim >= best_sim:
+                best, best_sim = i, sim
+        if best is None:
+            clusters.append(_Cluster([c], dict(c.vector)))
+            for w in c.vector:
+                index[w].append(len(clusters) - 1)
+        else:
+            clusters[best].members.append(c)
+    return clusters
+
+
+def _add_support(clusters: list[_Cluster], claims: list[_Claim]) -> None:
+    """Add to each finding the articles that state one of its clauses in their own words.
+
+    Whole sentences rarely match across articles (each packs several facts differently), but
+    the facts inside them do: "China will delay its rare earth export regime by one year"
+    and "...agreed to delay the proposed rare-earth export controls by one year".
+    """
+    index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for ci, c in enumerate(claims):
+        for k, clause in enumerate(c.clauses):
+            for w in clause:
+                index[w].append((ci, k))
+    for cluster in clusters:
+        lead = cluster.members[0]
+        have = {m.article_id for m in cluster.members}
+        best: dict[str, tuple[float, _Claim]] = {}
+        for clause, facts in zip(lead.clauses, lead.clause_facts):
+            shared = Counter(index_key for w in clause for index_key in index[w])
+            for (ci, k), n_shared in shared.items():
+                other = claims[ci]
+                if n_shared < MIN_SHARED or other.article_id in have:
+                    continue
+                # Shared names alone ("Bessent and He Lifeng") are not a shared fact.
+                if len(facts & other.clause_facts[k]) < 2:
+                    continue
+                sim = _overlap(clause, other.clauses[k])
+                if sim >= SAME_CLAUSE and sim > best.get(other.article_id, (0.0, None))[0]:
+                    best[other.article_id] = (sim, other)
+        for _, other in sorted(best.values(), key=lambda b: b[1].order):
+            cluster.members.append(other)
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
+    """Weight of the shared words over the weight of the smaller clause; 0 if too little is shared."""
+    shared = sum(min(a[w], b[w]) for w in a.keys() & b.keys())
+    if shared < MIN_SHARED_WEIGHT:
+        return 0.0
+    return shared / min(sum(a.values()), sum(b.values()))
+
+
+def _findings(clusters: list[_Cluster]) -> list[Finding]:
+    findings = []
+    for cluster in clusters:
+        lead = cluster.members[0]  # the most salient member states the finding
+        by_article: dict[str, _Claim] = {}
+        for m in cluster.members:
+            by_article.setdefault(m.article_id, m)
+        supporters = sorted(by_article.values(), key=lambda m: m.order)
+        score = lead.salience * (1 + CORROBORATION_BONUS * (len(supporters) - 1))
+        findings.append(
+            Finding(
+                id=0,
+                text=lead.claim.text,
+                kind=lead.claim.kind,
+                article_ids=[m.article_id for m in supporters],
+                evidence=[_evidence(m) for m in supporters],
+                score=round(score, 6),
+            )
+        )
+    findings.sort(key=lambda f: -f.score)
+    for i, f in enumerate(findings, start=1):
+        f.id = i
+    return findings
+
+
+def _evidence(m: _Claim) -> Evidence:
+    span = m.claim.span
+    return Evidence(
+        article_id=m.article_id,
+        text=m.claim.evidence,
+        start=span.start if span else 0,
+        end=span.end if span else 0,
+    )
+
+
+# ---------------------------------------------------------------- quotes
+
+
+def _quotes(notes: list[ChunkNotes], claims: list[_Claim]) -> list[MergedQuote]:
+    salience_at = {(c.article_id, c.claim.evidence): c.salience for c in claims}
+    merged: list[MergedQuote] = []
+    vectors: list[Counter[str]] = []
+    for n in notes:
+        for q in n.quotes:
+            vec = Counter(content_words(q.text))
+            score = salience_at.get((n.article_id, q.evidence), 0.0) * (1.5 if q.speaker else 1.0)
+            for existing, ev in zip(merged, vectors):
+                if cosine(vec, ev) >= SAME_QUOTE:
+                    if n.article_id not in existing.article_ids:
+                        existing.article_ids.append(n.article_id)
+                    existing.speaker = existing.speaker or q.speaker
+                    existing.score = max(existing.score, score)
+                    break
+            else:
+                merged.append(
+                    MergedQuote(
+                        text=q.text,
+                        speaker=q.speaker,
+                        article_ids=[n.article_id],
+                        evidence=q.evidence,
+                        score=round(score, 6),
+                    )
+                )
+                vectors.append(vec)
+    return sorted(merged, key=lambda q: -q.score)
+
+
+# ---------------------------------------------------------------- conflicting figures
+
+
+def _conflicts(notes: list[ChunkNotes], order: dict[str, int]) -> list[Conflict]:
+    figures: list[tuple[str, Figure]] = [(n.article_id, f) for n in notes for f in n.figures]
+    groups: list[list[tuple[str, Figure]]] = []
+    for aid, fig in figures:
+        if fig.number is None or not fig.about:
+            continue
+        for group in groups:
+            if any(_same_measure(fig, other) for _, other in group):
+                group.append((aid, fig))
+                break
+        else:
+            groups.append([(aid, fig)])
+
+    conflicts = []
+    for group in groups:
+        values: dict[float, ConflictValue] = {}
+        for aid, fig in sorted(group, key=lambda g: order.get(g[0], 0)):
+            value = values.get(fig.number)
+            if value is None:
+                values[fig.number] = ConflictValue(
+                    value=fig.value, article_ids=[aid], evidence=fig.evidence
+                )
+            elif aid not in value.article_ids:
+                value.article_ids.append(aid)
+        articles = {aid for aid, _ in group}
+        if len(values) > 1 and len(articles) > 1:
+            shared = set.intersection(*(set(f.about.split()) for _, f in group))
+            about = (
+                " ".join(w for w in group[0][1].about.split() if w in shared) or group[0][1].about
+            )
+            conflicts.append(
+                Conflict(about=f"{about} ({group[0][1].unit})", values=list(values.values()))
+            )
+    return conflicts
+
+
+def _same_measure(a: Figure, b: Figure) -> bool:
+    if a.unit != b.unit or a.evidence == b.evidence:
+        return False
+    wa, wb = set(a.about.split()), set(b.about.split())
+    shared = wa & wb
+    return len(shared) >= 2 and len(shared) / len(wa | wb) >= CONFLICT_CONTEXT
+
+
+# ---------------------------------------------------------------- entities
+
+
+def _entities(notes: list[ChunkNotes]) -> list[Entity]:
+    merged: dict[str, Entity] = {}
+    for n in notes:
+        for e in n.entities:
+            key = e.name.lower()
+            if key in merged:
+                merged[key].mentions += e.mentions
+                if merged[key].kind == "other":
+                    merged[key].kind = e.kind
+            else:
+                merged[key] = e.model_copy()
+    # "Bessent" and "Scott Bessent" are one person: fold a lone surname into the full name.
+    people = [e for e in merged.values() if e.kind == "person" and " " in e.name]
+    for key, e in list(merged.items()):
+        if " " in e.name:
+            continue
+        owners = [p for p in people if p.name.split()[-1] == e.name]
+        if len(owners) == 1:
+            owners[0].mentions += e.mentions
+            del merged[key]
+    return sorted(merged.values(), key=lambda e: (-e.mentions, e.name))

@@ -1,0 +1,299 @@
+"""Wire the steps: ingest -> chunk -> extract -> ground -> merge -> date -> write -> cite.
+
+The pipeline owns what both engines share: reference dates, grounding, merging, the watch
+list, numbering sources and turning finding ids into citations, and the run report. Nothing
+here formats output; render.py does that from the Brief.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import IO
+
+from briefgen import dates
+from briefgen.chunking import DEFAULT_MAX_TOKENS, chunk_article
+from briefgen.engines import Engine, get_engine
+from briefgen.errors import NoArticlesError
+from briefgen.ground import GroundingStats, ground_notes
+from briefgen.merge import merge
+from briefgen.schema import (
+    Article,
+    ArticleSummary,
+    Audience,
+    Brief,
+    BriefQuote,
+    ChunkNotes,
+    Conflict,
+    Digest,
+    Draft,
+    DraftPoint,
+    KeyPoint,
+    Provenance,
+    RunReport,
+    Section,
+    Skipped,
+    SourceRef,
+    WatchItem,
+    WatchList,
+)
+
+EXEC_WATCH_ITEMS = 6
+ANALYST_QUOTES = 6
+NEWSLETTER_QUOTES = 3
+SINGLE_SOURCE_ITEMS = 8
+ENTITIES = 24
+
+
+@dataclass
+class Corpus:
+    """Everything read and merged from the input, before writing for an audience."""
+
+    articles: list[Article]
+    skipped: list[Skipped]
+    references: dict[str, tuple[dt.date, str]]
+    notes: list[ChunkNotes]
+    digest: Digest
+    sources: list[SourceRef]
+    report: RunReport
+    engine: Engine
+
+    def citations(self, article_ids: list[str]) -> list[int]:
+        numbers = {s.article_id: s.n for s in self.sources}
+        return sorted({numbers[a] for a in article_ids if a in numbers})
+
+
+@dataclass
+class Result:
+    brief: Brief
+    watch: WatchList
+    corpus: Corpus
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def read_corpus(
+    paths: list[str],
+    stdin: IO[bytes] | None = None,
+    engine: Engine | None = None,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+) -> Corpus:
+    from briefgen.ingest import load
+
+    started = time.perf_counter()
+    engine = engine or get_engine("extractive")
+    loaded = load(paths, stdin=stdin)
+    if not loaded.articles:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in loaded.skipped) or "no files found"
+        raise NoArticlesError(f"no readable article in {', '.join(paths)} ({reasons})")
+    articles = loaded.articles
+    references = reference_dates(articles)
+
+    notes: list[ChunkNotes] = []
+    stats = GroundingStats()
+    n_chunks = 0
+    for article in articles:
+        for chunk in chunk_article(article, max_tokens):
+            n_chunks += 1
+            grounded, s = ground_notes(engine.extract(chunk, article), article, chunk)
+            notes.append(grounded)
+            stats.add(s)
+
+    sources = number_sources(articles, references)
+    report = RunReport(
+        articles=len(articles),
+        skipped=loaded.skipped,
+        chunks=n_chunks,
+        notes_kept=stats.kept,
+        notes_dropped=stats.dropped,
+    )
+    corpus = Corpus(
+        articles, loaded.skipped, references, notes, merge(articles, notes), sources, report, engine
+    )
+    report.seconds = round(time.perf_counter() - started, 3)
+    return corpus
+
+
+def reference_dates(articles: list[Article]) -> dict[str, tuple[dt.date, str]]:
+    """Each article's reference date and what it rests on: its own date, else corpus evidence."""
+    known = {a.id: a.published for a in articles if a.published}
+    refs = {
+        a.id: (a.published, f"published {a.published.isoformat()} ({a.date_basis or 'metadata'})")
+        for a in articles
+        if a.published
+    }
+    inferred = dates.infer_reference_dates(
+        {a.id: a.text for a in articles if a.id not in known}, known
+    )
+    for aid, (date, basis) in inferred.items():
+        refs[aid] = (date, f"undated; taken as {date.isoformat()} from {basis}")
+    return refs
+
+
+def number_sources(
+    articles: list[Article], references: dict[str, tuple[dt.date, str]]
+) -> list[SourceRef]:
+    def key(a: Article):
+        ref = references.get(a.id)
+        return (ref[0] if ref else dt.date.max, a.path)
+
+    out = []
+    for n, a in enumerate(sorted(articles, key=key), start=1):
+        ref = references.get(a.id)
+        out.append(
+            SourceRef(
+                n=n,
+                article_id=a.id,
+                title=a.title,
+                source=a.source,
+                url=a.url,
+                published=a.published,
+                date_basis=ref[1] if ref and not a.published else None,
+                path=a.path,
+            )
+        )
+    return out
+
+
+def decide_as_of(as_of: dt.date | None, corpus: Corpus) -> tuple[dt.date, str]:
+    if as_of is not None:
+        return as_of, "given with --as-of"
+    if corpus.references:
+        newest_id, (newest, _) = max(corpus.references.items(), key=lambda kv: kv[1][0])
+        inferred = not any(a.id == newest_id and a.published for a in corpus.articles)
+        how = "inferred from the dates the articles state" if inferred else "its publication date"
+        return newest, f"the newest article's date ({how})"
+    return dt.date.today(), "today: no article is dated"
+
+
+def build_watchlist(corpus: Corpus, as_of: dt.date) -> WatchList:
+    from briefgen.watch import build_watchlist as build
+
+    watch = build(corpus.notes, corpus.references, as_of)
+    for item in [*watch.upcoming, *watch.unresolved, *watch.passed]:
+        item.citations = corpus.citations(item.article_ids)
+    return watch
+
+
+def make_brief(
+    paths: list[str],
+    audience: Audience = "exec",
+    as_of: dt.date | None = None,
+    engine: Engine | None = None,
+    stdin: IO[bytes] | None = None,
+) -> Result:
+    corpus = read_corpus(paths, stdin=stdin, engine=engine)
+    started = time.perf_counter()
+    day, basis = decide_as_of(as_of, corpus)
+    watch = build_watchlist(corpus, day)
+    draft = corpus.engine.write(corpus.digest, audience, corpus.articles)
+    brief = assemble(draft, corpus, watch, audience, day, basis)
+    corpus.report.seconds = round(corpus.report.seconds + time.perf_counter() - started, 3)
+    return Result(brief=brief, watch=watch, corpus=corpus)
+
+
+def assemble(
+    draft: Draft, corpus: Corpus, watch: WatchList, audience: Audience, as_of: dt.date, basis: str
+) -> Brief:
+    """Turn an engine's draft into a Brief: citations from finding ids, data from the digest."""
+    findings = {f.id: f for f in corpus.digest.findings}
+
+    def point(p: DraftPoint) -> KeyPoint:
+        used = [findings[i] for i in p.finding_ids if i in findings]
+        article_ids = [a for f in used for a in f.article_ids]
+        return KeyPoint(
+            text=p.text,
+            finding_ids=[f.id for f in used],
+            citations=corpus.citations(article_ids),
+            corroboration=len(set(article_ids)),
+            kind=used[0].kind if used else "fact",
+        )
+
+    key_points = [point(p) for p in draft.key_points]
+    shown = {i for p in [*draft.bottom_line, *draft.key_points] for i in p.finding_ids}
+    analyst = audience == "analyst"
+    upcoming: list[WatchItem] = watch.upcoming
+    if audience == "exec":
+        from briefgen.watch import most_important
+
+        upcoming = most_important(upcoming, EXEC_WATCH_ITEMS)
+    titles = {s.article_id: s for s in corpus.sources}
+    return Brief(
+        audience=audience,
+        headline=draft.headline,
+        bottom_line=[point(p) for p in draft.bottom_line],
+        key_points=key_points,
+        watch=upcoming + (watch.unresolved if analyst else []),
+        quotes=_quotes(
+            corpus,
+            ANALYST_QUOTES if analyst else NEWSLETTER_QUOTES if audience == "newsletter" else 0,
+        ),
+        conflicts=_conflicts(corpus.digest.conflicts, corpus) if analyst else [],
+        single_source=_single_source(corpus, shown) if analyst else [],
+        article_summaries=[
+            ArticleSummary(citation=titles[aid].n, title=titles[aid].title, summary=text)
+            for aid, text in sorted(draft.article_summaries.items(), key=lambda kv: titles[kv[0]].n)
+            if text and aid in titles
+        ]
+        if analyst
+        else [],
+        entities=corpus.digest.entities[:ENTITIES] if analyst else [],
+        sections=[
+            Section(heading=s.heading, points=[point(p) for p in s.points]) for s in draft.sections
+        ],
+        sources=corpus.sources,
+        provenance=Provenance(
+            engine=corpus.engine.name,
+            model=corpus.engine.model,
+            generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+            as_of=as_of,
+            as_of_basis=basis,
+            articles=len(corpus.articles),
+            skipped=corpus.skipped,
+            date_notes=[f"[{s.n}] {s.date_basis}" for s in corpus.sources if s.date_basis],
+        ),
+    )
+
+
+def _quotes(corpus: Corpus, limit: int) -> list[BriefQuote]:
+    out = []
+    for q in corpus.digest.quotes:
+        if len(out) == limit:
+            break
+        if q.speaker and 5 <= len(q.text.split()) <= 60:
+            out.append(
+                BriefQuote(
+                    text=q.text, speaker=q.speaker, citations=corpus.citations(q.article_ids)
+                )
+            )
+    return out
+
+
+def _conflicts(conflicts: list[Conflict], corpus: Corpus) -> list[Conflict]:
+    out = []
+    for c in conflicts:
+        values = [
+            v.model_copy(update={"citations": corpus.citations(v.article_ids)}) for v in c.values
+        ]
+        out.append(c.model_copy(update={"values": values}))
+    return out
+
+
+def _single_source(corpus: Corpus, shown: set[int]) -> list[KeyPoint]:
+    from briefgen.engines.extractive import presentable
+
+    out = []
+    for f in corpus.digest.findings:
+        if f.single_source and f.id not in shown and presentable(f.text):
+            out.append(
+                KeyPoint(
+                    text=f.text,
+                    finding_ids=[f.id],
+                    citations=corpus.citations(f.article_ids),
+                    corroboration=1,
+                    kind=f.kind,
+                )
+            )
+        if len(out) == SINGLE_SOURCE_ITEMS:
+            break
+    return out

@@ -1,0 +1,327 @@
+"""The data briefgen passes between its steps: one set of pydantic models for both engines.
+
+Articles and chunks come out of ingest and chunking; ChunkNotes are what an engine extracts
+from one chunk; Findings are notes merged across articles; the Brief is what gets rendered.
+Offsets are always character offsets into `Article.text` (the cleaned text), so any piece of
+evidence can be checked with `article.text[start:end]`.
+
+Bump SCHEMA_VERSION whenever a change here would make stored notes or briefs unreadable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+ClaimKind = Literal["fact", "analysis", "forecast", "opinion"]
+EventStatus = Literal["scheduled", "deadline", "expected", "possible"]
+EntityKind = Literal["person", "organization", "place", "other"]
+Audience = Literal["exec", "analyst", "newsletter"]
+Alignment = Literal["exact", "normalized", "fuzzy", "unaligned"]
+DatePrecision = Literal["day", "month", "part-of-month", "quarter", "half-year", "year"]
+
+# How each event status reads in a what-to-watch list.
+WATCH_TYPE_LABELS: dict[str, str] = {
+    "scheduled": "scheduled event",
+    "deadline": "deadline",
+    "expected": "expected decision",
+    "possible": "risk or trigger",
+}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- input side
+
+
+class Article(Model):
+    """One cleaned article. `id` comes from the cleaned text, so it is stable across runs."""
+
+    id: str
+    title: str
+    text: str
+    path: str = Field(description="file it came from; 'file.jsonl#3' for a record, '-' for stdin")
+    source: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    date_basis: str | None = Field(
+        default=None, description="what the date rests on: metadata, a dateline, corpus evidence"
+    )
+    words: int = 0
+    debris_cut: int = Field(default=0, description="lines of web-page debris removed")
+
+
+class Skipped(Model):
+    """A file (or record) that could not be read, and why."""
+
+    path: str
+    reason: str
+
+
+class Chunk(Model):
+    """A run of whole sentences of one article; `article.text[start:end] == text`."""
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    tokens: int
+
+
+# ---------------------------------------------------------------- per-chunk notes
+
+
+class Span(Model):
+    """Where a piece of evidence sits in its article, and how it was found there."""
+
+    article_id: str
+    start: int
+    end: int
+    alignment: Alignment = "exact"
+
+
+class Claim(Model):
+    text: str = Field(max_length=600)
+    kind: ClaimKind
+    evidence: str = Field(description="verbatim span of the chunk that supports the claim")
+    span: Span | None = None
+
+
+class Quote(Model):
+    text: str = Field(description="the words inside the quotation marks, verbatim")
+    speaker: str | None = None
+    evidence: str = Field(description="the sentence the quote stands in")
+    span: Span | None = None
+
+
+class Figure(Model):
+    value: str = Field(description="as written: '$660 billion', '100%', '80,000 metric tons'")
+    number: float | None = None
+    unit: str | None = Field(default=None, description="percent, USD, tons, ...")
+    about: str = Field(default="", description="what the figure measures, in a few words")
+    evidence: str
+    span: Span | None = None
+
+
+class Event(Model):
+    description: str
+    date_text: str | None = Field(default=None, description="the date as written")
+    date: dt.date | None = Field(default=None, description="resolved date, when it can be")
+    precision: DatePrecision | None = None
+    status: EventStatus
+    evidence: str
+    span: Span | None = None
+
+
+class Entity(Model):
+    name: str
+    kind: EntityKind = "other"
+    mentions: int = 1
+
+
+class ChunkNotes(Model):
+    article_id: str
+    chunk_index: int
+    claims: list[Claim] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- merged across articles
+
+
+class Evidence(Model):
+    article_id: str
+    text: str
+    start: int
+    end: int
+
+
+class Finding(Model):
+    """One statement, merged across every article that makes it."""
+
+    id: int
+    text: str
+    kind: ClaimKind
+    article_ids: list[str]
+    evidence: list[Evidence]
+    score: float = 0.0
+    figures: list[Figure] = Field(default_factory=list)
+
+    @property
+    def corroboration(self) -> int:
+        return len(set(self.article_ids))
+
+    @property
+    def single_source(self) -> bool:
+        return self.corroboration == 1
+
+
+class ConflictValue(Model):
+    value: str
+    article_ids: list[str]
+    citations: list[int] = Field(default_factory=list)
+    evidence: str
+
+
+class Conflict(Model):
+    about: str
+    values: list[ConflictValue]
+
+
+class MergedQuote(Model):
+    text: str
+    speaker: str | None = None
+    article_ids: list[str]
+    evidence: str
+    score: float = 0.0
+
+
+class Digest(Model):
+    """Everything merged across articles, before anything is written for an audience."""
+
+    findings: list[Finding]
+    quotes: list[MergedQuote] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+
+
+class DraftPoint(Model):
+    text: str
+    finding_ids: list[int] = Field(min_length=1)
+
+
+class DraftSection(Model):
+    heading: str
+    points: list[DraftPoint]
+
+
+class Draft(Model):
+    """What an engine writes for one audience; citations come from the finding ids, never prose."""
+
+    headline: str
+    bottom_line: list[DraftPoint] = Field(max_length=3)
+    key_points: list[DraftPoint]
+    sections: list[DraftSection] = Field(default_factory=list)
+    article_summaries: dict[str, str] = Field(default_factory=dict)
+
+
+class WatchItem(Model):
+    description: str
+    date_text: str | None = None
+    date: dt.date | None = None
+    precision: DatePrecision | None = None
+    status: EventStatus
+    article_ids: list[str]
+    citations: list[int] = Field(default_factory=list)
+    sentence: str
+    date_basis: str | None = Field(
+        default=None, description="the reference date it was resolved on"
+    )
+
+    @property
+    def resolved(self) -> bool:
+        return self.date is not None
+
+    @property
+    def type_label(self) -> str:
+        return WATCH_TYPE_LABELS[self.status]
+
+
+class WatchList(Model):
+    as_of: dt.date
+    upcoming: list[WatchItem] = Field(default_factory=list)
+    unresolved: list[WatchItem] = Field(default_factory=list)
+    passed: list[WatchItem] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- the brief
+
+
+class KeyPoint(Model):
+    text: str
+    finding_ids: list[int]
+    citations: list[int] = Field(description="numbers in Brief.sources")
+    corroboration: int = 1
+    kind: ClaimKind = "fact"
+
+
+class BriefQuote(Model):
+    text: str
+    speaker: str | None = None
+    citations: list[int]
+
+
+class SourceRef(Model):
+    n: int
+    article_id: str
+    title: str
+    source: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    date_basis: str | None = None
+    path: str = ""
+
+
+class ArticleSummary(Model):
+    citation: int
+    title: str
+    summary: str
+
+
+class Section(Model):
+    """A newsletter section: a heading and the points under it."""
+
+    heading: str
+    points: list[KeyPoint]
+
+
+class Provenance(Model):
+    engine: str
+    model: str | None = None
+    generated_at: dt.datetime
+    as_of: dt.date
+    as_of_basis: str
+    articles: int
+    skipped: list[Skipped] = Field(default_factory=list)
+    date_notes: list[str] = Field(default_factory=list)
+    schema_version: str = SCHEMA_VERSION
+
+
+class Brief(Model):
+    audience: Audience
+    headline: str
+    bottom_line: list[KeyPoint] = Field(max_length=3, description="at most three sentences")
+    key_points: list[KeyPoint]
+    watch: list[WatchItem] = Field(default_factory=list)
+    quotes: list[BriefQuote] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    single_source: list[KeyPoint] = Field(default_factory=list)
+    article_summaries: list[ArticleSummary] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    sources: list[SourceRef]
+    provenance: Provenance
+
+
+class RunReport(Model):
+    articles: int
+    skipped: list[Skipped] = Field(default_factory=list)
+    chunks: int = 0
+    calls_new: int = 0
+    calls_cached: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    notes_kept: int = 0
+    notes_dropped: int = 0
+    seconds: float = 0.0

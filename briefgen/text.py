@@ -1,0 +1,182 @@
+"""Small, dependency-free text tools shared by chunking, dates, the engines and merging.
+
+Everything here works on character offsets into the string it is given, so callers can map
+what they find back to the cleaned article without searching for it again.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+# Words that end in a period without ending a sentence. Kept general: titles, months,
+# common Latin and corporate abbreviations.
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sen rep gov gen col capt lt sgt st jr sr vs etc inc corp ltd co no nos
+    fig al approx dept est jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed
+    thu thur thurs fri sat sun e.g i.e u.s u.k u.n e.u a.m p.m mt ft pres gov't
+    """.split()
+)
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+# For matching, hyphenated words count as their parts: "rare-earth" meets "rare earth".
+_MATCH_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_BULLET = re.compile(r"^\s*(?:[-*•‣◦▪●]|\d{1,2}[.)])\s+")
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can cannot could couldn't did didn't do does
+    doesn't doing don't down during each few for from further had hadn't has hasn't have
+    haven't having he he'd he'll he's her here here's hers herself him himself his how how's i
+    i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't my
+    myself no nor not of off on once only or other ought our ours ourselves out over own same
+    shan't she she'd she'll she's should shouldn't so some such than that that's the their
+    theirs them themselves then there there's these they they'd they'll they're they've this
+    those through to too under until up very was wasn't we we'd we'll we're we've were weren't
+    what what's when when's where where's which while who who's whom why why's with won't
+    would wouldn't you you'd you'll you're you've your yours yourself yourselves said says say
+    told will may might must shall just also like one two new now even still yet however would
+    much many said according
+    """.split()
+)
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Split text[start:end] into sentences; returns (start, end) offsets with no outer spaces.
+
+    Line breaks always end a sentence (headlines, list items and paragraphs are separate
+    units in news copy); within a line, a sentence ends at . ! ? followed by a space, unless
+    the word before is a known abbreviation or a single initial.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    line_start = start
+    while line_start < end:
+        nl = text.find("\n", line_start, end)
+        line_end = end if nl == -1 else nl
+        spans.extend(_split_line(text, line_start, line_end))
+        line_start = line_end + 1
+    return spans
+
+
+def _split_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    piece_start = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        stop = match.end()
+        if _is_abbreviation(text, piece_start, match.start()):
+            continue
+        nxt = _next_visible(text, stop, end)
+        # "the U.S. and China": a lower-case continuation is not a new sentence.
+        if nxt is not None and nxt.islower():
+            continue
+        yield from _trimmed(text, piece_start, stop)
+        piece_start = stop
+    yield from _trimmed(text, piece_start, end)
+
+
+def _is_abbreviation(text: str, piece_start: int, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word_start = dot
+    while word_start > piece_start and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:dot].strip("(\"'“‘").lower()
+    if not word:
+        return False
+    if word in _ABBREVIATIONS:
+        return True
+    # Initials: "J. Smith", "U.S", "D.C"
+    return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", word))
+
+
+def _next_visible(text: str, pos: int, end: int) -> str | None:
+    while pos < end and (text[pos].isspace() or text[pos] in "\"'“‘("):
+        pos += 1
+    return text[pos] if pos < end else None
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield (start, end)
+
+
+def is_bullet(sentence: str) -> bool:
+    return bool(_BULLET.match(sentence))
+
+
+def strip_bullet(sentence: str) -> str:
+    return _BULLET.sub("", sentence, count=1)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def estimate_tokens(text: str) -> int:
+    """A token estimate that needs no tokenizer download: about 4 characters or 0.75 words a token.
+
+    Takes the larger of the two so that number-heavy and word-heavy text are both safe.
+    """
+    if not text:
+        return 0
+    return max(math.ceil(len(text) / 4), math.ceil(word_count(text) / 0.75))
+
+
+def normalize_word(word: str) -> str:
+    """Lower-case and fold the few inflections that matter for matching (plural s, possessive)."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    return w
+
+
+def content_words(text: str) -> list[str]:
+    """Normalised words that carry meaning: no stopwords, no one-letter tokens."""
+    out = []
+    for w in _MATCH_WORD.findall(text):
+        lw = w.lower().replace("’", "'")
+        if lw in STOPWORDS or len(lw) < 2:
+            continue
+        out.append(normalize_word(lw))
+    return out
+
+
+def cosine(a: Counter[str] | dict[str, float], b: Counter[str] | dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    if not dot:
+        return 0.0
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb)
+
+
+def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def collapse_spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

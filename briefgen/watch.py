@@ -1,0 +1,199 @@
+"""Build the what-to-watch list: resolve each event's date, merge repeats, sort around `as_of`.
+
+Dates are resolved against the article's own reference date (its publication date, or the
+date the corpus evidence gives it, see dates.infer_reference_dates); without one, a relative
+date stays as written and the item is listed as unresolved, never given an invented date.
+The same event told by several articles is one item citing all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from briefgen import dates
+from briefgen.schema import ChunkNotes, Event, WatchItem, WatchList
+from briefgen.text import content_words, cosine
+
+SAME_EVENT = 0.3  # cosine of the descriptions' words, for unresolved items with one date text
+SAME_DAY_SHARED = 2  # items on one resolved date sharing this many content words are one event
+MAX_DESCRIPTION_WORDS = 32
+
+
+def build_watchlist(
+    notes: list[ChunkNotes],
+    references: dict[str, tuple[dt.date, str]],
+    as_of: dt.date,
+) -> WatchList:
+    """Watch items from every event in `notes`.
+
+    `references` maps article id -> (reference date, what it rests on) for every article
+    whose date is known or inferred.
+    """
+    items: list[WatchItem] = []
+    vectors: list[Counter[str]] = []
+    for n in notes:
+        ref = references.get(n.article_id)
+        for event in n.events:
+            item = _item(event, n.article_id, ref)
+            vec = Counter(content_words(item.description))
+            at = _find_twin(item, vec, items, vectors)
+            if at is None:
+                items.append(item)
+                vectors.append(vec)
+                continue
+            twin = items[at]
+            if n.article_id not in twin.article_ids:
+                twin.article_ids.append(n.article_id)
+            if _clearer(item, twin):
+                items[at] = item.model_copy(update={"article_ids": twin.article_ids})
+    upcoming = sorted(
+        (i for i in items if i.date is not None and _still_ahead(i, as_of)),
+        key=lambda i: (i.date, i.description),
+    )
+    passed = sorted(
+        (i for i in items if i.date is not None and not _still_ahead(i, as_of)),
+        key=lambda i: (i.date, i.description),
+    )
+    unresolved = [i for i in items if i.date is None]
+    return WatchList(as_of=as_of, upcoming=upcoming, unresolved=unresolved, passed=passed)
+
+
+def _item(event: Event, article_id: str, ref: tuple[dt.date, str] | None) -> WatchItem:
+    date, precision = event.date, event.precision
+    mention = _mention(event)
+    if date is None and mention is not None:
+        tense = dates.sentence_tense(event.evidence)
+        resolved = dates.resolve(mention, ref[0] if ref else None, tense)
+        date, precision = resolved.date, resolved.precision
+    basis = None
+    if date is not None and mention is not None and mention.kind != "full" and ref:
+        basis = f"resolved against {ref[0].isoformat()} ({ref[1]})"
+    return WatchItem(
+        description=_describe(event, mention),
+        date_text=event.date_text,
+        date=date,
+        precision=precision,
+        status=event.status,
+        article_ids=[article_id],
+        sentence=event.evidence,
+        date_basis=basis,
+    )
+
+
+def _mention(event: Event) -> dates.DateMention | None:
+    if not event.date_text:
+        return None
+    found = dates.find_dates(event.evidence)
+    for m in found:
+        if m.text == event.date_text:
+            return m
+    # An engine may write the date slightly differently from the sentence: parse it alone.
+    alone = dates.find_dates(event.date_text)
+    return alone[0] if alone else None
+
+
+def _describe(event: Event, mention: dates.DateMention | None) -> str:
+    """The clauses of the sentence around its date, verbatim, short enough for a list."""
+    text = event.description
+    tokens = text.split()
+    if len(tokens) <= MAX_DESCRIPTION_WORDS or mention is None or mention.text not in text:
+        return (
+            text
+            if len(tokens) <= MAX_DESCRIPTION_WORDS
+            else " ".join(tokens[:MAX_DESCRIPTION_WORDS]) + "…"
+        )
+    # Clauses, by the commas, semicolons and dashes between them; grow from the one holding the date.
+    at = text.index(mention.text)
+    inside = range(at + 1, at + len(mention.text) + 1)  # never cut the date itself
+    bounds = (
+        [0] + [m.end() for m in _CLAUSE_END.finditer(text) if m.end() not in inside] + [len(text)]
+    )
+    i = max(k for k in range(len(bounds) - 1) if bounds[k] <= at)
+    lo, hi = i, i + 1
+    while len(text[bounds[lo] : bounds[hi]].split()) < MIN_DESCRIPTION_WORDS and (
+        lo > 0 or hi < len(bounds) - 1
+    ):
+        # Add the shorter neighbouring clause: it adds context without burying the date.
+        left = len(text[bounds[lo - 1] : bounds[lo]].split()) if lo > 0 else 10**6
+        right = len(text[bounds[hi] : bounds[hi + 1]].split()) if hi < len(bounds) - 1 else 10**6
+        if left <= right:
+            lo -= 1
+        else:
+            hi += 1
+    piece = text[bounds[lo] : bounds[hi]].strip(" ,;:—–")
+    if len(piece.split()) > MAX_DESCRIPTION_WORDS:
+        piece = " ".join(piece.split()[:MAX_DESCRIPTION_WORDS]) + "…"
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < len(bounds) - 1 and not piece.endswith("…") else ""
+    return prefix + piece + suffix
+
+
+_CLAUSE_END = re.compile(r"[,;:—–]\s+")
+MIN_DESCRIPTION_WORDS = 14
+
+
+def _find_twin(
+    item: WatchItem, vec: Counter[str], items: list[WatchItem], vectors: list[Counter[str]]
+) -> int | None:
+    for i, (other, ovec) in enumerate(zip(items, vectors)):
+        if item.date is not None and item.date == other.date and item.precision == other.precision:
+            if len(vec.keys() & ovec.keys()) >= SAME_DAY_SHARED:
+                return i
+        elif item.date is None and other.date is None and item.date_text == other.date_text:
+            if cosine(vec, ovec) >= SAME_EVENT:
+                return i
+    return None
+
+
+_STATUS_RANK = {"deadline": 0, "scheduled": 1, "expected": 2, "possible": 3}
+
+
+def _clearer(new: WatchItem, old: WatchItem) -> bool:
+    """Of two tellings of one event, the one that writes the date out and says it shortest."""
+
+    def key(i: WatchItem):
+        explicit = bool(i.date_text and re.search(r"\d", i.date_text))
+        return (not explicit, _STATUS_RANK[i.status], len(i.description))
+
+    return key(new) < key(old)
+
+
+def most_important(items: list[WatchItem], limit: int) -> list[WatchItem]:
+    """The `limit` items a busy reader most needs, kept in date order.
+
+    Told by more articles first, then firm dates (deadlines, scheduled events) before
+    expectations and risks, then the exact day before a vaguer period.
+    """
+    ranked = sorted(
+        items,
+        key=lambda i: (-len(i.article_ids), _STATUS_RANK[i.status], i.precision != "day", i.date),
+    )
+    keep = {id(i) for i in ranked[:limit]}
+    return [i for i in items if id(i) in keep]
+
+
+def _still_ahead(item: WatchItem, as_of: dt.date) -> bool:
+    """Upcoming unless its whole period has ended before as_of ('November' is ahead all month)."""
+    assert item.date is not None
+    return _period_end(item.date, item.precision) >= as_of
+
+
+def _period_end(date: dt.date, precision: str | None) -> dt.date:
+    if precision in (None, "day"):
+        return date
+    if precision == "part-of-month":
+        return date + dt.timedelta(days=5)
+    if precision == "month":
+        return _add_months(date, 1) - dt.timedelta(days=1)
+    if precision == "quarter":
+        return _add_months(date, 3) - dt.timedelta(days=1)
+    if precision == "half-year":
+        return _add_months(date, 6) - dt.timedelta(days=1)
+    return dt.date(date.year, 12, 31)
+
+
+def _add_months(date: dt.date, months: int) -> dt.date:
+    month = date.month - 1 + months
+    return dt.date(date.year + month // 12, month % 12 + 1, 1)
