@@ -249,11 +249,26 @@ def event_status(sentence: str) -> EventStatus | None:
     return None
 
 
-def _near(sentence: str, start: int, end: int, width: int = 7) -> str:
-    """The clause holding a date: up to `width` words each side, not across ; or : or —."""
-    left = re.split(r"[;:—–]", sentence[:start])[-1].split()[-width:]
-    right = re.split(r"[;:—–]", sentence[end:])[0].split()[:width]
-    return " ".join(left + [sentence[start:end]] + right)
+def _nearest_status(sentence: str, start: int, end: int, width: int = 60) -> EventStatus | None:
+    """The status whose cue stands closest to the date, within `width` characters of it
+    and not across ; or : or a dash."""
+    lo = max(0, start - width)
+    hi = min(len(sentence), end + width)
+    for m in re.finditer(r"[;:—–]", sentence):
+        if m.end() <= start:
+            lo = max(lo, m.end())
+        elif m.start() >= end:
+            hi = min(hi, m.start())
+            break
+    best: tuple[int, int, EventStatus] | None = None
+    for rank, (status, pattern) in enumerate(_STATUS_RULES):
+        for m in pattern.finditer(sentence, lo, hi):
+            # The verb that governs a date usually comes before it ("set to meet on ..."), so
+            # a cue after the date counts as farther than it stands.
+            distance = start - m.end() if m.end() <= start else 15 + m.start() - end
+            if best is None or (distance, rank) < best[:2]:
+                best = (distance, rank, status)
+    return best[2] if best else None
 
 
 _DATE_KIND_RANK = {"full": 0, "month_day": 1, "weekday": 2, "period": 3, "relative": 4, "year": 5}
@@ -272,7 +287,7 @@ def find_event(text: str, article_id: str, start: int, end: int) -> Event | None
     best = min(mentions, key=lambda m: (_DATE_KIND_RANK.get(m.kind, 9), m.start))
     # Judge the kind of event by the words near its date first ("set to meet this Thursday"),
     # and only then by the whole sentence, which may speak of other things too.
-    status = event_status(_near(sentence, best.start, best.end)) or event_status(sentence)
+    status = _nearest_status(sentence, best.start, best.end) or event_status(sentence)
     if status is None:
         return None
     return Event(
@@ -289,7 +304,7 @@ def find_event(text: str, article_id: str, start: int, end: int) -> Event | None
 _TITLES = frozenset(
     """
     President Vice Premier Secretary Minister Chancellor Prime Senator Sen. Rep.
-    Representative Governor Gov. Mayor Ambassador Commissioner Director Chairman Chair CEO
+    Representative Governor Gov. Mayor Ambassador Commissioner Director Economist Analyst Professor Columnist Chairman Chair CEO
     Spokesperson Mr. Mrs. Ms. Dr. Prof. King Queen Prince Pope General Gen. Judge Justice
     Speaker Leader USTR
     """.split()
@@ -333,40 +348,59 @@ def load_places() -> frozenset[str]:
 
 
 def find_entities(sentence: str, places: frozenset[str]) -> list[Entity]:
+    """Capitalised names in a sentence, typed as person, organization, place or other.
+
+    A name after a title ("Treasury Secretary Scott Bessent") is a person, named without the
+    title; places come from a general gazetteer; acronyms and names with organisation words
+    ("Ministry", "Bank") are organizations. Demonyms ("Chinese") are adjectives, not entities.
+    """
     found: dict[str, Entity] = {}
     for m in _ENTITY.finditer(sentence):
-        tokens = m.group(0).split()
-        while tokens and (tokens[0] in _SENTENCE_STARTERS or tokens[0] in _TITLES):
+        tokens = [re.sub(r"[’']s?$", "", t) for t in m.group(0).split()]
+        while tokens and tokens[0] in _SENTENCE_STARTERS:
             tokens.pop(0)
-        if not tokens:
-            continue
-        name = " ".join(tokens).strip("’'")
-        if len(name) < 2 or name.lower() in _CALENDAR_WORDS:
-            continue
-        kind = _entity_kind(sentence, m.start(), m.group(0), tokens, places)
-        if name in found:
-            found[name].mentions += 1
+        titled = [i for i, t in enumerate(tokens) if t in _TITLES]
+        if titled:
+            # "Minister Wang Yi of China": the name ends where a lower-case word joins another.
+            tokens = tokens[titled[-1] + 1 :]
+            lower = [i for i, t in enumerate(tokens) if t.islower()]
+            if lower:
+                rest = " ".join(tokens[lower[0] + 1 :])
+                if rest:
+                    _add(found, Entity(name=rest, kind=_entity_kind(rest.split(), places)))
+                tokens = tokens[: lower[0]]
+            kind: EntityKind = "person"
         else:
-            found[name] = Entity(name=name, kind=kind)
+            kind = _entity_kind(tokens, places)
+        name = " ".join(tokens).strip("’'")
+        if (
+            len(name) < 2
+            or name.lower() in _CALENDAR_WORDS
+            or (kind == "other" and _DEMONYM.match(name))
+        ):
+            continue
+        _add(found, Entity(name=name, kind=kind))
     return list(found.values())
 
 
-def _entity_kind(
-    sentence: str, start: int, raw: str, tokens: list[str], places: frozenset[str]
-) -> EntityKind:
-    before = sentence[max(0, start - 25) : start].split()
-    if raw.split()[0] in _TITLES or (before and before[-1] in _TITLES):
-        return "person"
-    if (
-        any(t in _ORG_WORDS for t in tokens)
-        or re.fullmatch(r"[A-Z]{3,}", tokens[0])
-        and len(tokens) == 1
-    ):
-        return "place" if tokens[0] in places else "organization"
-    if " ".join(tokens) in places:
+def _add(found: dict[str, Entity], entity: Entity) -> None:
+    if entity.name in found:
+        found[entity.name].mentions += 1
+    else:
+        found[entity.name] = entity
+
+
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|ian|ean|ish|ic|i|an)$")
+
+
+def _entity_kind(tokens: list[str], places: frozenset[str]) -> EntityKind:
+    if not tokens:
+        return "other"
+    name = " ".join(tokens)
+    if name in places:
         return "place"
-    if len(tokens) in (2, 3) and all(
-        t[0].isupper() and t[1:].islower() for t in tokens if len(t) > 1
+    if any(t in _ORG_WORDS for t in tokens) or (
+        len(tokens) == 1 and re.fullmatch(r"[A-Z]{2,}", tokens[0])
     ):
-        return "person"
+        return "organization"
     return "other"

@@ -36,12 +36,12 @@ SAME_FACT = 0.42  # cosine of idf-weighted word vectors above which two claims s
 # that a few common words, "rare earth export", are not enough), with MIN_SHARED words at least.
 SAME_CLAUSE = 0.5
 MIN_SHARED = 3
-MIN_SHARED_WEIGHT = 9.0
+MIN_SHARED_WEIGHT = 1.7  # in units of the weight of a word found in one sentence only
 _CALENDAR = re.compile(
     r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*$"
 )
 SAME_QUOTE = 0.8
-CONFLICT_CONTEXT = 0.3  # Jaccard of context words above which two figures measure one thing
+CONFLICT_CONTEXT = 0.4  # Jaccard of context words above which two figures measure one thing
 CORROBORATION_BONUS = 0.35  # each further article multiplies a finding's score by 1 + this
 
 
@@ -70,12 +70,35 @@ def merge(articles: list[Article], notes: list[ChunkNotes]) -> Digest:
     clusters = _cluster(claims)
     _add_support(clusters, claims)
     findings = _findings(clusters)
+    entities = _entities(notes)
+    quotes = _quotes(notes, claims)
+    _name_speakers(quotes, entities)
     return Digest(
         findings=findings,
-        quotes=_quotes(notes, claims),
+        quotes=quotes,
         conflicts=_conflicts(notes, order),
-        entities=_entities(notes),
+        entities=entities,
     )
+
+
+def _name_speakers(quotes: list[MergedQuote], entities: list[Entity]) -> None:
+    """Give speakers their full names ("Wu" -> "Wu Xinbo"), and count speakers as people."""
+    by_name = {e.name: e for e in entities}
+    for q in quotes:
+        if not q.speaker:
+            continue
+        # Either part may be the family name ("Wu Xinbo" is quoted as "Wu", "Michael Hart" as "Hart").
+        full = [
+            e.name
+            for e in entities
+            if 2 <= len(e.name.split()) <= 3
+            and q.speaker in e.name.split()
+            and e.kind in ("person", "other")
+        ]
+        if " " not in q.speaker and len(set(full)) == 1:
+            q.speaker = full[0]
+        if q.speaker in by_name and by_name[q.speaker].kind == "other":
+            by_name[q.speaker].kind = "person"
 
 
 # ---------------------------------------------------------------- weighting
@@ -100,9 +123,14 @@ def _weighted_claims(notes: list[ChunkNotes], order: dict[str, int]) -> list[_Cl
     n_articles = max(1, len({aid for _, aid, _, _ in raw}))
     total = max(1, sum(corpus_tf.values()))
 
+    # Weights are idf over sentences, scaled so that a word in one sentence only weighs 1:
+    # thresholds then mean the same in a corpus of ten sentences and of ten thousand.
+    rarest = math.log((n_sent + 1) / 1.5)
+
     def weigh(ws: list[str]) -> dict[str, float]:
         return {
-            w: c * math.log((n_sent + 1) / (sentence_df[w] + 0.5)) for w, c in Counter(ws).items()
+            w: c * math.log((n_sent + 1) / (sentence_df[w] + 0.5)) / rarest
+            for w, c in Counter(ws).items()
         }
 
     out = []
@@ -320,7 +348,9 @@ def _conflicts(notes: list[ChunkNotes], order: dict[str, int]) -> list[Conflict]
         if fig.number is None or not fig.about:
             continue
         for group in groups:
-            if any(_same_measure(fig, other) for _, other in group):
+            if all(
+                _same_measure(fig, other) or fig.evidence == other.evidence for _, other in group
+            ):
                 group.append((aid, fig))
                 break
         else:
@@ -354,7 +384,7 @@ def _same_measure(a: Figure, b: Figure) -> bool:
         return False
     wa, wb = set(a.about.split()), set(b.about.split())
     shared = wa & wb
-    return len(shared) >= 2 and len(shared) / len(wa | wb) >= CONFLICT_CONTEXT
+    return len(shared) >= 3 and len(shared) / len(wa | wb) >= CONFLICT_CONTEXT
 
 
 # ---------------------------------------------------------------- entities
@@ -374,7 +404,7 @@ def _entities(notes: list[ChunkNotes]) -> list[Entity]:
     # "Bessent" and "Scott Bessent" are one person: fold a lone surname into the full name.
     people = [e for e in merged.values() if e.kind == "person" and " " in e.name]
     for key, e in list(merged.items()):
-        if " " in e.name:
+        if " " in e.name or e.kind not in ("person", "other"):
             continue
         owners = [p for p in people if p.name.split()[-1] == e.name]
         if len(owners) == 1:

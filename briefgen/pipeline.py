@@ -126,7 +126,7 @@ def reference_dates(articles: list[Article]) -> dict[str, tuple[dt.date, str]]:
         {a.id: a.text for a in articles if a.id not in known}, known
     )
     for aid, (date, basis) in inferred.items():
-        refs[aid] = (date, f"undated; taken as {date.isoformat()} from {basis}")
+        refs[aid] = (date, f"undated; taken as {date.isoformat()}: {basis}")
     return refs
 
 

@@ -196,12 +196,11 @@ def _summaries(
     """Each article in its own words: its best-scoring presentable sentences, in text order."""
     out: dict[str, str] = {}
     for a in articles:
-        own = [
-            (e.start, e.text)
-            for f in findings
-            for e in f.evidence
-            if e.article_id == a.id and presentable(e.text)
-        ][: per_article * 3]
-        best = sorted(own[:per_article], key=lambda x: x[0])
+        own: dict[int, str] = {}
+        for f in findings:
+            for e in f.evidence:
+                if e.article_id == a.id and presentable(e.text) and len(own) < per_article:
+                    own.setdefault(e.start, e.text)
+        best = sorted(own.items())
         out[a.id] = " ".join(t.strip() for _, t in best)
     return out

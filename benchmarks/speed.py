@@ -1,0 +1,252 @@
+"""Speed and memory of the extractive engine on 1,000 articles, beside a plain-Python anchor.
+
+    python benchmarks/speed.py [--data DIR] [--repeats 10] [--json FILE]
+
+The 1,000 articles are the 100 MultiLing 2011 articles (ten topics of ten) read ten times,
+each topic as its own brief: 100 runs of make_brief([topic/articles], audience="exec").
+Why not 1,000 variants in one folder: a distinguishing line would make ten near-copies of
+every article, and one brief over them would merge every sentence with nine twins, a corpus
+no reader has. Ten-article briefs are the shape of the data, every brief reads distinct
+articles, and briefgen keeps nothing between runs (no cache), so each run does all the work.
+A second briefgen row makes one brief of all 100 articles, ten times, to show how a bigger
+brief scales.
+
+Each workload runs in a fresh child process, so its ru_maxrss is its own: first untraced for
+the time and ru_maxrss, then again under tracemalloc for the peak of Python allocations.
+The anchor reads every article and takes its first three sentences with a regex (lead-3).
+`briefgen --help` is timed as a subprocess, best of 5, beside `python -c pass`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from _common import DEFAULT_DATA, REPO, article_body, article_files, data_or_skip, machine, table
+from _common import topic_dirs as _topics
+
+GOAL_RATE = 50.0  # articles per second
+GOAL_MB = 500.0
+GOAL_HELP = 0.3  # seconds
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+# ---------------------------------------------------------------- workloads (in the child)
+
+
+def anchor(topics: list[Path], repeats: int) -> int:
+    """Plain Python: read each article, drop title and date line, keep its first 3 sentences."""
+    n = 0
+    for _ in range(repeats):
+        for topic in topics:
+            for path in article_files(topic):
+                text = path.read_text(encoding="utf-8")
+                sentences = [s for p in article_body(text) for s in _SENTENCE_END.split(p)]
+                lead = " ".join(sentences[:3])
+                n += bool(lead)
+    return n
+
+
+def per_topic(topics: list[Path], repeats: int) -> int:
+    from briefgen.pipeline import make_brief
+
+    n = 0
+    for _ in range(repeats):
+        for topic in topics:
+            n += make_brief([str(topic / "articles")], audience="exec").corpus.report.articles
+    return n
+
+
+def all_topics(topics: list[Path], repeats: int) -> int:
+    from briefgen.pipeline import make_brief
+
+    paths = [str(t / "articles") for t in topics]
+    return sum(make_brief(paths, audience="exec").corpus.report.articles for _ in range(repeats))
+
+
+WORKLOADS = {
+    "anchor": ("plain Python read + lead-3 (anchor)", anchor),
+    "per-topic": ("briefgen make_brief exec: 10-article briefs", per_topic),
+    "all-topics": ("briefgen make_brief exec: 100-article briefs", all_topics),
+}
+
+
+def child(name: str, data: Path, repeats: int) -> None:
+    topics = _topics(data)
+    work = WORKLOADS[name][1]
+    if name != "anchor":
+        import briefgen.pipeline  # noqa: F401  (import time is the --help row's business)
+    started = time.perf_counter()
+    articles = work(topics, repeats)
+    seconds = time.perf_counter() - started
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    tracemalloc.start()
+    work(topics, repeats)
+    traced_mb = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print(
+        json.dumps(
+            {"articles": articles, "seconds": seconds, "traced_mb": traced_mb, "rss_mb": rss_mb}
+        )
+    )
+
+
+# ---------------------------------------------------------------- the parent
+
+
+def run_child(name: str, data: Path, repeats: int) -> dict:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        name,
+        "--data",
+        str(data),
+        "--repeats",
+        str(repeats),
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+    if out.returncode:
+        sys.exit(f"{name} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def best_of(cmd: list[str], runs: int) -> dict:
+    """Wall time of a command, best of `runs`, and the ru_maxrss of that run (os.wait4)."""
+    best = None
+    for _ in range(runs):
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read().decode(errors="replace")
+        proc.stderr.close()
+        if proc.returncode:
+            sys.exit(f"{' '.join(cmd)} exited {proc.returncode}:\n{err}")
+        if best is None or seconds < best["seconds"]:
+            best = {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024}
+    return best
+
+
+def briefgen_command() -> list[str]:
+    script = Path(sys.executable).parent / "briefgen"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "briefgen"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default=str(DEFAULT_DATA), help="MultiLing 2011 folder")
+    ap.add_argument("--repeats", type=int, default=10, help="passes over the 100 articles")
+    ap.add_argument("--runs", type=int, default=5, help="--help timings, best of")
+    ap.add_argument("--json", metavar="FILE", help="also save the results as JSON")
+    ap.add_argument("--child", choices=WORKLOADS, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    data = data_or_skip(args.data)
+    if args.child:
+        child(args.child, data, args.repeats)
+        return
+
+    print(f"# briefgen speed, {dt.date.today()}, {machine()}")
+    print(
+        f"# data: {data} ({sum(len(article_files(t)) for t in _topics(data))} articles), "
+        f"{args.repeats} passes\n"
+    )
+    rows, results = [], {}
+    for name, (label, _) in WORKLOADS.items():
+        r = run_child(name, data, args.repeats)
+        results[name] = {"what": label, **r}
+        briefs = args.repeats * (len(_topics(data)) if name == "per-topic" else 1)
+        if name != "anchor":
+            label = f"{label} ({briefs} runs)"
+        rows.append(
+            [
+                label,
+                r["articles"],
+                f"{r['seconds']:.2f}",
+                f"{r['articles'] / r['seconds']:.1f}",
+                f"{r['traced_mb']:.1f}",
+                f"{r['rss_mb']:.1f}",
+            ]
+        )
+    for name, label, cmd in [
+        ("python-pass", "`python -c pass` (anchor), best of 5", [sys.executable, "-c", "pass"]),
+        ("briefgen-help", "`briefgen --help`, best of 5", [*briefgen_command(), "--help"]),
+    ]:
+        r = best_of(cmd, args.runs)
+        results[name] = {"what": label, **r}
+        rows.append(
+            [
+                label.replace("5", str(args.runs)),
+                "-",
+                f"{r['seconds']:.3f}",
+                "-",
+                "-",
+                f"{r['rss_mb']:.1f}",
+            ]
+        )
+    print(
+        table(
+            [
+                "what",
+                "articles",
+                "seconds",
+                "articles/s",
+                "peak MB (tracemalloc)",
+                "peak MB (ru_maxrss)",
+            ],
+            rows,
+        )
+    )
+
+    ours = results["per-topic"]
+    rate = ours["articles"] / ours["seconds"]
+    peak = max(ours["traced_mb"], ours["rss_mb"], results["all-topics"]["rss_mb"])
+    help_s = results["briefgen-help"]["seconds"]
+    goals = {
+        "articles_per_s": [rate, GOAL_RATE, rate >= GOAL_RATE],
+        "peak_mb": [peak, GOAL_MB, peak < GOAL_MB],
+        "help_seconds": [help_s, GOAL_HELP, help_s < GOAL_HELP],
+    }
+    print()
+    print(
+        f"goal >= {GOAL_RATE:g} articles/s (10-article briefs): {rate:.1f} -> "
+        f"{'met' if goals['articles_per_s'][2] else 'MISSED'}"
+    )
+    print(
+        f"goal < {GOAL_MB:g} MB peak (largest of the briefgen peaks): {peak:.1f} MB -> "
+        f"{'met' if goals['peak_mb'][2] else 'MISSED'}"
+    )
+    print(
+        f"goal < {GOAL_HELP:g} s for briefgen --help: {help_s:.3f} s -> "
+        f"{'met' if goals['help_seconds'][2] else 'MISSED'}"
+    )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "date": str(dt.date.today()),
+                    "machine": machine(),
+                    "data": str(data),
+                    "repeats": args.repeats,
+                    "results": results,
+                    "goals": goals,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""The extractive engine's rules: claim kinds, quotes and speakers, figures, events, headings skipped."""
+
+from __future__ import annotations
+
+from briefgen import extract_rules as rules
+from briefgen.chunking import chunk_article
+from briefgen.engines.extractive import ExtractiveEngine, presentable
+from briefgen.schema import Article
+
+
+def test_claim_kinds():
+    assert rules.claim_kind("We believe the most likely outcome is a deal.") == "opinion"
+    assert rules.claim_kind("The tariffs will be lifted next month.") == "forecast"
+    assert rules.claim_kind("The move signals a shift in policy.") == "analysis"
+    assert rules.claim_kind("Officials met in Geneva on Monday.") == "fact"
+
+
+def _quotes(sentence: str, last_person=None):
+    return rules.find_quotes(sentence, "a", 0, len(sentence), last_person)
+
+
+def test_speakers_before_after_and_by_pronoun():
+    [q] = _quotes("“We’ve reached a very substantial framework,” Bessent said.")
+    assert (q.text, q.speaker) == ("We’ve reached a very substantial framework", "Bessent")
+    [q] = _quotes("“This is a huge expansion of jurisdiction,” said Cory Combs, an expert.")
+    assert q.speaker == "Cory Combs"
+    [q] = _quotes(
+        "He says, “The iron curtain of competition still hangs low.”", last_person="Little Flute"
+    )
+    assert q.speaker == "Little Flute"
+    [q] = _quotes("“There isn’t an easy fix, like another pause,” the person added.")
+    assert q.speaker == "an unnamed source"
+
+
+def test_scare_quotes_are_not_quotes():
+    assert _quotes("The so-called “Liberation Day” tariffs were announced in April.") == []
+
+
+def test_figures_with_units_and_numbers():
+    s = "Trade worth $660 billion a year, a 100% tariff, and 133,000 tons of ore."
+    figs = rules.find_figures(s, "a", 0, len(s))
+    got = {(f.value, f.unit, f.number) for f in figs}
+    assert ("$660 billion", "USD", 660e9) in got
+    assert ("100%", "percent", 100.0) in got
+    assert ("133,000 tons", "tons", 133000.0) in got
+
+
+def test_event_status_is_judged_near_the_date():
+    s = "Leaders are set to meet this Thursday, October 30, after the August 1 deadline passed."
+    event = rules.find_event(s, "a", 0, len(s))
+    assert event.status == "scheduled"
+    assert event.date_text.startswith("this Thursday")
+
+
+def test_headings_are_not_claims_and_every_note_is_grounded():
+    text = "Rare earth controls ramped up\nChina tightened controls on exports of rare earths in October, officials said."
+    article = Article(id="a", title="t", text=text, path="a.txt")
+    [chunk] = chunk_article(article)
+    notes = ExtractiveEngine().extract(chunk, article)
+    assert [c.text for c in notes.claims] == [
+        "China tightened controls on exports of rare earths in October, officials said."
+    ]
+    for item in [*notes.claims, *notes.quotes, *notes.figures, *notes.events]:
+        assert text[item.span.start : item.span.end] == item.evidence
+
+
+def test_presentable_points_stand_alone():
+    assert presentable(
+        "China agreed to delay its rare earth export controls by one year, officials said."
+    )
+    assert not presentable("He added that it was a good deal for both of the two sides.")
+    assert not presentable("What happens next?")
+    assert not presentable("Too short to say much.")

@@ -1,0 +1,81 @@
+"""Grounding: evidence aligns exactly, then ignoring case and spacing, then fuzzily; else it is dropped."""
+
+from __future__ import annotations
+
+from briefgen.ground import align, ground_notes, quote_is_verbatim
+from briefgen.schema import Article, Chunk, ChunkNotes, Claim, Quote
+
+TEXT = "Intro line.\nThe two leaders will meet on Thursday in Busan.  Officials said “the deal is close,” adding more."
+
+
+def _setup():
+    article = Article(id="a", title="t", text=TEXT, path="a.txt")
+    chunk = Chunk(article_id="a", index=0, start=0, end=len(TEXT), text=TEXT, tokens=30)
+    return article, chunk
+
+
+def test_exact_alignment_gives_offsets_into_the_article():
+    article, chunk = _setup()
+    span = align("will meet on Thursday in Busan", article, chunk)
+    assert span.alignment == "exact"
+    assert TEXT[span.start : span.end] == "will meet on Thursday in Busan"
+
+
+def test_case_and_spacing_are_ignored_second():
+    article, chunk = _setup()
+    span = align("the TWO leaders   will meet\non thursday", article, chunk)
+    assert span.alignment == "normalized"
+    assert TEXT[span.start : span.end] == "The two leaders will meet on Thursday"
+
+
+def test_fuzzy_alignment_above_threshold_only():
+    article, chunk = _setup()
+    span = align("The two leaders will meet on Thursdy in Busan.", article, chunk)
+    assert span is not None and span.alignment == "fuzzy"
+    assert (
+        align("Completely different words about football and weather today.", article, chunk)
+        is None
+    )
+
+
+def test_unaligned_notes_and_made_up_quotes_are_dropped_and_counted():
+    article, chunk = _setup()
+    notes = ChunkNotes(
+        article_id="a",
+        chunk_index=0,
+        claims=[
+            Claim(
+                text="Leaders meet Thursday",
+                kind="fact",
+                evidence="The two leaders will meet on Thursday in Busan.",
+            ),
+            Claim(
+                text="Made up",
+                kind="fact",
+                evidence="The summit was cancelled because of a storm over the sea.",
+            ),
+        ],
+        quotes=[
+            Quote(
+                text="the deal is close",
+                speaker="Officials",
+                evidence="Officials said “the deal is close,” adding more.",
+            ),
+            Quote(
+                text="the deal is done",
+                speaker="Officials",
+                evidence="Officials said “the deal is close,” adding more.",
+            ),
+        ],
+    )
+    grounded, stats = ground_notes(notes, article, chunk)
+    assert [c.text for c in grounded.claims] == ["Leaders meet Thursday"]
+    assert [q.text for q in grounded.quotes] == ["the deal is close"]
+    assert stats.kept == 2 and stats.dropped == 2
+    for c in grounded.claims:
+        assert TEXT[c.span.start : c.span.end] == c.evidence
+
+
+def test_quote_verbatim_allows_curly_quotes_and_spacing_only():
+    assert quote_is_verbatim("we agreed ,", "He said “we  agreed,” today")
+    assert not quote_is_verbatim("we disagreed", "He said “we agreed,” today")

@@ -1,0 +1,104 @@
+"""Merging notes across articles: corroboration, single-source findings, conflicts, quotes, entities."""
+
+from __future__ import annotations
+
+from briefgen.chunking import chunk_article
+from briefgen.engines.extractive import ExtractiveEngine
+from briefgen.merge import merge
+from briefgen.schema import Article
+
+
+def _article(aid: str, text: str) -> Article:
+    return Article(id=aid, title=aid, text=text, path=f"{aid}.txt")
+
+
+def _digest(*texts: str):
+    engine = ExtractiveEngine()
+    articles = [_article(f"a{i}", t) for i, t in enumerate(texts)]
+    notes = [engine.extract(c, a) for a in articles for c in chunk_article(a)]
+    return articles, merge(articles, notes)
+
+
+def _finding_with(digest, words: str):
+    return next(f for f in digest.findings if words in f.text)
+
+
+def test_same_fact_in_other_words_is_one_finding_citing_both():
+    _, d = _digest(
+        "Beijing will delay its rare earth export regime by one year, officials said on Sunday. "
+        "The weather in the capital was mild.",
+        "Officials confirmed that China agreed to delay the proposed rare earth export controls by one year. "
+        "Stock markets rose slightly on the news.",
+    )
+    f = _finding_with(d, "rare earth")
+    assert sorted(f.article_ids) == ["a0", "a1"]
+    assert f.corroboration == 2 and not f.single_source
+    # Each supporting article brings its own verbatim evidence.
+    assert {e.article_id for e in f.evidence} == {"a0", "a1"}
+
+
+def test_unrelated_claims_stay_single_source():
+    _, d = _digest(
+        "The central bank raised interest rates by half a point to fight inflation in March.",
+        "A new football stadium opened in the northern city with forty thousand seats.",
+    )
+    assert all(f.single_source for f in d.findings)
+
+
+def test_shared_names_alone_do_not_corroborate():
+    _, d = _digest(
+        "Treasury Secretary Scott Bessent and Vice Premier He Lifeng dined at a restaurant in Geneva last night.",
+        "Treasury Secretary Scott Bessent and Vice Premier He Lifeng disagreed sharply about shipping fees at the port.",
+    )
+    assert all(f.single_source for f in d.findings)
+
+
+def test_findings_are_numbered_and_ranked_by_score():
+    _, d = _digest(
+        "First sentence about trade talks in Malaysia this week. " * 1,
+        "Trade talks in Malaysia continue this week with officials.",
+    )
+    assert [f.id for f in d.findings] == list(range(1, len(d.findings) + 1))
+    assert [f.score for f in d.findings] == sorted((f.score for f in d.findings), reverse=True)
+
+
+def test_different_figures_for_the_same_measure_are_a_conflict():
+    articles, d = _digest(
+        "The company said exports of soybeans to China reached 12 million tons last year.",
+        "Customs data show exports of soybeans to China reached 9 million tons last year.",
+    )
+    assert len(d.conflicts) == 1
+    values = {v.value for v in d.conflicts[0].values}
+    assert values == {"12 million tons", "9 million tons"}
+    assert {a for v in d.conflicts[0].values for a in v.article_ids} == {"a0", "a1"}
+
+
+def test_figures_of_different_things_are_not_a_conflict():
+    _, d = _digest(
+        "Unemployment in the region fell to 4% in the spring.",
+        "The new stadium cost 300 million dollars and seats 40% more fans than the old one.",
+    )
+    assert d.conflicts == []
+
+
+def test_same_quote_in_two_articles_is_one_quote_with_both_sources():
+    quote = "“We have reached a very substantial framework that avoids the tariffs,” Scott Bessent said."
+    _, d = _digest(f"{quote} Talks went on.", f"On Sunday, {quote}")
+    assert len(d.quotes) == 1
+    assert sorted(d.quotes[0].article_ids) == ["a0", "a1"]
+    assert d.quotes[0].speaker == "Scott Bessent"
+
+
+def test_speaker_surname_expands_to_full_name_and_entities_are_typed():
+    _, d = _digest(
+        "Economist Wu Xinbo of Fudan University spoke in Shanghai. "
+        "“China believes negotiations alone are insufficient,” Wu said. "
+        "President Donald Trump travelled to Japan."
+    )
+    assert d.quotes[0].speaker == "Wu Xinbo"
+    kinds = {e.name: e.kind for e in d.entities}
+    assert kinds["Donald Trump"] == "person"
+    assert kinds["Japan"] == "place"
+    assert kinds["Shanghai"] == "place"
+    assert kinds["Fudan University"] == "organization"
+    assert "Chinese" not in kinds
