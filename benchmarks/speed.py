@@ -175,7 +175,7 @@ def main() -> None:
                 r["articles"],
                 f"{r['seconds']:.2f}",
                 f"{r['articles'] / r['seconds']:.1f}",
-                f"{r['traced_mb']:.1f}",
+                f"{r['traced_mb']:.2f}",
                 f"{r['rss_mb']:.1f}",
             ]
         )

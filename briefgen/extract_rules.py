@@ -271,13 +271,29 @@ def _nearest_status(sentence: str, start: int, end: int, width: int = 60) -> Eve
     return best[2] if best else None
 
 
+# "said on Tuesday", "announced last Friday": the date of something done, not to come.
+_PAST_ACT = re.compile(
+    r"\b(?!(?:scheduled|expected|planned|slated|proposed|delayed|postponed|extended)\b)"
+    r"(?:\w+ed|said|told|met|began|spoke|wrote|made|took|held|sent|won|lost|left)"
+    r"\s+(?:on|in|at|last|this|early|earlier)?\s*$",
+    re.I,
+)
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,40}(?:\([^)]*\))?,\s[^-—–]{3,40}?\s[-—–]+\s")
+
+
 _DATE_KIND_RANK = {"full": 0, "month_day": 1, "weekday": 2, "period": 3, "relative": 4, "year": 5}
 
 
 def find_event(text: str, article_id: str, start: int, end: int) -> Event | None:
     """An upcoming event, deadline or trigger in the sentence, with its date as written."""
     sentence = text[start:end]
-    mentions = dates.find_dates(sentence)
+    # "NORTHPORT, Oct. 21, 2025 - Mayor ..." : a dateline dates the article, not an event.
+    dateline = _DATELINE.match(sentence)
+    mentions = [
+        m
+        for m in dates.find_dates(sentence)
+        if (not dateline or m.start >= dateline.end()) and not _PAST_ACT.search(sentence[: m.start])
+    ]
     if not mentions:
         return None
     if dates.sentence_tense(sentence) == "past" and not re.search(

@@ -184,7 +184,12 @@ def _period_end(date: dt.date, precision: str | None) -> dt.date:
     if precision in (None, "day"):
         return date
     if precision == "part-of-month":
-        return date + dt.timedelta(days=5)
+        # early- (to the 10th), mid- (to the 20th), late- or end of the month (to its last day)
+        if date.day <= 10:
+            return date.replace(day=10)
+        if date.day <= 20:
+            return date.replace(day=20)
+        return _add_months(date, 1) - dt.timedelta(days=1)
     if precision == "month":
         return _add_months(date, 1) - dt.timedelta(days=1)
     if precision == "quarter":
