@@ -62,8 +62,28 @@ def article_body(text: str) -> list[str]:
     return [ln for ln in lines if ln]
 
 
+def revision() -> str:
+    """The commit measured, "+dirty" when the working tree has changes; "unknown" without git."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", "briefgen")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
 def machine() -> str:
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, briefgen at {revision()}"
+    )
 
 
 def table(headers: list[str], rows: list[list[object]]) -> str:
