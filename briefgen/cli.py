@@ -93,6 +93,15 @@ _templates = click.option(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A folder of templates that override the defaults by name (see `briefgen init`).",
 )
+
+
+def _format(*choices: str):
+    """--format with CHOICES, the first being the default."""
+    return click.option(
+        "--format", "-f", "fmt", type=click.Choice(choices), default=choices[0], show_default=True
+    )
+
+
 _quiet = click.option(
     "-q", "--quiet", is_flag=True, help="Print nothing on standard error but errors."
 )
@@ -108,14 +117,7 @@ _quiet = click.option(
     show_default=True,
     help="exec: one screen; analyst: everything with citations; newsletter: for email.",
 )
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["md", "html", "json"]),
-    default="md",
-    show_default=True,
-)
+@_format("md", "html", "json")
 @click.option(
     "--engine",
     type=click.Choice(["extractive"]),
@@ -154,14 +156,7 @@ def make(paths, audience, fmt, engine, as_of, output, templates, quiet):
 
 @main.command()
 @_paths
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@_format("table", "json")
 def sources(paths, fmt):
     """Show what was read from PATHS: id, title, date, words kept, debris cut; and what was skipped, and why."""
     import json
@@ -209,14 +204,7 @@ def sources(paths, fmt):
 
 @main.command()
 @_paths
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["md", "json", "ics"]),
-    default="md",
-    show_default=True,
-)
+@_format("md", "json", "ics")
 @_as_of
 @_output
 @_templates
