@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from briefgen import __version__
-from briefgen.errors import BriefgenError, ConfigError
+from briefgen.errors import BriefgenError
 
 AUDIENCES = ("exec", "analyst", "newsletter")
 
@@ -239,10 +239,7 @@ def init(directory, force):
     """
     from briefgen.resources import write_defaults
 
-    try:
-        written = write_defaults(directory, overwrite=force)
-    except FileExistsError as exc:
-        raise ConfigError(str(exc)) from None
+    written = write_defaults(directory, overwrite=force)  # ConfigError names a file already there
     for path in written:
         click.echo(path)
     click.echo(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 from briefgen import dates
@@ -69,7 +69,6 @@ class Result:
     brief: Brief
     watch: WatchList
     corpus: Corpus
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def read_corpus(
