@@ -6,6 +6,8 @@ repository first on sys.path so they measure the working tree, not some installe
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import platform
 import re
@@ -96,3 +98,9 @@ def table(headers: list[str], rows: list[list[object]]) -> str:
 
     rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
+
+
+def save_results(path: str | os.PathLike[str], data: Path, **fields: object) -> None:
+    """Write a run's results as JSON, with the date, machine and data folder they came from."""
+    record = {"date": str(dt.date.today()), "machine": machine(), "data": str(data), **fields}
+    Path(path).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

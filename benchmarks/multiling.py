@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import json
 import statistics
 import sys
 import time
@@ -39,7 +38,15 @@ from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 
-from _common import DEFAULT_DATA, article_body, article_files, data_or_skip, machine, table
+from _common import (
+    DEFAULT_DATA,
+    article_body,
+    article_files,
+    data_or_skip,
+    machine,
+    save_results,
+    table,
+)
 from _common import topic_dirs as _topics
 
 GOAL_R1, GOAL_R2 = 46.1, 17.4
@@ -371,21 +378,13 @@ def main() -> None:
         f"{ours['r2']:.2f} -> {'met' if met else 'MISSED'}"
     )
     if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "date": str(dt.date.today()),
-                    "machine": machine(),
-                    "data": str(data),
-                    "budget": args.budget,
-                    "results": results,
-                    "published": {n: {"r1": v[0], "r2": v[1]} for n, v in pub.items()},
-                    "goal": {"r1": GOAL_R1, "r2": GOAL_R2, "met": met},
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
+        save_results(
+            args.json,
+            data,
+            budget=args.budget,
+            results=results,
+            published={n: {"r1": v[0], "r2": v[1]} for n, v in pub.items()},
+            goal={"r1": GOAL_R1, "r2": GOAL_R2, "met": met},
         )
         print(f"saved {args.json}")
 

@@ -31,7 +31,16 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from _common import DEFAULT_DATA, REPO, article_body, article_files, data_or_skip, machine, table
+from _common import (
+    DEFAULT_DATA,
+    REPO,
+    article_body,
+    article_files,
+    data_or_skip,
+    machine,
+    save_results,
+    table,
+)
 from _common import topic_dirs as _topics
 
 GOAL_RATE = 50.0  # articles per second
@@ -232,19 +241,12 @@ def main() -> None:
         f"{'met' if goals['help_seconds'][2] else 'MISSED'}"
     )
     if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "date": str(dt.date.today()),
-                    "machine": machine(),
-                    "data": str(data),
-                    "repeats": args.repeats,
-                    "results": results,
-                    "goals": goals,
-                },
-                indent=2,
-            )
-            + "\n"
+        save_results(
+            args.json,
+            data,
+            repeats=args.repeats,
+            results=results,
+            goals=goals,
         )
 
 

@@ -21,11 +21,13 @@ DEBRIS = (
     "spot_img",
     "ALSO SEE",
     "Follow Jeff Pao",
+    "Read: China reportedly",
     "Source: Bloomberg",
     "Reuters with additional input",
     "Leave a comment",
     "Sources and Further Reading",
     "###",
+    "Oil and Gas Firms, Governments Silent",
 )
 
 

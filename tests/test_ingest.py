@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import DEBRIS
 
 from briefgen import ingest
 from briefgen.ingest import IngestResult, article_id, load
@@ -305,24 +306,6 @@ def test_long_first_line_title_is_cut(tmp_path):
 
 
 # ---------------------------------------------------------------- the sample corpus
-
-DEBRIS = [
-    "HomeAsia",
-    "LEAVE A REPLY",
-    "Please enter your comment",
-    "Please enter your name here",
-    "Must Read",
-    "spot_img",
-    "ALSO SEE",
-    "Follow Jeff Pao",
-    "Read: China reportedly",
-    "Source: Bloomberg",
-    "Reuters with additional input",
-    "Leave a comment",
-    "Sources and Further Reading",
-    "###",
-    "Oil and Gas Firms, Governments Silent",
-]
 
 
 @pytest.fixture(scope="module")
