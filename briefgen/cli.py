@@ -5,6 +5,7 @@ Imports of anything heavy happen inside the commands, so `briefgen --help` stays
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -102,6 +103,40 @@ def _format(*choices: str):
     )
 
 
+_cache = click.option(
+    "--cache",
+    metavar="DIR",
+    envvar="BRIEFGEN_CACHE",
+    help="Where briefgen keeps its state (the log of runs and calls). "
+    "Default: .briefgen beside the articles.",
+)
+
+
+@contextlib.contextmanager
+def _progress_bar(quiet: bool):
+    """A progress callback drawing a bar on standard error, or None when nobody would see it."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    drawn = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal drawn
+        width = 30
+        filled = width * done // max(1, total)
+        sys.stderr.write(
+            f"\rreading [{'#' * filled}{'.' * (width - filled)}] {done}/{total} chunks"
+        )
+        sys.stderr.flush()
+        drawn = True
+
+    try:
+        yield progress
+    finally:
+        if drawn:
+            sys.stderr.write("\n")
+
+
 _quiet = click.option(
     "-q", "--quiet", is_flag=True, help="Print nothing on standard error but errors."
 )
@@ -120,38 +155,88 @@ _quiet = click.option(
 @_format("md", "html", "json")
 @click.option(
     "--engine",
-    type=click.Choice(["extractive"]),
-    default="extractive",
-    show_default=True,
-    help="extractive: built in, no model, offline.",
+    type=click.Choice(["auto", "llm", "extractive"]),
+    default=None,
+    help="auto (the default): a model when one is configured (OPENAI_API_KEY, "
+    "OPENAI_BASE_URL or --base-url), else the built-in extractive engine, offline.",
 )
+@click.option("--model", "-m", help="The model's name at the endpoint, e.g. gpt-4o-mini.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.",
+)
+@click.option(
+    "--concurrency", "-j", type=click.IntRange(1, 64), help="Model calls at once (default 4)."
+)
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(1, 10),
+    help="Answers asked for per call before giving up on invalid output (default 3).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: ./briefgen.toml, else [tool.briefgen] in ./pyproject.toml).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show the model calls and estimated cost; call nothing."
+)
+@_cache
 @_as_of
 @_output
 @_templates
 @_quiet
-def make(paths, audience, fmt, engine, as_of, output, templates, quiet):
+def make(
+    paths, audience, fmt, engine, model, base_url, concurrency, max_attempts, config_file,
+    dry_run, cache, as_of, output, templates, quiet,
+):  # fmt: skip
     """Make a brief from PATHS: files, folders (read recursively) or - for standard input.
 
     Reads .txt, .md, .html, .json, .jsonl and RSS/Atom feeds; prints the brief as Markdown,
-    HTML or JSON, every point citing its numbered sources.
+    HTML or JSON, every point citing its numbered sources. Settings come from flags, then
+    the environment (BRIEFGEN_*, OPENAI_API_KEY, OPENAI_BASE_URL), then briefgen.toml.
     """
+    from briefgen import runlog
+    from briefgen.config import choose_engine, load_settings
     from briefgen.engines import get_engine
-    from briefgen.pipeline import make_brief
+    from briefgen.pipeline import make_brief, plan_run
     from briefgen.render import render_brief
 
-    result = make_brief(
-        list(paths), audience=audience, as_of=as_of, engine=get_engine(engine), stdin=_stdin(paths)
-    )
+    flags = {
+        "engine": engine,
+        "model": model,
+        "base_url": base_url,
+        "concurrency": concurrency,
+        "max_attempts": max_attempts,
+    }
+    settings = load_settings(flags, config_file=config_file)
+    choice = choose_engine(settings)
+    _say(f"briefgen: {choice.message}", quiet)
+    chosen = get_engine(choice.name, settings, choice)
+    if dry_run:
+        planned, skipped = plan_run(list(paths), chosen, stdin=_stdin(paths))
+        _report_skipped(skipped, quiet)
+        click.echo(runlog.describe_plan(planned, chosen, settings))
+        return
+    with _progress_bar(quiet) as progress:
+        result = make_brief(
+            list(paths),
+            audience=audience,
+            as_of=as_of,
+            engine=chosen,
+            stdin=_stdin(paths),
+            concurrency=settings.concurrency if choice.name == "llm" else 1,
+            progress=progress if choice.name == "llm" else None,
+        )
     _report_skipped(result.corpus.skipped, quiet)
     _write(render_brief(result.brief, fmt, templates=templates), output)
-    r = result.corpus.report
-    _say(
-        f"briefgen: {r.articles} articles ({len(r.skipped)} skipped), {r.chunks} chunks; "
-        f"engine {engine}: no model calls, 0 tokens, $0.00; notes kept {r.notes_kept}, "
-        f"dropped {r.notes_dropped}; as of {result.brief.provenance.as_of} "
-        f"({result.brief.provenance.as_of_basis}); {r.seconds:.2f}s",
-        quiet,
-    )
+    for line in runlog.summary_lines(result, chosen, settings):
+        _say(f"briefgen: {line}", quiet)
+    warning = runlog.store(result, chosen, settings, audience, runlog.state_dir(cache, paths))
+    if warning:
+        _say(f"briefgen: warning: {warning}", quiet)
 
 
 @main.command()

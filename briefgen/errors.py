@@ -6,13 +6,22 @@
     │   └── UnreadableFileError   one file cannot be read (binary, undecodable, empty); carries
     │                             the path and the reason, and ingest turns it into a Skipped row
     ├── ConfigError               a bad option, template directory or date
-    └── RenderError               a template failed to render (names the template)
+    ├── RenderError               a template failed to render (names the template)
+    └── LLMError                  a model endpoint could not give a usable answer
+        ├── EndpointError         unreachable, refused (auth, not found), or transient faults
+        │                         outlasted the retries; carries status (None when no HTTP
+        │                         answer came) and base_url
+        └── StructuredOutputError no valid answer after N attempts; carries every attempt and
+                                  the last raw output, and its message ends with the start of it
 
 The CLI turns every BriefgenError into a one-line message and exit code 2; anything else is
-a bug and keeps its traceback.
+a bug and keeps its traceback. No message ever carries an API key.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
 
 
 class BriefgenError(Exception):
@@ -42,3 +51,46 @@ class ConfigError(BriefgenError):
 
 class RenderError(BriefgenError):
     """A template failed to render."""
+
+
+class LLMError(BriefgenError):
+    """A model endpoint could not give a usable answer."""
+
+
+class EndpointError(LLMError):
+    """The endpoint is unreachable, refused the request, or stayed faulty through every retry.
+
+    `status` is the last HTTP status (None for a timeout or a connection failure).
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, base_url: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.base_url = base_url
+
+
+class _AttemptLike(Protocol):
+    # structured.Attempt has this shape; a Protocol keeps errors.py free of imports from
+    # the modules that raise these errors.
+    number: int
+    raw: str
+    error: str | None
+
+
+# How much of the last raw answer a StructuredOutputError message shows.
+RAW_EXCERPT_CHARS = 300
+
+
+class StructuredOutputError(LLMError):
+    """The model gave no answer that fits the schema in the attempts allowed."""
+
+    def __init__(self, schema_name: str, attempts: Sequence[_AttemptLike], last_raw: str):
+        self.schema_name = schema_name
+        self.attempts = list(attempts)
+        self.last_raw = last_raw
+        last_error = self.attempts[-1].error if self.attempts else None
+        super().__init__(
+            f"no valid {schema_name} after {len(self.attempts)} attempt"
+            f"{'' if len(self.attempts) == 1 else 's'}; last error: {last_error or 'none'}; "
+            f"last output began: {last_raw[:RAW_EXCERPT_CHARS]}"
+        )

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from briefgen.schema import Article, Chunk, ChunkNotes, Span
+from briefgen.schema import Article, Chunk, ChunkNotes, Claim, Event, Figure, Quote, Span
+from briefgen.text import numbers
 
 FUZZY_THRESHOLD = 0.85
 
@@ -54,7 +55,7 @@ def ground_notes(
     """Notes with every span set from the text, and those that do not align dropped."""
     stats = GroundingStats()
 
-    def keep(items, check_quote: bool = False):
+    def keep(items):
         out = []
         for item in items:
             span = (
@@ -62,10 +63,7 @@ def ground_notes(
                 if _span_ok(item.span, item.evidence, article)
                 else align(item.evidence, article, chunk)
             )
-            if span is None or (
-                check_quote
-                and not quote_is_verbatim(item.text, article.text[span.start : span.end])
-            ):
+            if span is None or not _supported(item, article.text[span.start : span.end]):
                 stats.dropped += 1
                 continue
             stats.kept += 1
@@ -75,12 +73,38 @@ def ground_notes(
     grounded = notes.model_copy(
         update={
             "claims": keep(notes.claims),
-            "quotes": keep(notes.quotes, check_quote=True),
+            "quotes": keep(notes.quotes),
             "figures": keep(notes.figures),
             "events": keep(notes.events),
         }
     )
+    # A name the passage never mentions was made up; entities carry no evidence of their own.
+    folded = chunk.text.casefold()
+    entities = [e for e in notes.entities if e.name.strip() and e.name.casefold() in folded]
+    stats.dropped += len(notes.entities) - len(entities)
+    grounded.entities = entities
     return grounded, stats
+
+
+def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
+    """Whether what a note states stands in its aligned evidence, not only near it.
+
+    A quote's words must be verbatim; a figure's digits and an event's date as written must be
+    in the evidence; a claim must not carry a number its evidence lacks. The extractive engine
+    passes all of these by construction; a model's notes are held to them.
+    """
+    if isinstance(item, Quote):
+        return quote_is_verbatim(item.text, evidence)
+    if isinstance(item, Figure):
+        digits = numbers(item.value)
+        return bool(digits) and digits <= numbers(evidence)
+    if isinstance(item, Event):
+        return not item.date_text or _folded(item.date_text) in _folded(evidence)
+    return numbers(item.text) <= numbers(evidence)
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(_QUOTE_FOLD)).casefold().strip()
 
 
 def _span_ok(span: Span | None, evidence: str, article: Article) -> bool:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import IO
 
 from briefgen import dates
 from briefgen.chunking import DEFAULT_MAX_TOKENS, chunk_article
 from briefgen.engines import Engine, get_engine
-from briefgen.errors import NoArticlesError
+from briefgen.engines.extractive import headline
+from briefgen.errors import BriefgenError, NoArticlesError
 from briefgen.ground import GroundingStats, ground_notes
 from briefgen.merge import merge
 from briefgen.schema import (
@@ -24,6 +27,7 @@ from briefgen.schema import (
     Audience,
     Brief,
     BriefQuote,
+    Chunk,
     ChunkNotes,
     Conflict,
     Digest,
@@ -38,12 +42,16 @@ from briefgen.schema import (
     WatchItem,
     WatchList,
 )
+from briefgen.verify import drop_failing, verify_draft
 
 EXEC_WATCH_ITEMS = 6
 ANALYST_QUOTES = 6
 NEWSLETTER_QUOTES = 3
 SINGLE_SOURCE_ITEMS = 8
 ENTITIES = 24
+
+# progress(done, total) after each chunk is read: the CLI draws a bar with it.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -76,6 +84,8 @@ def read_corpus(
     stdin: IO[bytes] | None = None,
     engine: Engine | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
+    concurrency: int = 1,
+    progress: Progress | None = None,
 ) -> Corpus:
     from briefgen.ingest import load
 
@@ -88,29 +98,73 @@ def read_corpus(
     articles = loaded.articles
     references = reference_dates(articles)
 
+    work = [(a, c) for a in articles for c in chunk_article(a, max_tokens)]
     notes: list[ChunkNotes] = []
     stats = GroundingStats()
-    n_chunks = 0
-    for article in articles:
-        for chunk in chunk_article(article, max_tokens):
-            n_chunks += 1
-            grounded, s = ground_notes(engine.extract(chunk, article), article, chunk)
-            notes.append(grounded)
-            stats.add(s)
+    missing: list[str] = []
+    for (article, chunk), outcome in zip(work, _map(engine, work, concurrency, progress)):
+        if isinstance(outcome, BriefgenError):
+            # One chunk that cannot be read costs that chunk, not the brief: it is named in
+            # the report and in the brief's footer.
+            missing.append(f"{article.path} part {chunk.index + 1} ({outcome})")
+            continue
+        grounded, s = ground_notes(outcome, article, chunk)
+        notes.append(grounded)
+        stats.add(s)
 
     sources = number_sources(articles, references)
     report = RunReport(
+        engine=engine.name,
+        model=engine.model,
         articles=len(articles),
         skipped=loaded.skipped,
-        chunks=n_chunks,
+        chunks=len(work),
         notes_kept=stats.kept,
         notes_dropped=stats.dropped,
+        missing=missing,
     )
     corpus = Corpus(
         articles, loaded.skipped, references, notes, merge(articles, notes), sources, report, engine
     )
     report.seconds = round(time.perf_counter() - started, 3)
     return corpus
+
+
+def _map(
+    engine: Engine,
+    work: list[tuple[Article, Chunk]],
+    concurrency: int,
+    progress: Progress | None,
+) -> Iterator[ChunkNotes | BriefgenError]:
+    """engine.extract over every chunk, in order; `concurrency` calls at once.
+
+    A model call mostly waits on the network, so threads overlap the waits. Results come
+    back in input order whatever order the calls finish in, so the brief does not depend on
+    timing. A chunk that fails yields its error instead of notes.
+    """
+
+    def one(item: tuple[Article, Chunk]) -> ChunkNotes | BriefgenError:
+        article, chunk = item
+        try:
+            return engine.extract(chunk, article)
+        except BriefgenError as exc:
+            return exc
+
+    total = len(work)
+    if concurrency <= 1 or total <= 1:
+        for done, item in enumerate(work, start=1):
+            result = one(item)
+            if progress:
+                progress(done, total)
+            yield result
+        return
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="briefgen-map") as pool:
+        futures = [pool.submit(one, item) for item in work]
+        if progress:
+            for done, _ in enumerate(as_completed(futures), start=1):
+                progress(done, total)
+        for future in futures:
+            yield future.result()
 
 
 def reference_dates(articles: list[Article]) -> dict[str, tuple[dt.date, str]]:
@@ -180,13 +234,27 @@ def make_brief(
     as_of: dt.date | None = None,
     engine: Engine | None = None,
     stdin: IO[bytes] | None = None,
+    concurrency: int = 1,
+    progress: Progress | None = None,
 ) -> Result:
-    corpus = read_corpus(paths, stdin=stdin, engine=engine)
+    corpus = read_corpus(
+        paths, stdin=stdin, engine=engine, concurrency=concurrency, progress=progress
+    )
     started = time.perf_counter()
     day, basis = decide_as_of(as_of, corpus)
     watch = build_watchlist(corpus, day)
     draft = corpus.engine.write(corpus.digest, audience, corpus.articles)
-    brief = assemble(draft, corpus, watch, audience, day, basis)
+    # Whatever engine wrote the draft, nothing reaches the reader unverified.
+    checked = verify_draft(draft, corpus.digest, corpus.articles)
+    checked = drop_failing(checked, headline(corpus.articles, corpus.digest.findings))
+    corpus.report.points_verified = checked.verified
+    corpus.report.points_dropped = checked.dropped
+    if not checked.draft.bottom_line and checked.draft.key_points:
+        # Every bottom-line sentence failed: the best verified key point takes its place.
+        checked.draft.bottom_line = checked.draft.key_points[:1]
+        checked.draft.key_points = checked.draft.key_points[1:]
+    brief = assemble(checked.draft, corpus, watch, audience, day, basis)
+    fill_costs(corpus.report, corpus.engine)
     corpus.report.seconds = round(corpus.report.seconds + time.perf_counter() - started, 3)
     return Result(brief=brief, watch=watch, corpus=corpus)
 
@@ -250,6 +318,8 @@ def assemble(
             articles=len(corpus.articles),
             skipped=corpus.skipped,
             date_notes=[f"[{s.n}] {s.date_basis}" for s in corpus.sources if s.date_basis],
+            missing=corpus.report.missing,
+            points_dropped=corpus.report.points_dropped,
         ),
     )
 
@@ -296,3 +366,42 @@ def _single_source(corpus: Corpus, shown: set[int]) -> list[KeyPoint]:
         if len(out) == SINGLE_SOURCE_ITEMS:
             break
     return out
+
+
+def fill_costs(report: RunReport, engine: Engine) -> None:
+    """Calls, tokens and cost from the engine's ledger (the extractive engine has none)."""
+    ledger = getattr(engine, "ledger", None)
+    if ledger is None:
+        return
+    report.calls_new = ledger.calls_new
+    report.calls_cached = ledger.calls_cached
+    report.prompt_tokens = ledger.prompt_tokens
+    report.completion_tokens = ledger.completion_tokens
+    from briefgen.ledger import is_local_url
+
+    cost = ledger.cost(
+        getattr(engine, "prices", {}), is_local_url(getattr(engine, "base_url", None))
+    )
+    report.cost_usd = round(cost, 6) if cost is not None else None
+
+
+def plan_run(
+    paths: list[str],
+    engine: Engine,
+    stdin: IO[bytes] | None = None,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+) -> tuple[list, list[Skipped]]:
+    """The model calls a run would make (for --dry-run), without making any."""
+    from briefgen.ingest import load
+
+    loaded = load(paths, stdin=stdin)
+    if not loaded.articles:
+        raise NoArticlesError(f"no readable article in {', '.join(paths)}")
+    planned = []
+    article_tokens = 0
+    for article in loaded.articles:
+        for chunk in chunk_article(article, max_tokens):
+            article_tokens += chunk.tokens
+            planned.append(engine.plan_extract(chunk, article))
+    planned.append(engine.plan_write(article_tokens))
+    return planned, loaded.skipped

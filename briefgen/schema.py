@@ -294,6 +294,10 @@ class Provenance(Model):
     articles: int
     skipped: list[Skipped] = Field(default_factory=list)
     date_notes: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(
+        default_factory=list, description="parts of articles that could not be read, and why"
+    )
+    points_dropped: int = Field(default=0, description="written points that failed verification")
     schema_version: str = SCHEMA_VERSION
 
 
@@ -314,6 +318,8 @@ class Brief(Model):
 
 
 class RunReport(Model):
+    engine: str = "extractive"
+    model: str | None = None
     articles: int
     skipped: list[Skipped] = Field(default_factory=list)
     chunks: int = 0
@@ -321,7 +327,10 @@ class RunReport(Model):
     calls_cached: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost_usd: float = 0.0
+    cost_usd: float | None = Field(default=0.0, description="None when a model has no price")
     notes_kept: int = 0
     notes_dropped: int = 0
+    points_verified: int = 0
+    points_dropped: int = 0
+    missing: list[str] = Field(default_factory=list)
     seconds: float = 0.0

@@ -180,3 +180,17 @@ def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
 
 def collapse_spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers written in digits in `text`, normalised: '1,000.0' -> '1000'."""
+    out = set()
+    for m in _NUMBER.finditer(text):
+        value = m.group(0).rstrip(".,").replace(",", "")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        out.add(value)
+    return out

@@ -1,16 +1,19 @@
 """The seam between the pipeline and whatever reads and writes: both engines fill one schema.
 
 An engine does two things: `extract` reads one chunk into ChunkNotes, and `write` turns the
-merged Digest into a Draft for an audience. Grounding, merging, dating, citing and rendering
-are the pipeline's, so they are shared by every engine and tested once.
+merged Digest into a Draft for an audience. Grounding, merging, dating, citing, verifying
+and rendering are the pipeline's, so they are shared by every engine and tested once.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from briefgen.errors import ConfigError
 from briefgen.schema import Article, Audience, Chunk, ChunkNotes, Digest, Draft
+
+if TYPE_CHECKING:
+    from briefgen.config import EngineChoice, Settings
 
 
 class Engine(Protocol):
@@ -22,12 +25,45 @@ class Engine(Protocol):
     def write(self, digest: Digest, audience: Audience, articles: list[Article]) -> Draft: ...
 
 
-ENGINES = ("extractive",)
+ENGINES = ("extractive", "llm")
 
 
-def get_engine(name: str = "extractive") -> Engine:
+def get_engine(
+    name: str = "extractive",
+    settings: Settings | None = None,
+    choice: EngineChoice | None = None,
+    http_client: Any = None,
+) -> Engine:
+    """The engine called `name`; the llm engine is configured from `settings` and `choice`.
+
+    `http_client` replaces the HTTP transport (tests, benchmarks); None uses the default.
+    """
     if name == "extractive":
         from briefgen.engines.extractive import ExtractiveEngine
 
         return ExtractiveEngine()
+    if name == "llm":
+        from briefgen.config import Settings, choose_engine
+        from briefgen.engines.llm import LLMEngine
+        from briefgen.llm_client import LLMClient
+
+        settings = settings or Settings(engine="llm")
+        choice = choice or choose_engine(settings)
+        client = LLMClient(
+            base_url=choice.base_url,
+            api_key=settings.api_key,
+            model=choice.model or "",
+            timeout=settings.timeout,
+            max_retry_seconds=settings.max_retry_seconds,
+            http_client=http_client,
+        )
+        engine = LLMEngine(
+            client,
+            model=choice.model or "",
+            max_attempts=settings.max_attempts,
+            max_output_tokens=settings.max_output_tokens,
+            synthesis_budget=settings.synthesis_budget,
+            prices=settings.prices,
+        )
+        return engine
     raise ConfigError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")

@@ -1,0 +1,364 @@
+"""The LLM engine: the same two jobs as the extractive engine, done by a model.
+
+`extract` renders prompts/extract.j2 around one chunk and asks for ChunkNotesAnswer; the
+pipeline then grounds every note in the text, as it does for the extractive engine. `write`
+gives the merged findings, numbered, to the audience's synthesis prompt and turns the answer
+into a Draft whose citations are the finding numbers the model chose. When the findings do
+not fit the synthesis budget they are shortlisted in bounded stages first. The draft is then
+checked (verify.py); points that fail are sent back once with the reasons.
+
+Transport, output modes and transient faults are llm_client's; validation and re-asks are
+structured's; this module only knows prompts and schemas.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from briefgen import extract_rules
+from briefgen.engines.llm_schema import (
+    NOTE_LIMITS,
+    SHORTLIST_MAX,
+    BriefAnswer,
+    ChunkNotesAnswer,
+    PointAnswer,
+    ShortlistAnswer,
+)
+from briefgen.errors import LLMError
+from briefgen.ledger import CallRecord, Ledger, PlannedCall, Price
+from briefgen.llm_client import Completion, LLMClient
+from briefgen.prompting import render_messages, render_text
+from briefgen.schema import (
+    Article,
+    Audience,
+    Chunk,
+    ChunkNotes,
+    Claim,
+    Digest,
+    Draft,
+    DraftPoint,
+    DraftSection,
+    Entity,
+    Event,
+    Figure,
+    Finding,
+    Quote,
+)
+from briefgen.structured import ask
+from briefgen.text import estimate_tokens
+from briefgen.verify import verify_draft
+
+KEY_POINTS = {"exec": 6, "analyst": 10, "newsletter": 8}
+# Room the synthesis answer may take, and how much a brief answer may grow on a re-ask.
+SYNTHESIS_TOKENS = 1500
+SHORTLIST_TOKENS = 400
+# Staged reduce: each stage shortlists batches of half the budget; never more stages than this.
+MAX_STAGES = 3
+# Fixed cost of a synthesis prompt besides its findings (rules, schema), for --dry-run.
+SYNTHESIS_OVERHEAD = 1200
+
+
+class LLMEngine:
+    name = "llm"
+
+    def __init__(
+        self,
+        client: LLMClient,
+        *,
+        model: str,
+        ledger: Ledger | None = None,
+        max_attempts: int = 3,
+        max_output_tokens: int = 1024,
+        synthesis_budget: int = 6000,
+        prompts: Path | None = None,
+        prices: Mapping[str, Price] | None = None,
+    ) -> None:
+        self.client = client
+        self.prices = dict(prices or {})
+        self.model = model
+        self.ledger = ledger or Ledger()
+        self.max_attempts = max_attempts
+        self.max_output_tokens = max_output_tokens
+        self.synthesis_budget = synthesis_budget
+        self.prompts = prompts
+        # Which call a completion belongs to: the client reports each HTTP completion to
+        # on_call from the thread that made it, so the context is per thread.
+        self._context = threading.local()
+        client.on_call = self._on_call  # every HTTP completion lands in the ledger
+
+    @property
+    def base_url(self) -> str:
+        return self.client.base_url
+
+    # ------------------------------------------------------------ bookkeeping
+
+    def _on_call(self, completion: Completion) -> None:
+        ctx = getattr(self._context, "value", {"kind": "other"})
+        self.ledger.record(
+            CallRecord(
+                model=self.model,
+                mode=completion.mode,
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+                seconds=completion.seconds,
+                **ctx,
+            )
+        )
+
+    def _ask(self, messages, answer_type, *, max_tokens, context: dict, **kwargs):
+        self._context.value = context
+        started = time.perf_counter()
+        try:
+            return ask(
+                self.client,
+                messages,
+                answer_type,
+                max_attempts=self.max_attempts,
+                max_tokens=max_tokens,
+                max_tokens_cap=max(4 * max_tokens, 4096),
+                **kwargs,
+            )
+        except LLMError as exc:
+            self.ledger.record(
+                CallRecord(
+                    model=self.model,
+                    mode="",
+                    prompt_tokens=0,
+                    completion_tokens=0,
+                    seconds=round(time.perf_counter() - started, 3),
+                    ok=False,
+                    error=str(exc)[:500],
+                    **context,
+                )
+            )
+            raise
+        finally:
+            self._context.value = {"kind": "other"}
+
+    # ------------------------------------------------------------ reading
+
+    def extract_messages(self, chunk: Chunk, article: Article) -> list[dict[str, str]]:
+        return render_messages(
+            "extract.j2", self.prompts, article=article, chunk=chunk, limits=NOTE_LIMITS
+        )
+
+    def extract(self, chunk: Chunk, article: Article) -> ChunkNotes:
+        answer = self._ask(
+            self.extract_messages(chunk, article),
+            ChunkNotesAnswer,
+            max_tokens=self.max_output_tokens,
+            context={"kind": "extract", "article_id": article.id, "chunk_index": chunk.index},
+        )
+        return to_notes(answer.value, chunk, article)
+
+    # ------------------------------------------------------------ writing
+
+    def write(self, digest: Digest, audience: Audience, articles: list[Article]) -> Draft:
+        chosen = self.shortlist(digest.findings, audience)
+        messages = self.brief_messages(chosen, audience, articles)
+        answer = self._ask(
+            messages, BriefAnswer, max_tokens=SYNTHESIS_TOKENS, context={"kind": "synthesis"}
+        )
+        draft = to_draft(answer.value, articles)
+        problems = verify_draft(draft, digest, articles).problems
+        if not problems:
+            return draft
+        # One revision: the model sees its answer and what failed. What still fails after
+        # this is dropped by the pipeline, never shown.
+        revise = render_text("revise.j2", self.prompts, problems=problems)
+        retry = [
+            *messages,
+            {"role": "assistant", "content": answer.attempts[-1].raw},
+            {"role": "user", "content": revise},
+        ]
+        try:
+            again = self._ask(
+                retry, BriefAnswer, max_tokens=SYNTHESIS_TOKENS, context={"kind": "revise"}
+            )
+        except LLMError:
+            return draft
+        return to_draft(again.value, articles)
+
+    def brief_messages(
+        self, findings: list[Finding], audience: Audience, articles: list[Article]
+    ) -> list[dict[str, str]]:
+        shown = {f.id for f in findings}
+        article_view = [
+            {
+                "n": n,
+                "title": a.title,
+                "source": a.source,
+                "findings": [f.id for f in findings if a.id in f.article_ids and f.id in shown],
+            }
+            for n, a in enumerate(articles, start=1)
+        ]
+        return render_messages(
+            f"brief-{audience}.j2",
+            self.prompts,
+            findings=[_finding_view(f) for f in findings],
+            articles=[a for a in article_view if a["findings"]],
+            limits={"key_points": KEY_POINTS[audience]},
+        )
+
+    def shortlist(self, findings: list[Finding], audience: Audience) -> list[Finding]:
+        """Findings that fit the synthesis budget: all of them, or a shortlist made in stages.
+
+        Each stage splits the pool into batches of half the budget and asks the model for
+        the best third of each batch; at most MAX_STAGES stages, after which the pool is cut
+        by score, so the number of calls is bounded whatever the input.
+        """
+        pool = list(findings)
+        for _stage in range(MAX_STAGES):
+            if _findings_tokens(pool) <= self.synthesis_budget:
+                return pool
+            kept: set[int] = set()
+            for batch in _batches(pool, self.synthesis_budget // 2):
+                kept |= self._shortlist_batch(batch, audience)
+            pool = [f for f in pool if f.id in kept]
+        while pool and _findings_tokens(pool) > self.synthesis_budget:
+            pool = pool[:-1]  # findings come best first
+        return pool
+
+    def _shortlist_batch(self, batch: list[Finding], audience: Audience) -> set[int]:
+        keep = max(3, min(SHORTLIST_MAX, len(batch) // 3))
+        messages = render_messages(
+            "shortlist.j2",
+            self.prompts,
+            findings=[_finding_view(f) for f in batch],
+            articles=[],
+            keep=keep,
+            audience=audience,
+        )
+        ids = {f.id for f in batch}
+        try:
+            answer = self._ask(
+                messages,
+                ShortlistAnswer,
+                max_tokens=SHORTLIST_TOKENS,
+                context={"kind": "shortlist"},
+            )
+            chosen = [i for i in answer.value.findings if i in ids][:keep]
+        except LLMError:
+            chosen = []
+        # A batch whose shortlist failed keeps its best findings by score: the brief goes on.
+        return set(chosen) or {f.id for f in batch[:keep]}
+
+    # ------------------------------------------------------------ planning (--dry-run)
+
+    def plan_extract(self, chunk: Chunk, article: Article) -> PlannedCall:
+        prompt = sum(estimate_tokens(m["content"]) for m in self.extract_messages(chunk, article))
+        return PlannedCall(
+            kind="extract",
+            article_id=article.id,
+            chunk_index=chunk.index,
+            prompt_tokens=prompt + SCHEMA_TOKENS[ChunkNotesAnswer],
+            max_completion_tokens=self.max_output_tokens,
+        )
+
+    def plan_write(self, article_tokens: int) -> PlannedCall:
+        # The findings are not known before the map step: assume they restate about half of
+        # the articles, within the budget.
+        findings = min(self.synthesis_budget, article_tokens // 2)
+        return PlannedCall(
+            kind="synthesis",
+            article_id=None,
+            chunk_index=None,
+            prompt_tokens=findings + SYNTHESIS_OVERHEAD + SCHEMA_TOKENS[BriefAnswer],
+            max_completion_tokens=SYNTHESIS_TOKENS,
+        )
+
+
+SCHEMA_TOKENS = {
+    t: estimate_tokens(str(t.model_json_schema())) for t in (ChunkNotesAnswer, BriefAnswer)
+}
+
+
+def _finding_view(f: Finding) -> dict:
+    return {"id": f.id, "kind": f.kind, "corroboration": f.corroboration, "text": f.text}
+
+
+def _findings_tokens(findings: list[Finding]) -> int:
+    return sum(estimate_tokens(f.text) + 8 for f in findings)
+
+
+def _batches(findings: list[Finding], budget: int) -> list[list[Finding]]:
+    batches: list[list[Finding]] = [[]]
+    used = 0
+    for f in findings:
+        cost = estimate_tokens(f.text) + 8
+        if batches[-1] and used + cost > budget:
+            batches.append([])
+            used = 0
+        batches[-1].append(f)
+        used += cost
+    return batches
+
+
+# ---------------------------------------------------------------- answers -> briefgen's schema
+
+
+def to_notes(answer: ChunkNotesAnswer, chunk: Chunk, article: Article) -> ChunkNotes:
+    """A model's notes as ChunkNotes, not yet grounded (the pipeline grounds every engine's)."""
+    entities: dict[str, Entity] = {}
+    for e in answer.entities:
+        name = e.name.strip()
+        if name and name not in entities:
+            mentions = max(1, chunk.text.count(name))
+            entities[name] = Entity(name=name, kind=e.kind, mentions=mentions)
+    return ChunkNotes(
+        article_id=article.id,
+        chunk_index=chunk.index,
+        claims=[
+            Claim(text=c.text.strip(), kind=c.kind, evidence=c.evidence) for c in answer.claims
+        ],
+        quotes=[
+            Quote(text=q.text, speaker=(q.speaker or "").strip() or None, evidence=q.evidence)
+            for q in answer.quotes
+        ],
+        figures=[_figure(f.value, f.about, f.evidence, article.id) for f in answer.figures],
+        events=[
+            Event(
+                description=e.description.strip(),
+                date_text=(e.date_text or "").strip() or None,
+                status=e.status,
+                evidence=e.evidence,
+            )
+            for e in answer.events
+        ],
+        entities=list(entities.values()),
+    )
+
+
+def _figure(value: str, about: str, evidence: str, article_id: str) -> Figure:
+    # The number and unit are read from the value with the extractive engine's rules, so
+    # conflicts between articles compare like with like whichever engine read them.
+    parsed = extract_rules.find_figures(value, article_id, 0, len(value))
+    number = parsed[0].number if parsed else None
+    unit = parsed[0].unit if parsed else None
+    return Figure(
+        value=value.strip(), number=number, unit=unit, about=about.strip(), evidence=evidence
+    )
+
+
+def to_draft(answer: BriefAnswer, articles: list[Article]) -> Draft:
+    def point(p: PointAnswer) -> DraftPoint:
+        return DraftPoint(text=p.text.strip(), finding_ids=list(dict.fromkeys(p.findings)))
+
+    summaries = {}
+    for s in answer.article_summaries:
+        if 1 <= s.article <= len(articles) and s.summary.strip():
+            summaries[articles[s.article - 1].id] = s.summary.strip()
+    return Draft(
+        headline=answer.headline.strip(),
+        bottom_line=[point(p) for p in answer.bottom_line],
+        key_points=[point(p) for p in answer.key_points],
+        sections=[
+            DraftSection(heading=s.heading.strip(), points=[point(p) for p in s.points])
+            for s in answer.sections
+            if s.points
+        ],
+        article_summaries=summaries,
+    )

@@ -1,0 +1,403 @@
+"""The one seam to an OpenAI-compatible chat endpoint (OpenAI, llama.cpp, vLLM, Ollama, ...).
+
+`LLMClient.complete` sends one chat request and returns the text of the answer. Two things
+differ between servers and are handled here, once, so no caller has to:
+
+* How to ask for JSON. Three output modes are tried in order, best first: `json_schema`
+  (the server enforces the schema), `json_object` (JSON guaranteed, the schema is also in the
+  prompt; llama.cpp's server enforces it when given as `response_format.schema`) and `text`
+  (the schema in the prompt only; the JSON is cut out of the reply). A server that *refuses* a
+  mode says so at once, with a 4xx/5xx naming the response format; the next mode is then tried
+  and the first that works is remembered for that endpoint, so later calls go straight to it.
+* Transient faults: 429, 5xx, timeouts and dropped connections are retried with tenacity, with
+  the openai client's own retries off so that waits are counted, and tested, in one place.
+
+Nothing here parses or validates the answer: that is structured.py's job.
+"""
+
+from __future__ import annotations
+
+import copy
+import email.utils
+import json
+import math
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+import tenacity
+
+from briefgen.errors import EndpointError
+
+OUTPUT_MODES = ("json_schema", "json_object", "text")
+
+# The rungs actually tried. json_object is tried twice: first with the schema in
+# response_format (llama.cpp constrains to it), then without it, for servers such as OpenAI
+# that reject a key they do not know. Mode memory stores the rung name.
+_RUNGS = ("json_schema", "json_object", "json_object-plain", "text")
+
+# A server refusing an output mode answers one of these statuses with one of these words in
+# the body ("json_schema" contains "schema"); llama-cpp-python, for one, answers json_schema
+# with 500 "Input should be 'text' or 'json_object'". Such an answer is never retried.
+_REFUSAL_STATUSES = frozenset({400, 404, 422, 500, 501})
+_REFUSAL_WORDS = ("response_format", "json_object", "schema", "input should be 'text'")
+
+RETRY_AFTER_CAP = 60.0  # seconds; a server asking for longer is not waited for longer
+BACKOFF_START = 1.0
+BACKOFF_CAP = 30.0
+
+# Keywords OpenAI's strict mode may reject; `description` stays, it guides the model.
+_STRICT_DROP = "maxLength minLength pattern format maxItems minItems default title".split()
+
+_SCHEMA_PROMPT = "\n\nAnswer with one JSON object that fits this JSON schema:\n"
+_TEXT_PROMPT = "\nAnswer with the JSON object only."
+
+# Mode memory shared by every LLMClient in the process (one endpoint, one probe), unless a
+# caller passes its own mapping. The lock guards either.
+_MODE_MEMORY: dict[str, str] = {}
+_MODE_LOCK = threading.Lock()
+
+
+@dataclass
+class Completion:
+    text: str
+    finish_reason: str  # "stop", "length", ...
+    prompt_tokens: int  # from the API's usage; 0 if the server gave none
+    completion_tokens: int
+    mode: str  # which of OUTPUT_MODES produced it
+    seconds: float  # wall time of the complete() call, retries and refused modes included
+
+
+class _Refused(Exception):
+    """The server does not support the output mode just tried."""
+
+    def __init__(self, error: openai.APIStatusError):
+        super().__init__(str(error))
+        self.error = error
+
+
+class LLMClient:
+    """One model at one endpoint; safe to share between threads."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        api_key: str | None,
+        model: str,
+        timeout: float = 60.0,
+        temperature: float = 0.0,
+        max_retry_seconds: float = 120.0,
+        max_retries: int = 6,
+        http_client: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+        mode_memory: MutableMapping[str, str] | None = None,
+        on_call: Callable[[Completion], None] | None = None,
+    ):
+        # Kept only to scrub it from error messages; too short a key would scrub ordinary words.
+        self._secret = api_key if api_key and len(api_key) >= 6 else None
+        self._client = openai.OpenAI(
+            api_key=api_key or "not-needed",  # local servers need none; the client insists
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=0,  # retries happen in _send only, where they are counted and capped
+            http_client=http_client,
+        )
+        self.model = model
+        self.temperature = temperature
+        self.max_retry_seconds = max_retry_seconds
+        self.max_retries = max_retries
+        self._sleep = sleep
+        self._memory = _MODE_MEMORY if mode_memory is None else mode_memory
+        # Public so an owner (engines/llm.py) can attach its ledger after construction.
+        self.on_call = on_call
+        # The client resolves None to OPENAI_BASE_URL or OpenAI's own address.
+        self.base_url = str(self._client.base_url).rstrip("/")
+
+    @property
+    def endpoint(self) -> str:
+        """The key for mode memory: one model at one address."""
+        return f"{self.base_url}#{self.model}"
+
+    def complete(
+        self, messages: list[dict], *, schema: dict, schema_name: str, max_tokens: int
+    ) -> Completion:
+        """One answer from the model, asked for as JSON fitting `schema` in the best mode the
+        endpoint supports. Raises EndpointError when the endpoint cannot answer."""
+        started = time.monotonic()
+        with _MODE_LOCK:
+            remembered = self._memory.get(self.endpoint)
+        rung = remembered if remembered in _RUNGS else _RUNGS[0]
+        while True:
+            request = self._request(rung, messages, schema, schema_name, max_tokens)
+            try:
+                response = self._send(request)
+                break
+            except _Refused as refused:
+                if rung == "text":
+                    raise self._endpoint_error(refused.error, "refused the request") from None
+                rung = _next_rung(rung, refused.error)
+        if rung != remembered:
+            with _MODE_LOCK:
+                self._memory[self.endpoint] = rung
+        if not response.choices:
+            raise self._endpoint_error(None, "answered with no choices")
+        choice = response.choices[0]
+        text = choice.message.content or ""
+        if rung == "text":
+            text = extract_json(text)
+        usage = response.usage
+        completion = Completion(
+            text=text,
+            finish_reason=choice.finish_reason or "",
+            prompt_tokens=(usage.prompt_tokens or 0) if usage else 0,
+            completion_tokens=(usage.completion_tokens or 0) if usage else 0,
+            mode=rung.removesuffix("-plain"),
+            seconds=time.monotonic() - started,
+        )
+        if self.on_call is not None:
+            self.on_call(completion)
+        return completion
+
+    # ------------------------------------------------------------------ one request
+
+    def _request(
+        self, rung: str, messages: list[dict], schema: dict, schema_name: str, max_tokens: int
+    ) -> dict[str, Any]:
+        request: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": self.temperature,
+            "max_tokens": max_tokens,
+        }
+        if rung == "json_schema":
+            spec = {"name": schema_name, "schema": strict_schema(schema), "strict": True}
+            return {**request, "response_format": {"type": "json_schema", "json_schema": spec}}
+        # Without server-side enforcement the model must read the schema in its prompt.
+        extra = _SCHEMA_PROMPT + json.dumps(schema, ensure_ascii=False)
+        if rung == "text":
+            extra += _TEXT_PROMPT
+        elif rung == "json_object":
+            request["response_format"] = {"type": "json_object", "schema": schema}
+        else:
+            request["response_format"] = {"type": "json_object"}
+        request["messages"] = _with_system_suffix(messages, extra)
+        return request
+
+    def _send(self, request: dict[str, Any]) -> Any:
+        """The response to `request`, retrying transient faults; raises _Refused or
+        EndpointError."""
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(_is_transient),
+            wait=RetryWait(),
+            stop=self._should_stop,
+            sleep=self._sleep,
+        )
+        try:
+            return retrying(self._client.chat.completions.create, **request)
+        except tenacity.RetryError as gave_up:
+            error = gave_up.last_attempt.exception()
+            tries = gave_up.last_attempt.attempt_number
+            raise self._endpoint_error(
+                error, f"failed {tries} time{'s' if tries != 1 else ''}, giving up"
+            ) from None
+        except openai.APIStatusError as error:
+            if _is_refusal(error):
+                raise _Refused(error) from None
+            raise self._endpoint_error(error, "refused the request") from None
+
+    def _should_stop(self, state: tenacity.RetryCallState) -> bool:
+        # Called after the wait for the next try is known: stop when that try would be one
+        # retry too many or would take the total time waited past the budget.
+        return (
+            state.attempt_number > self.max_retries
+            or state.idle_for + state.upcoming_sleep > self.max_retry_seconds
+        )
+
+    def _endpoint_error(self, error: BaseException | None, what: str) -> EndpointError:
+        status = error.status_code if isinstance(error, openai.APIStatusError) else None
+        message = f"{self.base_url} (model {self.model}) {what}"
+        if status is not None:
+            # openai's message reads "Error code: 401 - <the server's message>".
+            said = error.message.partition(" - ")[2]
+            message += f": HTTP {status}" + (f" ({said[:200]})" if said else "")
+        elif isinstance(error, openai.APITimeoutError):
+            message += ": timeout"
+        elif isinstance(error, openai.APIConnectionError):
+            message += ": connection"
+        # A server may echo the key back in its error; no message of ours ever carries it.
+        if self._secret:
+            message = message.replace(self._secret, "***")
+        return EndpointError(message, status=status, base_url=self.base_url)
+
+
+def _next_rung(rung: str, error: openai.APIStatusError) -> str:
+    if rung == "json_object" and "schema" not in _error_text(error).lower():
+        # json_object itself was refused, not the schema key beside it.
+        return "text"
+    return _RUNGS[_RUNGS.index(rung) + 1]
+
+
+def _with_system_suffix(messages: list[dict], suffix: str) -> list[dict]:
+    """A copy of `messages` with `suffix` appended to the last system message (one is added in
+    front if there is none); the caller's list and dicts are left alone."""
+    out = [dict(m) for m in messages]
+    for message in reversed(out):
+        if message.get("role") == "system":
+            message["content"] = f"{message.get('content') or ''}{suffix}"
+            return out
+    return [{"role": "system", "content": suffix.lstrip("\n")}, *out]
+
+
+# ------------------------------------------------------------------ error classes
+
+
+def _error_text(error: openai.APIError) -> str:
+    body = error.body
+    if isinstance(body, dict):
+        body = json.dumps(body, ensure_ascii=False)
+    return f"{error.message} {body or ''}".strip()
+
+
+def _is_refusal(error: BaseException) -> bool:
+    if not isinstance(error, openai.APIStatusError) or error.status_code not in _REFUSAL_STATUSES:
+        return False
+    text = _error_text(error).lower()
+    return any(word in text for word in _REFUSAL_WORDS)
+
+
+def _is_transient(error: BaseException) -> bool:
+    if isinstance(error, openai.APIConnectionError):  # APITimeoutError included
+        return True
+    if isinstance(error, openai.APIStatusError):
+        status = error.status_code
+        return (status in (408, 429) or status >= 500) and not _is_refusal(error)
+    return False
+
+
+# ------------------------------------------------------------------ waiting
+
+
+@dataclass(frozen=True)
+class RetryWait:
+    """tenacity wait: what the server asked for (Retry-After, capped), else exponential
+    backoff with full jitter. `rng` and `now` are injectable so tests can pin them."""
+
+    start: float = BACKOFF_START
+    cap: float = BACKOFF_CAP
+    retry_after_cap: float = RETRY_AFTER_CAP
+    rng: Callable[[], float] = random.random
+    now: Callable[[], float] = time.time
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(error, openai.APIStatusError):
+            asked = retry_after_seconds(error.response.headers, now=self.now())
+            if asked is not None:
+                return min(max(asked, 0.0), self.retry_after_cap)
+        # Full jitter: anywhere from 0 to the exponential ceiling, so that many threads hit
+        # by the same fault do not come back in step.
+        ceiling = min(self.cap, self.start * 2 ** (retry_state.attempt_number - 1))
+        return self.rng() * ceiling
+
+
+def retry_after_seconds(headers: Any, *, now: float) -> float | None:
+    """Seconds the server asked to wait (retry-after-ms, or Retry-After as seconds or an HTTP
+    date), or None when it asked nothing readable."""
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        try:
+            asked = float(headers.get(name)) * scale
+        except (TypeError, ValueError):  # absent, or not a number
+            continue
+        if not math.isnan(asked):
+            return asked
+    try:
+        return email.utils.parsedate_to_datetime(headers.get("retry-after")).timestamp() - now
+    except (TypeError, ValueError):
+        return None
+
+
+# ------------------------------------------------------------------ JSON helpers
+
+_FENCE = re.compile(r"```[ \t]*(?:json)?[ \t]*\n?(.*?)```", re.DOTALL | re.IGNORECASE)
+
+
+def extract_json(text: str) -> str:
+    """The JSON object inside a model's free-text answer: the inside of a ``` fence, else the
+    first balanced {...} that parses (the first balanced one if none parses); `text` unchanged
+    when there is none, so the validator reports what the model actually said."""
+    fence = _FENCE.search(text)
+    inner = fence.group(1).strip() if fence else text
+    candidates = list(_balanced_objects(inner))
+    for candidate in candidates:
+        try:
+            json.loads(candidate)
+        except ValueError:
+            continue
+        return candidate
+    if candidates:
+        return candidates[0]
+    return inner if fence else text
+
+
+def _balanced_objects(text: str):
+    """Every balanced {...} span, in order of start, skipping braces inside JSON strings."""
+    start = text.find("{")
+    while start != -1:
+        depth = 0
+        in_string = escaped = False
+        for i in range(start, len(text)):
+            ch = text[i]
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif ch == "\\":
+                    escaped = True
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth == 0:
+                    yield text[start : i + 1]
+                    break
+        start = text.find("{", start + 1)
+
+
+def strict_schema(schema: dict) -> dict:
+    """A copy of `schema` that OpenAI's strict mode accepts: every object closed
+    (additionalProperties false) with every property required, unsupported keywords dropped.
+    Optional fields stay nullable (anyOf with null), so requiring them loses nothing."""
+    out = copy.deepcopy(schema)
+    _make_strict(out)
+    return out
+
+
+def _make_strict(node: Any) -> None:
+    if not isinstance(node, dict):
+        return
+    # Keywords only: property names (a field called "title") live under "properties" and are
+    # never dropped.
+    for keyword in _STRICT_DROP:
+        node.pop(keyword, None)
+    properties = node.get("properties")
+    if node.get("type") == "object" or isinstance(properties, dict):
+        node["additionalProperties"] = False
+        node["required"] = list(properties or {})
+    for key in ("$defs", "definitions", "properties"):
+        for child in (node.get(key) or {}).values():
+            _make_strict(child)
+    items = node.get("items")
+    for child in items if isinstance(items, list) else [items]:
+        _make_strict(child)
+    for key in ("anyOf", "allOf"):
+        for child in node.get(key) or []:
+            _make_strict(child)

@@ -1,0 +1,94 @@
+"""What a run tells the user and what it keeps: the summary lines, the plan, the SQLite log.
+
+The CLI prints these lines on standard error and stores every run, with each of its model
+calls, in `<state dir>/log.db` (like simonw/llm's log): `sqlite3 .briefgen/log.db 'select *
+from runs'` shows what every brief cost. Nothing stored carries the API key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from briefgen.config import Settings
+from briefgen.engines import Engine
+from briefgen.ledger import is_local_url, plan_summary, store_run
+from briefgen.pipeline import Result
+
+STATE_DIR = ".briefgen"
+LOG_FILE = "log.db"
+
+
+def state_dir(cache: str | None, paths: Sequence[str]) -> Path:
+    """--cache DIR if given; else .briefgen beside the first folder or file of articles."""
+    if cache:
+        return Path(cache)
+    for p in paths:
+        if p == "-":
+            continue
+        path = Path(p)
+        return (path if path.is_dir() else path.parent) / STATE_DIR
+    return Path.cwd() / STATE_DIR
+
+
+def _local(engine: Engine) -> bool:
+    return is_local_url(getattr(engine, "base_url", None))
+
+
+def describe_plan(planned: list, engine: Engine, settings: Settings) -> str:
+    """The --dry-run answer: what would be called, and what it would cost."""
+    if not planned or engine.name != "llm":
+        return "dry run: the extractive engine makes no model calls (cost $0)"
+    table = plan_summary(planned, engine.model or "", settings.prices, _local(engine))
+    return f"dry run: nothing was called.\n{table}"
+
+
+def summary_lines(result: Result, engine: Engine, settings: Settings) -> list[str]:
+    r = result.corpus.report
+    p = result.brief.provenance
+    lines = [
+        f"{r.articles} articles ({len(r.skipped)} skipped), {r.chunks} chunks; notes kept "
+        f"{r.notes_kept}, dropped {r.notes_dropped}; points verified {r.points_verified}, "
+        f"dropped {r.points_dropped}; as of {p.as_of} ({p.as_of_basis}); {r.seconds:.2f}s"
+    ]
+    ledger = getattr(engine, "ledger", None)
+    if ledger is None:
+        lines.append(f"engine {engine.name}: no model calls, 0 tokens, $0.00")
+    else:
+        lines.append(
+            f"engine {engine.name} ({engine.model}): "
+            + ledger.summary(settings.prices, _local(engine))
+        )
+    if r.missing:
+        lines.append(f"missing from the brief: {len(r.missing)} parts that could not be read:")
+        lines.extend(f"  {m}" for m in r.missing)
+    return lines
+
+
+def store(
+    result: Result, engine: Engine, settings: Settings, audience: str, folder: Path
+) -> str | None:
+    """Append the run to folder/log.db; a warning instead of an error when that fails.
+
+    A brief that was made is not lost because its log could not be written (a read-only
+    folder of articles, say): the user is told, and can pass --cache.
+    """
+    report = result.corpus.report
+    ledger = getattr(engine, "ledger", None)
+    finished = dt.datetime.now(dt.timezone.utc)
+    run = {
+        **report.model_dump(mode="json"),
+        "audience": audience,
+        "base_url": getattr(engine, "base_url", None),
+        "started": (finished - dt.timedelta(seconds=report.seconds)).isoformat(),
+        "finished": finished.isoformat(),
+    }
+    try:
+        store_run(
+            folder / LOG_FILE, run, ledger.records if ledger else [], secrets=[settings.api_key]
+        )
+    except (OSError, sqlite3.Error) as exc:
+        return f"could not write the run log in {folder} ({exc}); pass --cache DIR to move it"
+    return None
