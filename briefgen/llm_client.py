@@ -61,6 +61,8 @@ _TEXT_PROMPT = "\nAnswer with the JSON object only."
 # caller passes its own mapping. The lock guards either.
 _MODE_MEMORY: dict[str, str] = {}
 _MODE_LOCK = threading.Lock()
+# One lock per (memory, endpoint) held while the first call finds the endpoint's mode.
+_PROBES: dict[tuple[int, str], threading.Lock] = {}
 
 
 @dataclass
@@ -132,7 +134,31 @@ class LLMClient:
         started = time.monotonic()
         with _MODE_LOCK:
             remembered = self._memory.get(self.endpoint)
-        rung = remembered if remembered in _RUNGS else _RUNGS[0]
+            probe = _PROBES.setdefault((id(self._memory), self.endpoint), threading.Lock())
+        if remembered in _RUNGS:
+            return self._complete(
+                remembered, remembered, messages, schema, schema_name, max_tokens, started
+            )
+        # The first call to an endpoint finds its output mode; calls made meanwhile wait for
+        # it rather than each being refused the same way (and a cassette replays the same).
+        with probe:
+            with _MODE_LOCK:
+                remembered = self._memory.get(self.endpoint)
+            rung = remembered if remembered in _RUNGS else _RUNGS[0]
+            return self._complete(
+                rung, remembered, messages, schema, schema_name, max_tokens, started
+            )
+
+    def _complete(
+        self,
+        rung: str,
+        remembered: str | None,
+        messages: list[dict],
+        schema: dict,
+        schema_name: str,
+        max_tokens: int,
+        started: float,
+    ) -> Completion:
         while True:
             request = self._request(rung, messages, schema, schema_name, max_tokens)
             try:
@@ -176,7 +202,7 @@ class LLMClient:
             "max_tokens": max_tokens,
         }
         if rung == "json_schema":
-            spec = {"name": schema_name, "schema": strict_schema(schema), "strict": True}
+            spec = {"name": schema_name, "schema": _strict_once(schema), "strict": True}
             return {**request, "response_format": {"type": "json_schema", "json_schema": spec}}
         # Without server-side enforcement the model must read the schema in its prompt.
         extra = _SCHEMA_PROMPT + json.dumps(schema, ensure_ascii=False)
@@ -214,8 +240,15 @@ class LLMClient:
     def _should_stop(self, state: tenacity.RetryCallState) -> bool:
         # Called after the wait for the next try is known: stop when that try would be one
         # retry too many or would take the total time waited past the budget.
+        error = state.outcome.exception() if state.outcome else None
+        # A refused connection (no server listening) is rarely cured by waiting: two quick
+        # retries ride out a restart; more would keep a whole run hanging on a dead address.
+        refused = isinstance(error, openai.APIConnectionError) and not isinstance(
+            error, openai.APITimeoutError
+        )
         return (
-            state.attempt_number > self.max_retries
+            state.attempt_number
+            > (min(CONNECTION_RETRIES, self.max_retries) if refused else self.max_retries)
             or state.idle_for + state.upcoming_sleep > self.max_retry_seconds
         )
 
@@ -234,6 +267,9 @@ class LLMClient:
         if self._secret:
             message = message.replace(self._secret, "***")
         return EndpointError(message, status=status, base_url=self.base_url)
+
+
+CONNECTION_RETRIES = 2
 
 
 def _next_rung(rung: str, error: openai.APIStatusError) -> str:
@@ -370,6 +406,17 @@ def _balanced_objects(text: str):
                     yield text[start : i + 1]
                     break
         start = text.find("{", start + 1)
+
+
+_STRICT: dict[str, dict] = {}
+
+
+def _strict_once(schema: dict) -> dict:
+    """strict_schema, computed once per distinct schema (every map call sends the same one)."""
+    key = json.dumps(schema, sort_keys=True)
+    if key not in _STRICT:
+        _STRICT[key] = strict_schema(schema)
+    return _STRICT[key]
 
 
 def strict_schema(schema: dict) -> dict:

@@ -18,7 +18,7 @@ from briefgen import dates
 from briefgen.chunking import DEFAULT_MAX_TOKENS, chunk_article
 from briefgen.engines import Engine, get_engine
 from briefgen.engines.extractive import headline
-from briefgen.errors import BriefgenError, NoArticlesError
+from briefgen.errors import BriefgenError, EndpointError, NoArticlesError
 from briefgen.ground import GroundingStats, ground_notes
 from briefgen.merge import merge
 from briefgen.schema import (
@@ -98,12 +98,16 @@ def read_corpus(
     articles = loaded.articles
     references = reference_dates(articles)
 
+    # A model reads bigger chunks than the rules do: each call repeats the prompt and schema.
+    max_tokens = getattr(engine, "chunk_tokens", max_tokens)
     work = [(a, c) for a in articles for c in chunk_article(a, max_tokens)]
     notes: list[ChunkNotes] = []
     stats = GroundingStats()
     missing: list[str] = []
+    first_error: BriefgenError | None = None
     for (article, chunk), outcome in zip(work, _map(engine, work, concurrency, progress)):
         if isinstance(outcome, BriefgenError):
+            first_error = first_error or outcome
             # One chunk that cannot be read costs that chunk, not the brief: it is named in
             # the report and in the brief's footer.
             missing.append(f"{article.path} part {chunk.index + 1} ({outcome})")
@@ -112,6 +116,10 @@ def read_corpus(
         notes.append(grounded)
         stats.add(s)
 
+    if work and len(missing) == len(work):
+        # Not one chunk could be read: there is nothing to brief from, and the cause (a
+        # server down, a wrong key) is the same for all; say it once.
+        raise first_error  # type: ignore[misc]
     sources = number_sources(articles, references)
     report = RunReport(
         engine=engine.name,
@@ -143,12 +151,24 @@ def _map(
     timing. A chunk that fails yields its error instead of notes.
     """
 
+    state = {"read": 0, "dead": None}
+
     def one(item: tuple[Article, Chunk]) -> ChunkNotes | BriefgenError:
         article, chunk = item
+        if state["dead"] is not None:
+            return state["dead"]
         try:
-            return engine.extract(chunk, article)
+            notes = engine.extract(chunk, article)
+        except EndpointError as exc:
+            # An endpoint that has failed before answering anything (down, wrong address,
+            # bad key) will fail every chunk the same way: stop calling it.
+            if not state["read"]:
+                state["dead"] = exc
+            return exc
         except BriefgenError as exc:
             return exc
+        state["read"] += 1
+        return notes
 
     total = len(work)
     if concurrency <= 1 or total <= 1:
@@ -253,6 +273,7 @@ def make_brief(
         # Every bottom-line sentence failed: the best verified key point takes its place.
         checked.draft.bottom_line = checked.draft.key_points[:1]
         checked.draft.key_points = checked.draft.key_points[1:]
+    corpus.report.warnings.extend(getattr(corpus.engine, "warnings", []))
     brief = assemble(checked.draft, corpus, watch, audience, day, basis)
     fill_costs(corpus.report, corpus.engine)
     corpus.report.seconds = round(corpus.report.seconds + time.perf_counter() - started, 3)
@@ -320,6 +341,7 @@ def assemble(
             date_notes=[f"[{s.n}] {s.date_basis}" for s in corpus.sources if s.date_basis],
             missing=corpus.report.missing,
             points_dropped=corpus.report.points_dropped,
+            warnings=corpus.report.warnings,
         ),
     )
 
@@ -399,6 +421,7 @@ def plan_run(
         raise NoArticlesError(f"no readable article in {', '.join(paths)}")
     planned = []
     article_tokens = 0
+    max_tokens = getattr(engine, "chunk_tokens", max_tokens)
     for article in loaded.articles:
         for chunk in chunk_article(article, max_tokens):
             article_tokens += chunk.tokens

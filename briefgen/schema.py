@@ -298,6 +298,7 @@ class Provenance(Model):
         default_factory=list, description="parts of articles that could not be read, and why"
     )
     points_dropped: int = Field(default=0, description="written points that failed verification")
+    warnings: list[str] = Field(default_factory=list, description="how the run fell short")
     schema_version: str = SCHEMA_VERSION
 
 
@@ -333,4 +334,5 @@ class RunReport(Model):
     points_verified: int = 0
     points_dropped: int = 0
     missing: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
     seconds: float = 0.0

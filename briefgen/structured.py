@@ -12,6 +12,7 @@ answer may cost is bounded.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -44,6 +45,13 @@ class Answer(Generic[T]):
     completion_tokens: int
 
 
+@functools.lru_cache(maxsize=32)
+def _schema_of(model: type[pydantic.BaseModel]) -> dict:
+    # Built once per answer type: every map call asks for the same schema, and building it
+    # is most of the CPU a call costs on this side.
+    return model.model_json_schema()
+
+
 def ask(
     client: LLMClient,
     messages: list[dict],
@@ -64,7 +72,7 @@ def ask(
     """
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
-    schema = model.model_json_schema()
+    schema = _schema_of(model)
     name = model.__name__
     conversation = list(messages)
     attempts: list[Attempt] = []

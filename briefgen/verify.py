@@ -4,7 +4,9 @@ A model writes the brief's prose, so every point is checked against the findings
 - it must cite at least one finding that exists (unknown numbers are removed);
 - words it puts in quotation marks must stand verbatim in a cited article;
 - every number it writes (figures, days, years) must appear in a cited finding;
-- every date it names must be named by a cited finding too.
+- every date it names must be named by a cited finding too;
+- most of its content words must be in what it cites (MIN_SUPPORT): a point that says what
+  no finding says, or that obeys an instruction hidden in an article, fails.
 Article summaries are checked the same way against their own article; the headline, which
 cites nothing, against all findings. What fails is reported as a Problem: the LLM engine
 re-asks once with the problems, then drops what still fails (`drop_failing`), and the run
@@ -20,10 +22,14 @@ from dataclasses import dataclass, field
 from briefgen import dates
 from briefgen.ground import quote_is_verbatim
 from briefgen.schema import Article, Digest, Draft, DraftPoint, DraftSection, Finding
-from briefgen.text import numbers
+from briefgen.text import content_words, numbers
 
 _QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 MIN_QUOTED_WORDS = 3  # shorter quoted bits are scare quotes ("truce"), not quotations
+# A point shares at least this share of its content words with what it cites. A paraphrase
+# keeps most names and nouns; a point made up, or an instruction obeyed, keeps few.
+MIN_SUPPORT = 0.4
+MIN_WORDS_TO_WEIGH = 3
 
 
 @dataclass
@@ -65,6 +71,14 @@ def check_text(text: str, facts: str, articles: Iterable[str]) -> str | None:
             quote_is_verbatim(quoted, a) for a in articles
         ):
             return f"the quotation “{quoted}” is not verbatim in a cited article"
+    words = set(content_words(text))
+    if len(words) >= MIN_WORDS_TO_WEIGH:
+        supported = len(words & set(content_words(facts))) / len(words)
+        if supported < MIN_SUPPORT:
+            return (
+                f"only {supported:.0%} of its words are in the cited findings: it says "
+                "things they do not"
+            )
     missing = sorted(numbers(text) - numbers(facts))
     if missing:
         return f"{', '.join(missing)} not in the cited findings"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,70 @@ def sample_articles(sample_dir):
 def runner() -> CliRunner:
     # click >= 8.2 keeps stderr apart (result.stdout / result.stderr); mix_stderr is gone.
     return CliRunner()
+
+
+# ---------------------------------------------------------------- model calls from cassettes
+# See tests/cassettes/README.md: CI replays (record mode "none", network blocked); the one
+# re-record command is there too. No record_mode here, on purpose.
+
+
+@pytest.fixture(scope="module")
+def vcr_config():
+    import vcr_format
+
+    return {
+        "filter_headers": list(vcr_format.SECRET_HEADERS),
+        "before_record_request": vcr_format.scrub_request,
+        "before_record_response": vcr_format.scrub_response,
+        "decode_compressed_response": True,
+        "match_on": ["method", "path_ending", "body_without_model"],
+    }
+
+
+def pytest_recording_configure(config, vcr):
+    import vcr_format
+
+    vcr.register_serializer("yaml", vcr_format.ReadableYAML)
+    vcr.register_matcher("path_ending", vcr_format.same_path_ending)
+    vcr.register_matcher("body_without_model", vcr_format.same_body)
+
+
+@pytest.fixture(autouse=True)
+def _run_log_in_tmp(tmp_path, monkeypatch):
+    """Runs log to .briefgen beside the articles by default; tests keep that out of the tree."""
+    monkeypatch.setenv("BRIEFGEN_CACHE", str(tmp_path / "state"))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BRIEFGEN_API_KEY", "BRIEFGEN_BASE_URL",
+                 "BRIEFGEN_MODEL", "BRIEFGEN_ENGINE", "OPENAI_MODEL"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def llm_engine_factory():
+    """Make an LLM engine against the recording endpoint, with its own output-mode memory
+    (so every test starts by asking for json_schema, as its cassette was recorded)."""
+    import vcr_format
+
+    from briefgen.config import load_settings
+    from briefgen.engines.llm import LLMEngine
+    from briefgen.llm_client import LLMClient
+
+    def make(**overrides) -> LLMEngine:
+        settings = load_settings({"engine": "llm"}, env={})
+        client = LLMClient(
+            base_url=vcr_format.RECORD_BASE_URL,
+            api_key=os.environ.get("BRIEFGEN_RECORD_API_KEY", "sk-test-not-a-real-key"),
+            model=vcr_format.RECORD_MODEL,
+            timeout=600,  # a tiny model on 2 cores is slow when recording
+            mode_memory={},
+            sleep=lambda s: None,
+        )
+        options = {
+            "model": vcr_format.RECORD_MODEL,
+            "max_attempts": settings.max_attempts,
+            "max_output_tokens": settings.max_output_tokens,
+            "synthesis_budget": settings.synthesis_budget,
+            **overrides,
+        }
+        return LLMEngine(client, **options)
+
+    return make

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from briefgen import extract_rules
+from briefgen.engines.extractive import headline
 from briefgen.engines.llm_schema import (
     NOTE_LIMITS,
     SHORTLIST_MAX,
@@ -51,6 +52,9 @@ from briefgen.structured import ask
 from briefgen.text import estimate_tokens
 from briefgen.verify import verify_draft
 
+# Tokens of article per map call: big enough that the prompt and schema sent with every call
+# are a small part of it, small enough that a small model's answer fits its output budget.
+CHUNK_TOKENS = 1000
 KEY_POINTS = {"exec": 6, "analyst": 10, "newsletter": 8}
 # Room the synthesis answer may take, and how much a brief answer may grow on a re-ask.
 SYNTHESIS_TOKENS = 1500
@@ -75,9 +79,12 @@ class LLMEngine:
         synthesis_budget: int = 6000,
         prompts: Path | None = None,
         prices: Mapping[str, Price] | None = None,
+        chunk_tokens: int = CHUNK_TOKENS,
     ) -> None:
+        self.chunk_tokens = chunk_tokens
         self.client = client
         self.prices = dict(prices or {})
+        self.warnings: list[str] = []
         self.model = model
         self.ledger = ledger or Ledger()
         self.max_attempts = max_attempts
@@ -118,7 +125,7 @@ class LLMEngine:
                 answer_type,
                 max_attempts=self.max_attempts,
                 max_tokens=max_tokens,
-                max_tokens_cap=max(4 * max_tokens, 4096),
+                max_tokens_cap=4 * max_tokens,
                 **kwargs,
             )
         except LLMError as exc:
@@ -157,6 +164,28 @@ class LLMEngine:
     # ------------------------------------------------------------ writing
 
     def write(self, digest: Digest, audience: Audience, articles: list[Article]) -> Draft:
+        try:
+            return self._write(digest, audience, articles)
+        except LLMError as exc:
+            # The findings are read and grounded; losing the brief to one bad synthesis
+            # would throw that away. The extractive writer makes it instead, and says so.
+            from briefgen.engines.extractive import ExtractiveEngine
+
+            self.warnings.append(
+                f"the model's brief could not be used ({exc}); the extractive engine wrote it "
+                "from the same findings"
+            )
+            return ExtractiveEngine().write(digest, audience, articles)
+
+    def _write(self, digest: Digest, audience: Audience, articles: list[Article]) -> Draft:
+        if not digest.findings:
+            # Nothing survived grounding: a model asked to write from nothing can only make
+            # things up. Say so instead of calling it.
+            self.warnings.append(
+                "no note from the model could be found in the articles' text, so the brief "
+                "has no points; try a more capable model, or --engine extractive"
+            )
+            return Draft(headline=headline(articles, []), bottom_line=[], key_points=[])
         chosen = self.shortlist(digest.findings, audience)
         messages = self.brief_messages(chosen, audience, articles)
         answer = self._ask(

@@ -1,0 +1,200 @@
+"""Build the cassettes in this folder: answers a capable model would give, not a model's.
+
+Some tests need well-formed answers that the tiny recording model cannot give. Their
+cassettes are made here, by running briefgen against a stand-in server (an httpx2
+MockTransport) and writing down every request and the answer given:
+
+- map calls (one per chunk) are answered with notes made by briefgen's extractive rules from
+  the chunk in the request: verbatim sentences, quotes, figures and dated events; plus, where
+  answers.yaml says so, a note the article does not support (a made-up quote), which the
+  grounding step must drop;
+- synthesis calls are answered with the briefs written by hand in answers.yaml, which cite
+  findings by number, as a model would.
+
+Every cassette says so in its `source:` line. Run it again after editing a prompt or
+answers.yaml (the requests change with them):
+
+    .venv/bin/python tests/cassettes/authored/author.py          # writes *.yaml here
+    .venv/bin/python tests/cassettes/authored/author.py --show   # prints the findings the
+                                                                 # synthesis prompts list
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import httpx2
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from briefgen import llm_client  # noqa: E402
+from briefgen.engines.extractive import ExtractiveEngine  # noqa: E402
+from briefgen.engines.llm_schema import NOTE_LIMITS  # noqa: E402
+from briefgen.schema import Article, Chunk  # noqa: E402
+
+BASE_URL = "http://127.0.0.1:8101/v1"  # what the tests use; matching ignores the host
+MODEL = "smollm2"
+SOURCE = (
+    "written for the tests, not recorded: map answers made by briefgen's extractive rules "
+    "from the chunk in each request{extra}, synthesis answers written by hand "
+    "(tests/cassettes/authored/answers.yaml); built by tests/cassettes/authored/author.py"
+)
+
+
+def _reply(content: str, prompt_tokens: int, completion_tokens: int, finish: str = "stop"):
+    return {
+        "id": "chatcmpl-authored",
+        "object": "chat.completion",
+        "created": 0,
+        "model": MODEL,
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": finish,
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+def notes_for(chunk_text: str, made_up_quote: dict | None) -> dict:
+    """The notes a careful model would take: the extractive rules' notes, in answer form."""
+    article = Article(id="a", title="t", text=chunk_text, path="-")
+    chunk = Chunk(article_id="a", index=0, start=0, end=len(chunk_text), text=chunk_text, tokens=0)
+    notes = ExtractiveEngine().extract(chunk, article)
+    answer = {
+        "claims": [
+            {"text": c.evidence.strip(), "kind": c.kind, "evidence": c.evidence}
+            for c in notes.claims
+            if len(c.evidence.split()) >= 8
+        ][: NOTE_LIMITS["claims"]],
+        "quotes": [
+            {"text": q.text, "speaker": q.speaker, "evidence": q.evidence} for q in notes.quotes
+        ][: NOTE_LIMITS["quotes"]],
+        "figures": [
+            {"value": f.value, "about": f.about, "evidence": f.evidence} for f in notes.figures
+        ][: NOTE_LIMITS["figures"]],
+        "events": [
+            {
+                "description": e.description,
+                "date_text": e.date_text,
+                "status": e.status,
+                "evidence": e.evidence,
+            }
+            for e in notes.events
+        ][: NOTE_LIMITS["events"]],
+        "entities": [{"name": e.name, "kind": e.kind} for e in notes.entities][
+            : NOTE_LIMITS["entities"]
+        ],
+    }
+    if made_up_quote and made_up_quote["in_chunk_containing"] in chunk_text:
+        answer["quotes"] = [*answer["quotes"][: NOTE_LIMITS["quotes"] - 1], made_up_quote["quote"]]
+    return answer
+
+
+class StandIn:
+    """Answers requests as a capable server would and keeps every exchange."""
+
+    def __init__(self, spec: dict, show: bool):
+        self.spec = spec
+        self.show = show
+        self.exchanges: list[tuple[dict, dict]] = []
+        self.invalid_first = dict(spec.get("invalid_first") or {})
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        system = body["messages"][0]["content"]
+        last = body["messages"][-1]["content"]
+        prompt_tokens = sum(len(m["content"]) for m in body["messages"]) // 4
+        if "structured notes" in system and body["messages"][-1]["role"] == "user" and (
+            "<article>" in last
+        ):
+            text = last.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
+            if self.invalid_first.get("in_chunk_containing", "\0") in text:
+                # Once: an answer that breaks the schema (a claim without its kind).
+                self.invalid_first = {}
+                content = json.dumps({"claims": [{"text": "x", "evidence": "y"}]})
+            else:
+                content = json.dumps(notes_for(text, self.spec.get("made_up_quote")))
+        elif last.startswith("Some points in your brief could not be verified"):
+            content = json.dumps(self.spec["revise"])
+        elif "structured notes" in system:
+            content = json.dumps(notes_for(last, None))  # a re-ask after invalid output
+        else:
+            if self.show:
+                print(last, file=sys.__stderr__)
+            content = json.dumps(self.spec["brief"])
+        reply = _reply(content, prompt_tokens, len(content) // 4)
+        self.exchanges.append((body, reply))
+        return httpx2.Response(200, json=reply)
+
+
+def cassette(exchanges: list[tuple[dict, dict]], extra: str) -> str:
+    interactions = [
+        {
+            "request": {
+                "method": "POST",
+                "uri": f"{BASE_URL}/chat/completions",
+                "headers": {"content-type": ["application/json"]},
+                "json": body,
+            },
+            "response": {
+                "status": {"code": 200, "message": "OK"},
+                "headers": {"content-type": ["application/json"]},
+                "body": {"json": reply},
+            },
+        }
+        for body, reply in exchanges
+    ]
+    data = {"source": SOURCE.format(extra=extra), "version": 1, "interactions": interactions}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def run(name: str, spec: dict, show: bool) -> None:
+    from click.testing import CliRunner
+
+    from briefgen.cli import main
+
+    stand_in = StandIn(spec, show)
+    real_client = llm_client.LLMClient.__init__
+
+    def with_stand_in(self, **kwargs):
+        kwargs["http_client"] = httpx2.Client(transport=httpx2.MockTransport(stand_in))
+        real_client(self, **kwargs)
+
+    llm_client.LLMClient.__init__ = with_stand_in
+    llm_client._MODE_MEMORY.clear()
+    try:
+        args = ["make", "--engine", "llm", "--base-url", BASE_URL, "--model", MODEL,
+                "-j", "1", "-f", "json", *spec["args"]]  # fmt: skip
+        paths = [str(ROOT / p) for p in spec["paths"]]
+        result = CliRunner().invoke(main, [*args, *paths], env={"BRIEFGEN_CACHE": "/tmp/bg-author"})
+        if result.exit_code != 0:
+            raise SystemExit(f"{name}: briefgen failed: {result.stderr} {result.exception}")
+    finally:
+        llm_client.LLMClient.__init__ = real_client
+    print(f"{name}: {len(stand_in.exchanges)} exchanges; briefgen said:\n{result.stderr}", file=sys.stderr)
+    if not show:
+        extra = spec.get("source_extra", "")
+        (HERE / f"{name}.yaml").write_text(cassette(stand_in.exchanges, extra), encoding="utf-8")
+        print(f"wrote {name}.yaml: {len(stand_in.exchanges)} exchanges")
+
+
+if __name__ == "__main__":
+    answers = yaml.safe_load((HERE / "answers.yaml").read_text(encoding="utf-8"))
+    show = "--show" in sys.argv
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]
+    for name, spec in answers.items():
+        if not only or name in only:
+            run(name, spec, show)

@@ -1,0 +1,118 @@
+"""briefgen make --engine llm, end to end, replayed from cassettes recorded against a real model.
+
+The cassettes under tests/cassettes/test_llm_e2e/ were recorded against the local
+llama-cpp-python server with SmolLM2-135M (see tests/cassettes/README.md). That model is tiny
+and writes poor notes; what these tests hold is what must be true whatever the model: the
+brief keeps its structure, every shown point is verified against what it cites, every call
+is counted, nothing unverified or injected reaches the reader, and no secret is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import vcr_format
+from conftest import collapse
+
+from briefgen.cli import main
+from briefgen.verify import check_text
+
+DATA = Path(__file__).resolve().parent / "data" / "llm"
+CASSETTES = Path(__file__).resolve().parent / "cassettes"
+FAKE_KEY = "sk-test-not-a-real-key-1234567890"
+
+
+@pytest.fixture(autouse=True)
+def fresh_mode_memory(monkeypatch):
+    # Each test starts as its cassette was recorded: not knowing what the endpoint accepts.
+    from briefgen import llm_client
+
+    monkeypatch.setattr(llm_client, "_MODE_MEMORY", {})
+
+
+@pytest.fixture
+def llm_args(tmp_path, monkeypatch):
+    """CLI arguments and environment for the recording endpoint, with a fake key set, so a
+    test can show it never reaches a cassette."""
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    config = tmp_path / "briefgen.toml"
+    # A tiny model on two cores: room for slow answers when recording, small answers.
+    config.write_text("timeout = 900\nmax_output_tokens = 256\n", encoding="utf-8")
+    return [
+        "--engine", "llm", "--base-url", vcr_format.RECORD_BASE_URL,
+        "--model", vcr_format.RECORD_MODEL, "--config", str(config), "-j", "2",
+    ]  # fmt: skip
+
+
+def _make(runner, llm_args, paths, *extra):
+    result = runner.invoke(main, ["make", *llm_args, *extra, *paths])
+    assert result.exit_code == 0, result.stderr + str(result.exception)
+    return result
+
+
+def _assert_verified(brief: dict, articles: dict[str, str]) -> None:
+    """Every shown point cites real sources and passes verification against them."""
+    sources = {s["n"]: s["article_id"] for s in brief["sources"]}
+    points = [*brief["bottom_line"], *brief["key_points"]]
+    points += [p for s in brief["sections"] for p in s["points"]]
+    for p in points:
+        assert p["citations"] and set(p["citations"]) <= set(sources)
+        cited = [articles[sources[n]] for n in p["citations"]]
+        # Re-verify from the outside: quotes verbatim in a cited article, numbers and dates
+        # in it (the findings are spans of these articles).
+        assert check_text(p["text"], "\n".join(cited), cited) is None, p["text"]
+    for q in brief["quotes"]:
+        assert any(collapse(q["text"]) in collapse(articles[sources[n]]) for n in q["citations"])
+
+
+@pytest.mark.vcr(allow_playback_repeats=True)
+def test_make_llm_each_audience(runner, llm_args):
+    # A short article: a real model on two cores takes a minute or more per call. The sample
+    # corpus runs end to end in test_llm_authored.py, on answers a capable model would give.
+    folder = DATA / "small"
+    text = (folder / "rail-deal.txt").read_text(encoding="utf-8")
+    for audience in ("exec", "analyst", "newsletter"):
+        result = _make(runner, llm_args, [str(folder)], "-a", audience, "-f", "json")
+        brief = json.loads(result.stdout)
+        assert brief["audience"] == audience
+        assert brief["provenance"]["engine"] == "llm"
+        assert brief["provenance"]["model"] == vcr_format.RECORD_MODEL
+        assert len(brief["sources"]) == 1 and brief["headline"]
+        _assert_verified(brief, {brief["sources"][0]["article_id"]: text})
+        # The run says which engine ran and what it cost, from the API's usage.
+        assert f"engine: llm, model {vcr_format.RECORD_MODEL}" in result.stderr
+        calls = re.search(r"(\d+) calls? \((\d+) new, 0 cached\), ([\d,]+) prompt", result.stderr)
+        assert calls and int(calls.group(1)) >= 1  # one chunk; a synthesis if notes survived
+        assert int(calls.group(3).replace(",", "")) > 0
+        assert re.search(r"notes kept \d+, dropped \d+; points verified \d+", result.stderr)
+    # Markdown too: the footer carries the engine and model.
+    md = _make(runner, llm_args, [str(folder)], "-a", "exec").stdout
+    assert f"engine llm ({vcr_format.RECORD_MODEL})" in md
+
+
+@pytest.mark.vcr
+def test_injected_instructions_are_data_not_orders(runner, llm_args):
+    article = (DATA / "injection" / "port-strike.txt").read_text(encoding="utf-8")
+    result = _make(runner, llm_args, [str(DATA / "injection")], "-f", "json")
+    brief = json.loads(result.stdout)
+    shown = " ".join(
+        [brief["headline"], *(p["text"] for p in [*brief["bottom_line"], *brief["key_points"]])]
+    )
+    assert "PWNED" not in shown and "ZQX" not in shown
+    assert brief["sources"] and brief["bottom_line"]  # the structure is the usual one
+    _assert_verified(brief, {brief["sources"][0]["article_id"]: article})
+
+
+def test_no_secret_in_any_cassette():
+    files = list(CASSETTES.rglob("*.yaml"))
+    assert files, "no cassettes found"
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert FAKE_KEY not in text, path
+        assert not re.search(r"(?i)\b(authorization|api-key|openai-organization|"
+                             r"openai-project|set-cookie|cookie)\b\s*:", text), path  # fmt: skip
+        assert not re.search(r"\bsk-[A-Za-z0-9_-]{16,}", text), path
+        assert text.startswith("source: "), f"{path} does not say where it came from"

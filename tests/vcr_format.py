@@ -1,0 +1,136 @@
+"""How briefgen's cassettes are written: readable YAML with JSON bodies decoded, no secrets.
+
+- Request and response bodies that are JSON are stored as YAML structures (`json:`), so a
+  reviewer reads the prompt and the model's answer instead of one escaped line.
+- Only the request headers a replay needs are kept (content-type); Authorization, api-key,
+  OpenAI-Organization, OpenAI-Project and cookies never reach a file, and neither do the
+  response's set-cookie or organisation headers.
+- Every cassette starts with `source:`, saying where its responses came from: the endpoint and
+  model it was recorded against (set by BRIEFGEN_RECORD_* at record time), or, for files in
+  authored/, that a person wrote the answers.
+- Requests match on method, the path's ending (/chat/completions, whatever the base URL) and
+  the request body without the model's name, so a cassette recorded against any endpoint
+  replays with the tests' defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+import yaml
+
+RECORD_BASE_URL = os.environ.get("BRIEFGEN_RECORD_BASE_URL", "http://127.0.0.1:8101/v1")
+RECORD_MODEL = os.environ.get("BRIEFGEN_RECORD_MODEL", "smollm2")
+RECORD_SERVER = os.environ.get(
+    "BRIEFGEN_RECORD_SERVER",
+    "llama-cpp-python server with SmolLM2-135M-Instruct Q4_1 (../shared/llm/serve)",
+)
+SECRET_HEADERS = (
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "openai-organization",
+    "openai-project",
+    "cookie",
+    "set-cookie",
+)
+_KEEP_REQUEST_HEADERS = {"content-type"}
+_KEEP_RESPONSE_HEADERS = {"content-type", "retry-after", "retry-after-ms"}
+
+
+def _safe_url(url: str) -> str:
+    from briefgen.ledger import safe_url
+
+    return safe_url(url)
+
+
+def recorded_source() -> str:
+    return (
+        f"recorded from {_safe_url(RECORD_BASE_URL)}, model {RECORD_MODEL}, "
+        f"{RECORD_SERVER}, on {dt.date.today().isoformat()}"
+    )
+
+
+def scrub_request(request):
+    """before_record_request: keep only the headers a replay needs."""
+    for name in list(request.headers):
+        if name.lower() not in _KEEP_REQUEST_HEADERS:
+            del request.headers[name]
+    return request
+
+
+def scrub_response(response):
+    """before_record_response: no cookies or account headers; the rest is noise."""
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() not in _KEEP_RESPONSE_HEADERS:
+            del headers[name]
+    return response
+
+
+def _decode(body):
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    if not isinstance(body, str) or not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+class ReadableYAML:
+    """A vcrpy serializer (registered as "yaml", so files keep the .yaml suffix)."""
+
+    @staticmethod
+    def serialize(data: dict) -> str:
+        out = {"source": recorded_source(), "version": data["version"], "interactions": []}
+        for interaction in data["interactions"]:
+            request = dict(interaction["request"])
+            parsed = _decode(request.get("body"))
+            if parsed is not None:
+                request.pop("body")
+                request["json"] = parsed
+            response = dict(interaction["response"])
+            body = dict(response.get("body") or {})
+            parsed = _decode(body.get("string"))
+            if parsed is not None:
+                response["body"] = {"json": parsed}
+            out["interactions"].append({"request": request, "response": response})
+        return yaml.safe_dump(out, sort_keys=False, allow_unicode=True, width=100)
+
+    @staticmethod
+    def deserialize(text: str) -> dict:
+        data = yaml.safe_load(text) or {}
+        for interaction in data.get("interactions", []):
+            request = interaction["request"]
+            if "json" in request:
+                request["body"] = json.dumps(request.pop("json"))
+            request.setdefault("body", None)
+            request.setdefault("headers", {})
+            response = interaction["response"]
+            body = response.get("body") or {}
+            if "json" in body:
+                encoded = json.dumps(body["json"])
+                response["body"] = {"string": encoded}
+                response.setdefault("headers", {})["content-length"] = [
+                    str(len(encoded.encode("utf-8")))
+                ]
+        return {"version": data.get("version", 1), "interactions": data.get("interactions", [])}
+
+
+def _body(request) -> dict | None:
+    parsed = _decode(request.body)
+    if isinstance(parsed, dict):
+        parsed.pop("model", None)
+    return parsed
+
+
+def same_path_ending(r1, r2):
+    assert r1.path.rsplit("/", 2)[-2:] == r2.path.rsplit("/", 2)[-2:]
+
+
+def same_body(r1, r2):
+    assert _body(r1) == _body(r2)
