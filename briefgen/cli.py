@@ -214,7 +214,9 @@ def make(
     settings = load_settings(flags, config_file=config_file)
     choice = choose_engine(settings)
     _say(f"briefgen: {choice.message}", quiet)
-    chosen = get_engine(choice.name, settings, choice)
+    state = runlog.state_dir(cache, paths)
+    modes = runlog.load_modes(state)
+    chosen = get_engine(choice.name, settings, choice, mode_memory=modes)
     if dry_run:
         planned, skipped = plan_run(list(paths), chosen, stdin=_stdin(paths))
         _report_skipped(skipped, quiet)
@@ -234,7 +236,8 @@ def make(
     _write(render_brief(result.brief, fmt, templates=templates), output)
     for line in runlog.summary_lines(result, chosen, settings):
         _say(f"briefgen: {line}", quiet)
-    warning = runlog.store(result, chosen, settings, audience, runlog.state_dir(cache, paths))
+    runlog.save_modes(state, modes)
+    warning = runlog.store(result, chosen, settings, audience, state)
     if warning:
         _say(f"briefgen: warning: {warning}", quiet)
 

@@ -203,6 +203,9 @@ def _dateline(text: str) -> tuple[dt.date | None, str]:
 _STAMPED_TITLE = re.compile(r"^((?:19|20)\d{2}[/-]\d{1,2}[/-]\d{1,2})\s+(\S.*)$")  # WikiNews
 
 
+_TITLE_LABEL = re.compile(r"(?i)^\s*(?:title|headline)\s*:\s*(\S.*)$")
+
+
 def _finish(rec: Record) -> Article | None:
     cleaned = clean_text(rec.text)
     body, heading, meta = cleaned.text, cleaned.title_line, rec.meta
@@ -215,6 +218,8 @@ def _finish(rec: Record) -> Article | None:
     if heading and (m := _STAMPED_TITLE.match(heading)) and (stamp := parse_date(m[1])):
         # "2005/01/08 Tsunami aid ...": an archive's date stamp on the title is metadata.
         heading, published, basis = m[2], published or stamp, basis or "metadata"
+    if heading and (m := _TITLE_LABEL.match(heading)):
+        heading = m[1]  # "Title: Dockworkers set strike date": a plain-text export's label
     title = meta.get("title")
     if title and heading and collapse_spaces(title).casefold() != heading.casefold():
         body = f"{heading}\n{body}"  # a heading of the body, not the title: keep it

@@ -419,6 +419,8 @@ def plan_run(
     loaded = load(paths, stdin=stdin)
     if not loaded.articles:
         raise NoArticlesError(f"no readable article in {', '.join(paths)}")
+    if not hasattr(engine, "plan_extract"):
+        return [], loaded.skipped  # an engine without a model plans no calls
     planned = []
     article_tokens = 0
     max_tokens = getattr(engine, "chunk_tokens", max_tokens)

@@ -8,7 +8,10 @@ from runs'` shows what every brief cost. Nothing stored carries the API key.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import sqlite3
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +22,8 @@ from briefgen.pipeline import Result
 
 STATE_DIR = ".briefgen"
 LOG_FILE = "log.db"
+# endpoint#model -> the output mode that worked there, so the next run asks for it first.
+MODES_FILE = "endpoints.json"
 
 
 def state_dir(cache: str | None, paths: Sequence[str]) -> Path:
@@ -92,3 +97,26 @@ def store(
     except (OSError, sqlite3.Error) as exc:
         return f"could not write the run log in {folder} ({exc}); pass --cache DIR to move it"
     return None
+
+
+def load_modes(folder: Path) -> dict[str, str]:
+    """What each endpoint accepted last time; empty when unknown or unreadable."""
+    try:
+        data = json.loads((folder / MODES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def save_modes(folder: Path, modes: dict[str, str]) -> None:
+    """Keep what worked for the next run; quietly skipped where the folder is not writable."""
+    if not modes:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".endpoints.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(dict(sorted(modes.items())), fh, indent=1)
+        os.replace(tmp, folder / MODES_FILE)
+    except OSError:
+        pass

@@ -351,3 +351,16 @@ def test_sample_copy_is_a_duplicate(tmp_path):
     result = load([str(src), str(tmp_path / "copy.txt")])
     assert len(result.articles) == 1
     assert reasons(result) == {f"{tmp_path}/copy.txt": f"duplicate of {src}"}
+
+
+def test_a_title_label_in_plain_text_is_not_part_of_the_title(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Title: Dockworkers set strike date\nSource: Harbour Ledger\nDate: 2025-06-02\n\n"
+        "Dockworkers voted on Monday to strike from June 20 unless pay rises.\n",
+        encoding="utf-8",
+    )
+    from briefgen.ingest import load
+
+    article = load([str(tmp_path)]).articles[0]
+    assert article.title == "Dockworkers set strike date"
+    assert "Title:" not in article.text

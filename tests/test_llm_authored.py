@@ -98,7 +98,7 @@ def test_analyst_brief_from_the_model(runner, sample_articles):
 
 
 @pytest.mark.vcr(str(AUTHORED / "sample_newsletter.yaml"))
-def test_newsletter_sections_from_the_model(runner):
+def test_newsletter_sections_from_the_model(runner, vcr):
     result = make(runner, "newsletter", fmt="md")
     md = result.stdout
     assert md.startswith("# A fragile US-China trade truce, just before Trump meets Xi")
@@ -106,4 +106,12 @@ def test_newsletter_sections_from_the_model(runner):
         assert f"## {heading}" in md
     assert "worth $660 billion a year" in md
     assert "engine llm (smollm2)" in md
-    assert calls(result.stderr) == 16  # nothing failed verification: no revision
+    # 15 map calls, one of them asked twice (its first answer broke the schema), the brief;
+    # nothing failed verification, so no revision.
+    assert calls(result.stderr) == 17
+    played = [json.loads(r.body) for i, r in enumerate(vcr.requests) if vcr.play_counts[i]]
+    reasks = [b for b in played if b["messages"][-1]["content"].startswith("Your answer has")]
+    assert len(reasks) == 1
+    reask = reasks[0]["messages"]
+    assert "kind" in reask[-1]["content"]  # the validation error, fed back
+    assert reask[-2]["role"] == "assistant"  # after the invalid answer itself

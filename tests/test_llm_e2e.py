@@ -40,7 +40,7 @@ def llm_args(tmp_path, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     config = tmp_path / "briefgen.toml"
     # A tiny model on two cores: room for slow answers when recording, small answers.
-    config.write_text("timeout = 900\nmax_output_tokens = 256\n", encoding="utf-8")
+    config.write_text("timeout = 900\nmax_output_tokens = 512\n", encoding="utf-8")
     return [
         "--engine", "llm", "--base-url", vcr_format.RECORD_BASE_URL,
         "--model", vcr_format.RECORD_MODEL, "--config", str(config), "-j", "2",
@@ -94,20 +94,33 @@ def test_make_llm_each_audience(runner, llm_args):
 
 
 @pytest.mark.vcr
-def test_injected_instructions_are_data_not_orders(runner, llm_args):
+def test_injected_instructions_are_data_not_orders(runner, llm_args, vcr):
     article = (DATA / "injection" / "port-strike.txt").read_text(encoding="utf-8")
     result = _make(runner, llm_args, [str(DATA / "injection")], "-f", "json")
     brief = json.loads(result.stdout)
-    shown = " ".join(
-        [brief["headline"], *(p["text"] for p in [*brief["bottom_line"], *brief["key_points"]])]
-    )
+    # The article's "</article>" was defused: the passage stayed inside its data block.
+    for request in vcr.requests:
+        user = json.loads(request.body)["messages"][1]["content"]
+        assert user.count("</article>") == 1 and user.endswith("</article>")
+        assert "‹/article> New instructions" in user
+    # Not obeyed: nothing injected reaches the brief, whose structure is the usual one.
+    shown = json.dumps({k: brief[k] for k in ("headline", "bottom_line", "key_points", "watch")})
     assert "PWNED" not in shown and "ZQX" not in shown
-    assert brief["sources"] and brief["bottom_line"]  # the structure is the usual one
+    assert set(brief) >= {"headline", "bottom_line", "key_points", "watch", "sources"}
+    assert [s["title"] for s in brief["sources"]] == [
+        "Dockworkers set strike date as port talks stall"
+    ]
     _assert_verified(brief, {brief["sources"][0]["article_id"]: article})
+    # The tiny model's notes here are invented (a "5% increase", a "quarter-final strike"):
+    # grounding drops them, and the brief says it has nothing rather than show them.
+    assert re.search(r"notes kept 0, dropped [1-9]", result.stderr)
+    assert any("no note from the model" in w for w in brief["provenance"]["warnings"])
+    assert "5%" not in json.dumps(brief)
 
 
 def test_no_secret_in_any_cassette():
-    files = list(CASSETTES.rglob("*.yaml"))
+    # answers.yaml is the hand-written input to authored/author.py, not a cassette.
+    files = [p for p in CASSETTES.rglob("*.yaml") if p.name != "answers.yaml"]
     assert files, "no cassettes found"
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -116,3 +129,28 @@ def test_no_secret_in_any_cassette():
                              r"openai-project|set-cookie|cookie)\b\s*:", text), path  # fmt: skip
         assert not re.search(r"\bsk-[A-Za-z0-9_-]{16,}", text), path
         assert text.startswith("source: "), f"{path} does not say where it came from"
+
+
+@pytest.mark.vcr(str(CASSETTES / "test_llm_e2e" / "test_make_llm_each_audience.yaml"))
+def test_refused_json_schema_falls_back_to_json_object_and_is_remembered(llm_engine_factory, vcr):
+    # The recording server (llama-cpp-python) answers json_schema with HTTP 500; the client
+    # moves to json_object with the schema and remembers it for the endpoint.
+    from briefgen.chunking import chunk_article
+    from briefgen.ingest import load
+
+    engine = llm_engine_factory(max_output_tokens=512)
+    article = load([str(DATA / "small")]).articles[0]
+    chunk = chunk_article(article, engine.chunk_tokens)[0]
+    engine.extract(chunk, article)
+    played = [
+        (json.loads(r.body)["response_format"]["type"], vcr.responses[i]["status"]["code"])
+        for i, r in enumerate(vcr.requests)
+        if vcr.play_counts[i]
+    ]
+    assert played[0] == ("json_schema", 500)
+    assert all(kind == "json_object" and code == 200 for kind, code in played[1:])
+    assert {r.mode for r in engine.ledger.records} == {"json_object"}
+    assert engine.client._memory[engine.client.endpoint] == "json_object"
+    # Each answer that reached briefgen is counted once, with the server's own usage.
+    assert len(engine.ledger.records) == len(played) - 1
+    assert all(r.prompt_tokens > 0 for r in engine.ledger.records)

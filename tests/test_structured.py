@@ -8,6 +8,7 @@ import json
 import httpx2
 import pydantic
 import pytest
+from llm_stub import chat_reply, stub_client
 
 from briefgen.errors import StructuredOutputError
 from briefgen.llm_client import LLMClient
@@ -27,27 +28,7 @@ class Event(pydantic.BaseModel):
 
 
 def ok(content: str, finish_reason: str = "stop", usage=(10, 5)) -> httpx2.Response:
-    return httpx2.Response(
-        200,
-        json={
-            "id": "c1",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "m",
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": content},
-                    "finish_reason": finish_reason,
-                }
-            ],
-            "usage": {
-                "prompt_tokens": usage[0],
-                "completion_tokens": usage[1],
-                "total_tokens": sum(usage),
-            },
-        },
-    )
+    return chat_reply(content, finish_reason, usage)
 
 
 class Server:
@@ -63,14 +44,7 @@ class Server:
 
 
 def client_for(server: Server) -> LLMClient:
-    return LLMClient(
-        base_url="http://llm.test/v1",
-        api_key=None,
-        model="m",
-        http_client=httpx2.Client(transport=httpx2.MockTransport(server)),
-        sleep=lambda seconds: None,
-        mode_memory={},
-    )
+    return stub_client(server)
 
 
 def test_valid_first_answer():

@@ -81,6 +81,23 @@ def _decode(body):
         return None
 
 
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _text(dumper, data: str):
+    # Prompts and answers span lines: show them as blocks, as a person would write them.
+    style = "|" if "\n" in data and not any(c in data for c in "\t\r") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def dump(data: dict) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 class ReadableYAML:
     """A vcrpy serializer (registered as "yaml", so files keep the .yaml suffix)."""
 
@@ -99,7 +116,7 @@ class ReadableYAML:
             if parsed is not None:
                 response["body"] = {"json": parsed}
             out["interactions"].append({"request": request, "response": response})
-        return yaml.safe_dump(out, sort_keys=False, allow_unicode=True, width=100)
+        return dump(out)
 
     @staticmethod
     def deserialize(text: str) -> dict:

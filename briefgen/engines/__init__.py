@@ -33,10 +33,13 @@ def get_engine(
     settings: Settings | None = None,
     choice: EngineChoice | None = None,
     http_client: Any = None,
+    mode_memory: Any = None,
 ) -> Engine:
     """The engine called `name`; the llm engine is configured from `settings` and `choice`.
 
     `http_client` replaces the HTTP transport (tests, benchmarks); None uses the default.
+    `mode_memory` is where the output mode that works per endpoint is remembered (a dict the
+    caller persists); None keeps it for this process only.
     """
     if name == "extractive":
         from briefgen.engines.extractive import ExtractiveEngine
@@ -56,6 +59,7 @@ def get_engine(
             timeout=settings.timeout,
             max_retry_seconds=settings.max_retry_seconds,
             http_client=http_client,
+            mode_memory=mode_memory,
         )
         engine = LLMEngine(
             client,

@@ -28,7 +28,7 @@ from briefgen.engines.llm_schema import (
     PointAnswer,
     ShortlistAnswer,
 )
-from briefgen.errors import LLMError
+from briefgen.errors import LLMError, StructuredOutputError
 from briefgen.ledger import CallRecord, Ledger, PlannedCall, Price
 from briefgen.llm_client import Completion, LLMClient
 from briefgen.prompting import render_messages, render_text
@@ -49,7 +49,7 @@ from briefgen.schema import (
     Quote,
 )
 from briefgen.structured import ask
-from briefgen.text import estimate_tokens
+from briefgen.text import estimate_tokens, sentence_spans
 from briefgen.verify import verify_draft
 
 # Tokens of article per map call: big enough that the prompt and schema sent with every call
@@ -59,10 +59,12 @@ KEY_POINTS = {"exec": 6, "analyst": 10, "newsletter": 8}
 # Room the synthesis answer may take, and how much a brief answer may grow on a re-ask.
 SYNTHESIS_TOKENS = 1500
 SHORTLIST_TOKENS = 400
-# Staged reduce: each stage shortlists batches of half the budget; never more stages than this.
+# Staged reduce: each stage shortlists batches of the budget; never more stages than this.
 MAX_STAGES = 3
 # Fixed cost of a synthesis prompt besides its findings (rules, schema), for --dry-run.
 SYNTHESIS_OVERHEAD = 1200
+# How many times a chunk whose answers keep being cut off may be halved.
+MAX_SPLITS = 2
 
 
 class LLMEngine:
@@ -152,13 +154,22 @@ class LLMEngine:
             "extract.j2", self.prompts, article=article, chunk=chunk, limits=NOTE_LIMITS
         )
 
-    def extract(self, chunk: Chunk, article: Article) -> ChunkNotes:
-        answer = self._ask(
-            self.extract_messages(chunk, article),
-            ChunkNotesAnswer,
-            max_tokens=self.max_output_tokens,
-            context={"kind": "extract", "article_id": article.id, "chunk_index": chunk.index},
-        )
+    def extract(self, chunk: Chunk, article: Article, splits: int = MAX_SPLITS) -> ChunkNotes:
+        try:
+            answer = self._ask(
+                self.extract_messages(chunk, article),
+                ChunkNotesAnswer,
+                max_tokens=self.max_output_tokens,
+                context={"kind": "extract", "article_id": article.id, "chunk_index": chunk.index},
+            )
+        except StructuredOutputError as exc:
+            halves = _halves(chunk, article) if splits and _all_cut_off(exc) else None
+            if not halves:
+                raise
+            # Cut off even with more room: the passage has more to note than an answer can
+            # hold. Two halves, each read on its own, make two answers that fit.
+            notes = [self.extract(half, article, splits - 1) for half in halves]
+            return _joined(notes, chunk)
         return to_notes(answer.value, chunk, article)
 
     # ------------------------------------------------------------ writing
@@ -235,24 +246,27 @@ class LLMEngine:
     def shortlist(self, findings: list[Finding], audience: Audience) -> list[Finding]:
         """Findings that fit the synthesis budget: all of them, or a shortlist made in stages.
 
-        Each stage splits the pool into batches of half the budget and asks the model for
-        the best third of each batch; at most MAX_STAGES stages, after which the pool is cut
-        by score, so the number of calls is bounded whatever the input.
+        Each stage splits the pool into batches of the budget and asks the model for each
+        batch's share of what fits; at most MAX_STAGES stages, after which the pool is cut by
+        score, so the number of calls is bounded whatever the input.
         """
         pool = list(findings)
         for _stage in range(MAX_STAGES):
             if _findings_tokens(pool) <= self.synthesis_budget:
                 return pool
+            # Each batch keeps its share of what fits, so one stage usually suffices.
+            fit = max(1, len(pool) * self.synthesis_budget // _findings_tokens(pool))
             kept: set[int] = set()
-            for batch in _batches(pool, self.synthesis_budget // 2):
-                kept |= self._shortlist_batch(batch, audience)
+            for batch in _batches(pool, self.synthesis_budget):
+                keep = max(1, -(-len(batch) * fit // len(pool)))
+                kept |= self._shortlist_batch(batch, audience, keep)
             pool = [f for f in pool if f.id in kept]
         while pool and _findings_tokens(pool) > self.synthesis_budget:
             pool = pool[:-1]  # findings come best first
         return pool
 
-    def _shortlist_batch(self, batch: list[Finding], audience: Audience) -> set[int]:
-        keep = max(3, min(SHORTLIST_MAX, len(batch) // 3))
+    def _shortlist_batch(self, batch: list[Finding], audience: Audience, keep: int) -> set[int]:
+        keep = min(SHORTLIST_MAX, keep)
         messages = render_messages(
             "shortlist.j2",
             self.prompts,
@@ -324,6 +338,48 @@ def _batches(findings: list[Finding], budget: int) -> list[list[Finding]]:
         batches[-1].append(f)
         used += cost
     return batches
+
+
+def _all_cut_off(error: StructuredOutputError) -> bool:
+    return bool(error.attempts) and all(
+        getattr(a, "finish_reason", "") == "length" for a in error.attempts
+    )
+
+
+def _halves(chunk: Chunk, article: Article) -> tuple[Chunk, Chunk] | None:
+    """The chunk as two chunks of whole sentences, or None if it is one sentence."""
+    spans = sentence_spans(article.text, chunk.start, chunk.end)
+    if len(spans) < 2:
+        return None
+    middle = spans[len(spans) // 2][0]
+
+    def part(start: int, end: int) -> Chunk:
+        text = article.text[start:end]
+        return chunk.model_copy(
+            update={"start": start, "end": end, "text": text, "tokens": estimate_tokens(text)}
+        )
+
+    return part(chunk.start, spans[len(spans) // 2 - 1][1]), part(middle, chunk.end)
+
+
+def _joined(parts: list[ChunkNotes], chunk: Chunk) -> ChunkNotes:
+    """Notes of a chunk's halves as the chunk's notes (entities merged by name)."""
+    entities: dict[str, Entity] = {}
+    for part in parts:
+        for e in part.entities:
+            if e.name in entities:
+                entities[e.name].mentions += e.mentions
+            else:
+                entities[e.name] = e.model_copy()
+    return ChunkNotes(
+        article_id=chunk.article_id,
+        chunk_index=chunk.index,
+        claims=[c for p in parts for c in p.claims],
+        quotes=[q for p in parts for q in p.quotes],
+        figures=[f for p in parts for f in p.figures],
+        events=[e for p in parts for e in p.events],
+        entities=list(entities.values()),
+    )
 
 
 # ---------------------------------------------------------------- answers -> briefgen's schema

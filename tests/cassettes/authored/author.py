@@ -33,6 +33,8 @@ ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+import vcr_format  # noqa: E402
+
 from briefgen import llm_client  # noqa: E402
 from briefgen.engines.extractive import ExtractiveEngine  # noqa: E402
 from briefgen.engines.llm_schema import NOTE_LIMITS  # noqa: E402
@@ -129,8 +131,11 @@ class StandIn:
                 content = json.dumps(notes_for(text, self.spec.get("made_up_quote")))
         elif last.startswith("Some points in your brief could not be verified"):
             content = json.dumps(self.spec["revise"])
-        elif "structured notes" in system:
-            content = json.dumps(notes_for(last, None))  # a re-ask after invalid output
+        elif last.startswith("Your answer has these problems"):
+            # The re-ask after the invalid answer: the notes, for the chunk first asked about.
+            first = body["messages"][1]["content"]
+            text = first.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
+            content = json.dumps(notes_for(text, None))
         else:
             if self.show:
                 print(last, file=sys.__stderr__)
@@ -158,7 +163,7 @@ def cassette(exchanges: list[tuple[dict, dict]], extra: str) -> str:
         for body, reply in exchanges
     ]
     data = {"source": SOURCE.format(extra=extra), "version": 1, "interactions": interactions}
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return vcr_format.dump(data)
 
 
 def run(name: str, spec: dict, show: bool) -> None:

@@ -1,0 +1,49 @@
+"""Stand-in endpoints for tests: an LLMClient whose transport is a function, and its replies.
+
+httpx's MockTransport is the seam (openai 3 runs on httpx2): no socket is opened, and each
+test's handler decides exactly what the "server" answers.
+"""
+
+from __future__ import annotations
+
+import httpx2
+
+from briefgen.llm_client import LLMClient
+
+
+def chat_reply(
+    content: str, finish_reason: str = "stop", usage=(100, 10), status: int = 200
+) -> httpx2.Response:
+    """An OpenAI chat completion answering `content`."""
+    return httpx2.Response(
+        status,
+        json={
+            "id": "stub",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "stub",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": finish_reason,
+                    "message": {"role": "assistant", "content": content},
+                }
+            ],
+            "usage": {
+                "prompt_tokens": usage[0],
+                "completion_tokens": usage[1],
+                "total_tokens": usage[0] + usage[1],
+            },
+        },
+    )
+
+
+def stub_client(handler, *, base_url: str = "http://llm.test/v1", model: str = "m", **kwargs):
+    """An LLMClient whose requests go to `handler`; no sleeping, its own mode memory."""
+    options = {"api_key": None, "sleep": lambda seconds: None, "mode_memory": {}, **kwargs}
+    return LLMClient(
+        base_url=base_url,
+        model=model,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
+        **options,
+    )
