@@ -144,10 +144,14 @@ class LLMClient:
         with probe:
             with _MODE_LOCK:
                 remembered = self._memory.get(self.endpoint)
-            rung = remembered if remembered in _RUNGS else _RUNGS[0]
-            return self._complete(
-                rung, remembered, messages, schema, schema_name, max_tokens, started
-            )
+            if remembered not in _RUNGS:  # this call is the probe: the others wait for it
+                return self._complete(
+                    _RUNGS[0], remembered, messages, schema, schema_name, max_tokens, started
+                )
+        # Found while this call waited: go at once, side by side with the others.
+        return self._complete(
+            remembered, remembered, messages, schema, schema_name, max_tokens, started
+        )
 
     def _complete(
         self,

@@ -303,3 +303,17 @@ def test_dry_run_of_the_extractive_engine_plans_nothing(runner):
     result = runner.invoke(main, ["make", "--dry-run", str(SAMPLE)])
     assert result.exit_code == 0
     assert "makes no model calls" in result.stdout
+
+
+def test_calls_that_waited_for_the_first_go_side_by_side():
+    # The first call finds the endpoint's output mode while the others wait; then the
+    # waiting ones must all go at once, not one after another.
+    stand_in = StandIn(delay=0.1)
+    engine = engine_for(stand_in)
+    articles = read_corpus([str(SAMPLE)], engine=engine_for(StandIn())).articles
+    from briefgen.chunking import chunk_article
+    from briefgen.pipeline import _map
+
+    work = [(a, c) for a in articles for c in chunk_article(a, 1000)][:5]
+    list(_map(engine, work, 5, None))
+    assert stand_in.most_in_flight == 4
