@@ -51,9 +51,11 @@ def sample_articles(sample_dir):
 
 
 @pytest.fixture(scope="session")
-def runner() -> CliRunner:
+def runner(tmp_path_factory) -> CliRunner:
     # click >= 8.2 keeps stderr apart (result.stdout / result.stderr); mix_stderr is gone.
-    return CliRunner()
+    # Runs log to .briefgen beside the articles by default: keep that out of the tree, also
+    # for module-scoped fixtures that run before any test's own environment is set.
+    return CliRunner(env={"BRIEFGEN_CACHE": str(tmp_path_factory.mktemp("state"))})
 
 
 # ---------------------------------------------------------------- model calls from cassettes
