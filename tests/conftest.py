@@ -51,11 +51,19 @@ def sample_articles(sample_dir):
 
 
 @pytest.fixture(scope="session")
-def runner(tmp_path_factory) -> CliRunner:
+def runner() -> CliRunner:
     # click >= 8.2 keeps stderr apart (result.stdout / result.stderr); mix_stderr is gone.
-    # Runs log to .briefgen beside the articles by default: keep that out of the tree, also
-    # for module-scoped fixtures that run before any test's own environment is set.
-    return CliRunner(env={"BRIEFGEN_CACHE": str(tmp_path_factory.mktemp("state"))})
+    return CliRunner()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _state_out_of_the_tree(tmp_path_factory):
+    """Runs keep state in .briefgen beside the articles by default; tests keep it in a
+    temporary folder: this one for module-scoped fixtures, each test its own (below)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("BRIEFGEN_CACHE", str(tmp_path_factory.mktemp("session-state")))
+    yield
+    mp.undo()
 
 
 # ---------------------------------------------------------------- model calls from cassettes
