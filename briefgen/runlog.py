@@ -50,11 +50,16 @@ def describe_plan(planned: list, engine: Engine, settings: Settings) -> str:
     return f"dry run: nothing was called.\n{table}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def summary_lines(result: Result, engine: Engine, settings: Settings) -> list[str]:
     r = result.corpus.report
     p = result.brief.provenance
     lines = [
-        f"{r.articles} articles ({len(r.skipped)} skipped), {r.chunks} chunks; notes kept "
+        f"{_count(r.articles, 'article')} ({len(r.skipped)} skipped), "
+        f"{_count(r.chunks, 'chunk')}; notes kept "
         f"{r.notes_kept}, dropped {r.notes_dropped}; points verified {r.points_verified}, "
         f"dropped {r.points_dropped}; as of {p.as_of} ({p.as_of_basis}); {r.seconds:.2f}s"
     ]

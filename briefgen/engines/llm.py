@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from briefgen import extract_rules
-from briefgen.engines.extractive import headline
 from briefgen.engines.llm_schema import (
     NOTE_LIMITS,
     SHORTLIST_MAX,
@@ -196,7 +195,8 @@ class LLMEngine:
                 "no note from the model could be found in the articles' text, so the brief "
                 "has no points; try a more capable model, or --engine extractive"
             )
-            return Draft(headline=headline(articles, []), bottom_line=[], key_points=[])
+            title = next((a.title for a in articles if a.title), "No findings")
+            return Draft(headline=title, bottom_line=[], key_points=[])
         chosen = self.shortlist(digest.findings, audience)
         messages = self.brief_messages(chosen, audience, articles)
         answer = self._ask(
