@@ -187,10 +187,15 @@ _quiet = click.option(
 @_as_of
 @_output
 @_templates
+@click.option(
+    "--prompts",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of prompts for the model, edited copies of the defaults (see `briefgen init`).",
+)
 @_quiet
 def make(
     paths, audience, fmt, engine, model, base_url, concurrency, max_attempts, config_file,
-    dry_run, cache, as_of, output, templates, quiet,
+    dry_run, cache, as_of, output, templates, prompts, quiet,
 ):  # fmt: skip
     """Make a brief from PATHS: files, folders (read recursively) or - for standard input.
 
@@ -216,7 +221,7 @@ def make(
     _say(f"briefgen: {choice.message}", quiet)
     state = runlog.state_dir(cache, paths)
     modes = runlog.load_modes(state)
-    chosen = get_engine(choice.name, settings, choice, mode_memory=modes)
+    chosen = get_engine(choice.name, settings, choice, mode_memory=modes, prompts=prompts)
     if dry_run:
         planned, skipped = plan_run(list(paths), chosen, stdin=_stdin(paths))
         _report_skipped(skipped, quiet)
@@ -323,7 +328,8 @@ def watchlist(paths, fmt, as_of, output, templates, quiet):
 def init(directory, force):
     """Write the default templates and prompts into DIRECTORY for editing.
 
-    Then use them with `briefgen make --templates DIRECTORY/templates ...`.
+    Then use them with `briefgen make --templates DIRECTORY/templates ...` (and, with a
+    model, `--prompts DIRECTORY/prompts`).
     """
     from briefgen.resources import write_defaults
 

@@ -99,6 +99,22 @@ def engine_for(stand_in: StandIn, **options) -> LLMEngine:
     return LLMEngine(client, model="stand-in", **options)
 
 
+@pytest.fixture
+def cli_stand_in(monkeypatch) -> StandIn:
+    """The command line's llm engine talks to a StandIn: returned, to see what it was sent."""
+    from briefgen import engines
+
+    stand_in = StandIn()
+    real = engines.get_engine
+
+    def with_stand_in(name, settings=None, choice=None, http_client=None, **kwargs):
+        transport = httpx2.Client(transport=httpx2.MockTransport(stand_in))
+        return real(name, settings, choice, http_client=transport, **kwargs)
+
+    monkeypatch.setattr(engines, "get_engine", with_stand_in)
+    return stand_in
+
+
 # ---------------------------------------------------------------- the map step
 
 
@@ -240,18 +256,9 @@ def test_llm_engine_needs_a_model_server(runner):
     assert "set OPENAI_API_KEY" in result.stderr and "--base-url" in result.stderr
 
 
-def test_run_log_keeps_calls_and_never_the_key(runner, monkeypatch, tmp_path):
-    stand_in = StandIn()
+def test_run_log_keeps_calls_and_never_the_key(runner, monkeypatch, tmp_path, cli_stand_in):
+    stand_in = cli_stand_in
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    from briefgen import engines
-
-    real = engines.get_engine
-
-    def with_stand_in(name, settings=None, choice=None, http_client=None, mode_memory=None):
-        transport = httpx2.Client(transport=httpx2.MockTransport(stand_in))
-        return real(name, settings, choice, http_client=transport, mode_memory=mode_memory)
-
-    monkeypatch.setattr(engines, "get_engine", with_stand_in)
     state = tmp_path / "state"
     args = ["make", "--model", "stand-in", "--base-url", "http://stand-in.test/v1",
             "--cache", str(state), "-q", str(SAMPLE)]  # fmt: skip
@@ -317,3 +324,18 @@ def test_calls_that_waited_for_the_first_go_side_by_side():
     work = [(a, c) for a in articles for c in chunk_article(a, 1000)][:5]
     list(_map(engine, work, 5, None))
     assert stand_in.most_in_flight == 4
+
+
+def test_edited_prompts_are_used(runner, tmp_path, cli_stand_in):
+    assert runner.invoke(main, ["init", str(tmp_path / "mine")]).exit_code == 0
+    extract = tmp_path / "mine" / "prompts" / "extract.j2"
+    extract.write_text(
+        extract.read_text(encoding="utf-8").replace("careful news analyst", "EDITED analyst"),
+        encoding="utf-8",
+    )
+    stand_in = cli_stand_in
+    args = ["make", "--model", "m", "--base-url", "http://stand-in.test/v1",
+            "--prompts", str(tmp_path / "mine" / "prompts"), str(SAMPLE)]  # fmt: skip
+    assert runner.invoke(main, args).exit_code == 0
+    systems = [b["messages"][0]["content"] for b in stand_in.bodies if passage(b) is not None]
+    assert systems and all("EDITED analyst" in s for s in systems)

@@ -7,6 +7,7 @@ and rendering are the pipeline's, so they are shared by every engine and tested 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from briefgen.errors import ConfigError
@@ -34,6 +35,7 @@ def get_engine(
     choice: EngineChoice | None = None,
     http_client: Any = None,
     mode_memory: Any = None,
+    prompts: Path | None = None,
 ) -> Engine:
     """The engine called `name`; the llm engine is configured from `settings` and `choice`.
 
@@ -68,6 +70,7 @@ def get_engine(
             max_output_tokens=settings.max_output_tokens,
             synthesis_budget=settings.synthesis_budget,
             prices=settings.prices,
+            prompts=prompts,
         )
         return engine
     raise ConfigError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
