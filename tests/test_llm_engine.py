@@ -256,7 +256,8 @@ def test_llm_engine_needs_a_model_server(runner):
     assert "set OPENAI_API_KEY" in result.stderr and "--base-url" in result.stderr
 
 
-def test_run_log_keeps_calls_and_never_the_key(runner, monkeypatch, tmp_path, cli_stand_in):  # noqa: ARG001
+@pytest.mark.usefixtures("cli_stand_in")
+def test_run_log_keeps_calls_and_never_the_key(runner, monkeypatch, tmp_path):
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     state = tmp_path / "state"
     args = ["make", "--model", "stand-in", "--base-url", "http://stand-in.test/v1",
