@@ -57,7 +57,16 @@ def claim_kind(sentence: str) -> ClaimKind:
     return "fact"
 
 
+# "TEXAS, US – ", "BEIJING (Reuters) - ": where the story was filed, not part of what it says.
+_CLAIM_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})?"
+    r"(?:\s*\([^)]{1,40}\))?\s+[-—–]+\s+(?=[A-Z0-9“\"])"
+)
+
+
 def make_claim(text: str, article_id: str, start: int, end: int) -> Claim:
+    if m := _CLAIM_DATELINE.match(text, start, end):
+        start = m.end()  # the claim is the rest: still a verbatim span of the article
     sentence = text[start:end]
     return Claim(
         text=collapse_spaces(strip_bullet(sentence))[:600],

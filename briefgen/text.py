@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 _ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof sen rep gov gen col capt lt sgt st jr sr vs etc inc corp ltd co no nos
+    maj spc pvt pfc cpl adm cmdr brig rev hon atty supt det insp msgr fr
     fig al approx dept est jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed
     thu thur thurs fri sat sun e.g i.e u.s u.k u.n e.u a.m p.m mt ft pres gov't
     """.split()

@@ -56,9 +56,10 @@ def test_exec_brief_keeps_verified_points_and_drops_the_rest(runner, sample_arti
     assert not any("25 million" in t for t in texts)
     assert brief["provenance"]["points_dropped"] == 1
     assert "points verified 7, dropped 1" in result.stderr
-    # Citations come from finding numbers: findings 1 and 25 are told by articles [3] and [4].
+    # Citations come from the finding numbers the model gave: the two findings on the
+    # leaders' meeting are told by articles [3] and [4] (hand-checked), and only by them.
     meeting = next(p for p in brief["key_points"] if "October 30" in p["text"])
-    assert meeting["finding_ids"] == [1, 25] and meeting["citations"] == [3, 4]
+    assert len(meeting["finding_ids"]) == 2 and meeting["citations"] == [3, 4]
     # Findings 7 and 18 (pause on rare earths, soybeans) are told by [4] and [5].
     assert brief["bottom_line"][1]["citations"] == [4, 5]
     # 15 map calls, the brief, and one revision: all counted, with tokens from usage.

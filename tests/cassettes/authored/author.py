@@ -22,6 +22,7 @@ answers.yaml (the requests change with them):
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -105,6 +106,27 @@ def notes_for(chunk_text: str, made_up_quote: dict | None) -> dict:
     return answer
 
 
+def numbered(answer: dict, listed: dict[int, str]) -> dict:
+    """The answer with each finding named by a piece of its text given its number instead."""
+
+    def number(ref):
+        if isinstance(ref, int):
+            return ref
+        found = [n for n, text in listed.items() if ref in text]
+        if len(found) != 1:
+            raise SystemExit(f"answers.yaml: {ref!r} matches {len(found)} findings, not one")
+        return found[0]
+
+    def walk(value):
+        if isinstance(value, dict):
+            return {k: [number(r) for r in v] if k == "findings" else walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return walk(answer)
+
+
 class StandIn:
     """Answers requests as a capable server would and keeps every exchange."""
 
@@ -130,7 +152,7 @@ class StandIn:
             else:
                 content = json.dumps(notes_for(text, self.spec.get("made_up_quote")))
         elif last.startswith("Some points in your brief could not be verified"):
-            content = json.dumps(self.spec["revise"])
+            content = json.dumps(numbered(self.spec["revise"], self.listed))
         elif last.startswith("Your answer has these problems"):
             # The re-ask after the invalid answer: the notes, for the chunk first asked about.
             first = body["messages"][1]["content"]
@@ -139,7 +161,10 @@ class StandIn:
         else:
             if self.show:
                 print(last, file=sys.__stderr__)
-            content = json.dumps(self.spec["brief"])
+            self.listed = dict(
+                (int(n), text) for n, text in re.findall(r"^\[(\d+)\] \([^)]*\) (.*)$", last, re.M)
+            )
+            content = json.dumps(numbered(self.spec["brief"], self.listed))
         reply = _reply(content, prompt_tokens, len(content) // 4)
         self.exchanges.append((body, reply))
         return httpx2.Response(200, json=reply)
