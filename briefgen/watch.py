@@ -18,6 +18,9 @@ from briefgen.text import content_words, cosine
 
 SAME_EVENT = 0.3  # cosine of the descriptions' words, for unresolved items with one date text
 SAME_DAY_SHARED = 2  # items on one resolved date sharing this many content words are one event
+SAME_PERIOD_SHARED = 4  # a day inside another item's period: more shared words are needed
+# "last summer", "previous week": a date that looks back dates what happened, not what to watch.
+_LOOKING_BACK = re.compile(r"^(?:last|previous|past|earlier)\b", re.I)
 MAX_DESCRIPTION_WORDS = 32
 
 
@@ -36,6 +39,8 @@ def build_watchlist(
     for n in notes:
         ref = references.get(n.article_id)
         for event in n.events:
+            if event.date_text and _LOOKING_BACK.match(event.date_text.strip()):
+                continue
             item = _item(event, n.article_id, ref)
             vec = Counter(content_words(item.description))
             at = _find_twin(item, vec, items, vectors)
@@ -138,13 +143,38 @@ def _find_twin(
     item: WatchItem, vec: Counter[str], items: list[WatchItem], vectors: list[Counter[str]]
 ) -> int | None:
     for i, (other, ovec) in enumerate(zip(items, vectors)):
+        shared = len(vec.keys() & ovec.keys())
         if item.date is not None and item.date == other.date and item.precision == other.precision:
-            if len(vec.keys() & ovec.keys()) >= SAME_DAY_SHARED:
+            if shared >= SAME_DAY_SHARED:
+                return i
+        elif _one_inside_the_other(item, other):
+            # "this Thursday, October 30" and "the end of October": one meeting, told with
+            # more and less precision; the words must agree more, the dates only overlap.
+            if shared >= SAME_PERIOD_SHARED:
                 return i
         elif item.date is None and other.date is None and item.date_text == other.date_text:
             if cosine(vec, ovec) >= SAME_EVENT:
                 return i
     return None
+
+
+def _one_inside_the_other(a: WatchItem, b: WatchItem) -> bool:
+    """Whether one item's exact day falls within the other's vaguer period."""
+    if a.date is None or b.date is None or (a.precision == "day") == (b.precision == "day"):
+        return False
+    day, period = (a, b) if a.precision == "day" else (b, a)
+    assert day.date is not None and period.date is not None
+    return (
+        _period_start(period.date, period.precision)
+        <= day.date
+        <= _period_end(period.date, period.precision)
+    )
+
+
+def _period_start(date: dt.date, precision: str | None) -> dt.date:
+    if precision == "part-of-month":  # early- from the 1st, mid- from the 11th, late- the 21st
+        return date.replace(day=1 if date.day <= 10 else 11 if date.day <= 20 else 21)
+    return date  # months, quarters, halves and years resolve to their first day
 
 
 _STATUS_RANK = {"deadline": 0, "scheduled": 1, "expected": 2, "possible": 3}

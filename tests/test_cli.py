@@ -517,22 +517,42 @@ def test_a_failed_render_leaves_the_output_file_alone(runner, tmp_path, broken):
 # ---------------------------------------------------------------- watch list
 
 
-def test_watchlist_md_lists_upcoming_by_date_then_unresolved(outputs):
-    text = outputs["watchlist", "md"]
-    watch = WatchList.model_validate_json(outputs["watchlist", "json"])
+def test_watchlist_md_lists_upcoming_by_date_then_unresolved(runner, tmp_path):
+    # The sample corpus, plus an undated article alone: with no date anywhere in its corpus,
+    # its "next month" cannot be resolved, and is listed after the dated items.
+    undated = tmp_path / "undated"
+    undated.mkdir()
+    (undated / "vote.txt").write_text(
+        "Port board to vote on expansion\n\nThe port board will vote next month on the "
+        "expansion plan, officials said on a call with reporters.\n",
+        encoding="utf-8",
+    )
+    dated = tmp_path / "dated.txt"
+    dated.write_text(
+        "Council sets budget vote\n\nMARCH 3, 2025\n\nThe city council will vote on the "
+        "budget on March 14, 2025, the clerk said in a statement on Monday.\n",
+        encoding="utf-8",
+    )
+    args = ["watchlist", "-q", "--as-of", "2025-03-05", str(undated), str(dated)]
+    text = runner.invoke(main, args).stdout
+    watch = WatchList.model_validate_json(runner.invoke(main, [*args, "-f", "json"]).stdout)
     assert watch.upcoming and watch.unresolved
     heads = [ln for ln in text.splitlines() if ln.startswith("## ")]
     assert heads.index("## Upcoming") < heads.index("## Date not fixed")
-
-    upcoming = section(text, "Upcoming")
-    items = [ln for ln in upcoming if ln.startswith("- **")]
-    assert len(items) == len(watch.upcoming)
-    resolved = re.findall(r"resolved: (\d{4}-\d{2}-\d{2})", "\n".join(upcoming))
-    assert len(resolved) == len(items)
-    assert resolved == sorted(resolved)
     later = [ln for ln in section(text, "Date not fixed") if ln.startswith("- **")]
     assert len(later) == len(watch.unresolved)
     assert all("(unresolved)" in ln for ln in later)
+
+
+def test_watchlist_md_upcoming_items_are_in_date_order(outputs):
+    text = outputs["watchlist", "md"]
+    watch = WatchList.model_validate_json(outputs["watchlist", "json"])
+    upcoming = section(text, "Upcoming")
+    items = [ln for ln in upcoming if ln.startswith("- **")]
+    assert len(items) == len(watch.upcoming) >= 5
+    resolved = re.findall(r"resolved: (\d{4}-\d{2}-\d{2})", "\n".join(upcoming))
+    assert len(resolved) == len(items)
+    assert resolved == sorted(resolved)
 
 
 def _unfold_ics(text: str) -> list[str]:

@@ -84,3 +84,56 @@ def test_most_important_keeps_multi_source_and_firm_dates_in_date_order():
     watch = build_watchlist(notes, {}, as_of=dt.date(2025, 10, 1))
     top = most_important(watch.upcoming, 2)
     assert [i.date for i in top] == [dt.date(2025, 11, 3), dt.date(2025, 11, 10)]
+
+
+# ---------------------------------------------------------------- the sample corpus, hand-checked
+# Each expectation below was checked against the five articles by reading them: the date as
+# written, what it resolves to, the kind of item, and which sources ([n], by date) tell it.
+
+SAMPLE_UPCOMING = [
+    # The Trump-Xi meeting at APEC: "this Thursday, October 30" in [3] and [4]; [2] has
+    # "at the end of October": one meeting, one item citing all three.
+    ("this Thursday, October 30", "2025-10-30", "day", "scheduled event", [2, 3, 4]),
+    # The 100% tariff "effective November 1" ([3]; [5] has it "scheduled for November 1").
+    ("November 1", "2025-11-01", "day", "deadline", [3, 5]),
+    # [1]: "Negotiations to resume by mid-November".
+    ("mid-November", "2025-11-15", "part-of-month", "expected decision", [1]),
+    # [2]: a deal "that could be launched in the first half of next year" (said in 2025).
+    ("first half of next year", "2026-01-01", "half-year", "risk or trigger", [2]),
+    # [3]: the USMCA review's "July 1, 2026 deadline".
+    ("July 1, 2026", "2026-07-01", "day", "deadline", [3]),
+    # [1]: G7 processing "could reduce reliance on China by 2030".
+    ("2030", "2030-01-01", "year", "risk or trigger", [1]),
+]
+
+
+def _sample_watch(as_of: str):
+    from conftest import SAMPLE
+
+    from briefgen.pipeline import build_watchlist, read_corpus
+
+    corpus = read_corpus([str(SAMPLE)])
+    return build_watchlist(corpus, dt.date.fromisoformat(as_of)), corpus
+
+
+def test_sample_corpus_watch_list_as_hand_checked():
+    watch, corpus = _sample_watch("2025-10-26")
+    got = [
+        (i.date_text, i.date.isoformat(), i.precision, i.type_label, i.citations)
+        for i in watch.upcoming
+    ]
+    assert got == SAMPLE_UPCOMING
+    assert watch.unresolved == []  # "last summer" dates a past deal: not something to watch
+    texts = {a.id: a.text for a in corpus.articles}
+    for item in watch.upcoming:
+        # The sentence stands verbatim in the article it was taken from, its date in it.
+        assert item.sentence in texts[item.article_ids[0]]
+        assert item.date_text in item.sentence
+
+
+def test_sample_corpus_nothing_passed_is_upcoming():
+    watch, _ = _sample_watch("2025-10-31")
+    assert [i.date.isoformat() for i in watch.upcoming][:1] == ["2025-11-01"]
+    passed = {i.date_text for i in watch.passed}
+    assert "this Thursday, October 30" in passed and "October 24" in passed
+    assert all(i.date >= dt.date(2025, 10, 31) or i.precision != "day" for i in watch.upcoming)
