@@ -17,12 +17,10 @@ Nothing here parses or validates the answer: that is structured.py's job.
 
 from __future__ import annotations
 
-import copy
 import email.utils
 import json
 import math
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, MutableMapping
@@ -33,6 +31,7 @@ import openai
 import tenacity
 
 from briefgen.errors import EndpointError
+from briefgen.json_answers import extract_json, strict_once
 
 OUTPUT_MODES = ("json_schema", "json_object", "text")
 
@@ -52,7 +51,6 @@ BACKOFF_START = 1.0
 BACKOFF_CAP = 30.0
 
 # Keywords OpenAI's strict mode may reject; `description` stays, it guides the model.
-_STRICT_DROP = "maxLength minLength pattern format maxItems minItems default title".split()
 
 _SCHEMA_PROMPT = "\n\nAnswer with one JSON object that fits this JSON schema:\n"
 _TEXT_PROMPT = "\nAnswer with the JSON object only."
@@ -206,7 +204,7 @@ class LLMClient:
             "max_tokens": max_tokens,
         }
         if rung == "json_schema":
-            spec = {"name": schema_name, "schema": _strict_once(schema), "strict": True}
+            spec = {"name": schema_name, "schema": strict_once(schema), "strict": True}
             return {**request, "response_format": {"type": "json_schema", "json_schema": spec}}
         # Without server-side enforcement the model must read the schema in its prompt.
         extra = _SCHEMA_PROMPT + json.dumps(schema, ensure_ascii=False)
@@ -363,92 +361,3 @@ def retry_after_seconds(headers: Any, *, now: float) -> float | None:
 
 
 # ------------------------------------------------------------------ JSON helpers
-
-_FENCE = re.compile(r"```[ \t]*(?:json)?[ \t]*\n?(.*?)```", re.DOTALL | re.IGNORECASE)
-
-
-def extract_json(text: str) -> str:
-    """The JSON object inside a model's free-text answer: the inside of a ``` fence, else the
-    first balanced {...} that parses (the first balanced one if none parses); `text` unchanged
-    when there is none, so the validator reports what the model actually said."""
-    fence = _FENCE.search(text)
-    inner = fence.group(1).strip() if fence else text
-    candidates = list(_balanced_objects(inner))
-    for candidate in candidates:
-        try:
-            json.loads(candidate)
-        except ValueError:
-            continue
-        return candidate
-    if candidates:
-        return candidates[0]
-    return inner if fence else text
-
-
-def _balanced_objects(text: str):
-    """Every balanced {...} span, in order of start, skipping braces inside JSON strings."""
-    start = text.find("{")
-    while start != -1:
-        depth = 0
-        in_string = escaped = False
-        for i in range(start, len(text)):
-            ch = text[i]
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0:
-                    yield text[start : i + 1]
-                    break
-        start = text.find("{", start + 1)
-
-
-_STRICT: dict[str, dict] = {}
-
-
-def _strict_once(schema: dict) -> dict:
-    """strict_schema, computed once per distinct schema (every map call sends the same one)."""
-    key = json.dumps(schema, sort_keys=True)
-    if key not in _STRICT:
-        _STRICT[key] = strict_schema(schema)
-    return _STRICT[key]
-
-
-def strict_schema(schema: dict) -> dict:
-    """A copy of `schema` that OpenAI's strict mode accepts: every object closed
-    (additionalProperties false) with every property required, unsupported keywords dropped.
-    Optional fields stay nullable (anyOf with null), so requiring them loses nothing."""
-    out = copy.deepcopy(schema)
-    _make_strict(out)
-    return out
-
-
-def _make_strict(node: Any) -> None:
-    if not isinstance(node, dict):
-        return
-    # Keywords only: property names (a field called "title") live under "properties" and are
-    # never dropped.
-    for keyword in _STRICT_DROP:
-        node.pop(keyword, None)
-    properties = node.get("properties")
-    if node.get("type") == "object" or isinstance(properties, dict):
-        node["additionalProperties"] = False
-        node["required"] = list(properties or {})
-    for key in ("$defs", "definitions", "properties"):
-        for child in (node.get(key) or {}).values():
-            _make_strict(child)
-    items = node.get("items")
-    for child in items if isinstance(items, list) else [items]:
-        _make_strict(child)
-    for key in ("anyOf", "allOf"):
-        for child in node.get(key) or []:
-            _make_strict(child)

@@ -20,7 +20,8 @@ from typing import Generic, TypeVar
 import pydantic
 
 from briefgen.errors import StructuredOutputError
-from briefgen.llm_client import LLMClient, extract_json
+from briefgen.json_answers import extract_json
+from briefgen.llm_client import LLMClient
 
 T = TypeVar("T", bound=pydantic.BaseModel)
 

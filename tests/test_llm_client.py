@@ -14,12 +14,11 @@ import tenacity
 from pydantic import BaseModel, Field
 
 from briefgen.errors import EndpointError
+from briefgen.json_answers import extract_json, strict_schema
 from briefgen.llm_client import (
     LLMClient,
     RetryWait,
-    extract_json,
     retry_after_seconds,
-    strict_schema,
 )
 
 KEY = "sk-secret-123"

@@ -18,14 +18,14 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from briefgen import extract_rules
 from briefgen.engines.llm_schema import (
     NOTE_LIMITS,
     SHORTLIST_MAX,
     BriefAnswer,
     ChunkNotesAnswer,
-    PointAnswer,
     ShortlistAnswer,
+    to_draft,
+    to_notes,
 )
 from briefgen.errors import LLMError, StructuredOutputError
 from briefgen.ledger import CallRecord, Ledger, PlannedCall, Price
@@ -36,16 +36,10 @@ from briefgen.schema import (
     Audience,
     Chunk,
     ChunkNotes,
-    Claim,
     Digest,
     Draft,
-    DraftPoint,
-    DraftSection,
     Entity,
-    Event,
-    Figure,
     Finding,
-    Quote,
 )
 from briefgen.structured import ask
 from briefgen.text import estimate_tokens, sentence_spans
@@ -379,71 +373,4 @@ def _joined(parts: list[ChunkNotes], chunk: Chunk) -> ChunkNotes:
         figures=[f for p in parts for f in p.figures],
         events=[e for p in parts for e in p.events],
         entities=list(entities.values()),
-    )
-
-
-# ---------------------------------------------------------------- answers -> briefgen's schema
-
-
-def to_notes(answer: ChunkNotesAnswer, chunk: Chunk, article: Article) -> ChunkNotes:
-    """A model's notes as ChunkNotes, not yet grounded (the pipeline grounds every engine's)."""
-    entities: dict[str, Entity] = {}
-    for e in answer.entities:
-        name = e.name.strip()
-        if name and name not in entities:
-            mentions = max(1, chunk.text.count(name))
-            entities[name] = Entity(name=name, kind=e.kind, mentions=mentions)
-    return ChunkNotes(
-        article_id=article.id,
-        chunk_index=chunk.index,
-        claims=[
-            Claim(text=c.text.strip(), kind=c.kind, evidence=c.evidence) for c in answer.claims
-        ],
-        quotes=[
-            Quote(text=q.text, speaker=(q.speaker or "").strip() or None, evidence=q.evidence)
-            for q in answer.quotes
-        ],
-        figures=[_figure(f.value, f.about, f.evidence, article.id) for f in answer.figures],
-        events=[
-            Event(
-                description=e.description.strip(),
-                date_text=(e.date_text or "").strip() or None,
-                status=e.status,
-                evidence=e.evidence,
-            )
-            for e in answer.events
-        ],
-        entities=list(entities.values()),
-    )
-
-
-def _figure(value: str, about: str, evidence: str, article_id: str) -> Figure:
-    # The number and unit are read from the value with the extractive engine's rules, so
-    # conflicts between articles compare like with like whichever engine read them.
-    parsed = extract_rules.find_figures(value, article_id, 0, len(value))
-    number = parsed[0].number if parsed else None
-    unit = parsed[0].unit if parsed else None
-    return Figure(
-        value=value.strip(), number=number, unit=unit, about=about.strip(), evidence=evidence
-    )
-
-
-def to_draft(answer: BriefAnswer, articles: list[Article]) -> Draft:
-    def point(p: PointAnswer) -> DraftPoint:
-        return DraftPoint(text=p.text.strip(), finding_ids=list(dict.fromkeys(p.findings)))
-
-    summaries = {}
-    for s in answer.article_summaries:
-        if 1 <= s.article <= len(articles) and s.summary.strip():
-            summaries[articles[s.article - 1].id] = s.summary.strip()
-    return Draft(
-        headline=answer.headline.strip(),
-        bottom_line=[point(p) for p in answer.bottom_line],
-        key_points=[point(p) for p in answer.key_points],
-        sections=[
-            DraftSection(heading=s.heading.strip(), points=[point(p) for p in s.points])
-            for s in answer.sections
-            if s.points
-        ],
-        article_summaries=summaries,
     )

@@ -17,7 +17,23 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from briefgen.schema import ClaimKind, EntityKind, EventStatus
+from briefgen import extract_rules
+from briefgen.schema import (
+    Article,
+    Chunk,
+    ChunkNotes,
+    Claim,
+    ClaimKind,
+    Draft,
+    DraftPoint,
+    DraftSection,
+    Entity,
+    EntityKind,
+    Event,
+    EventStatus,
+    Figure,
+    Quote,
+)
 
 # How many of each the extract prompt asks for (prompts/extract.j2 shows them to the model).
 NOTE_LIMITS = {"claims": 8, "quotes": 4, "figures": 6, "events": 4, "entities": 10}
@@ -107,3 +123,70 @@ class BriefAnswer(Answer):
 
 class ShortlistAnswer(Answer):
     findings: list[int] = Field(max_length=SHORTLIST_MAX)
+
+
+# ---------------------------------------------------------------- answers -> briefgen's schema
+
+
+def to_notes(answer: ChunkNotesAnswer, chunk: Chunk, article: Article) -> ChunkNotes:
+    """A model's notes as ChunkNotes, not yet grounded (the pipeline grounds every engine's)."""
+    entities: dict[str, Entity] = {}
+    for e in answer.entities:
+        name = e.name.strip()
+        if name and name not in entities:
+            mentions = max(1, chunk.text.count(name))
+            entities[name] = Entity(name=name, kind=e.kind, mentions=mentions)
+    return ChunkNotes(
+        article_id=article.id,
+        chunk_index=chunk.index,
+        claims=[
+            Claim(text=c.text.strip(), kind=c.kind, evidence=c.evidence) for c in answer.claims
+        ],
+        quotes=[
+            Quote(text=q.text, speaker=(q.speaker or "").strip() or None, evidence=q.evidence)
+            for q in answer.quotes
+        ],
+        figures=[_figure(f.value, f.about, f.evidence, article.id) for f in answer.figures],
+        events=[
+            Event(
+                description=e.description.strip(),
+                date_text=(e.date_text or "").strip() or None,
+                status=e.status,
+                evidence=e.evidence,
+            )
+            for e in answer.events
+        ],
+        entities=list(entities.values()),
+    )
+
+
+def _figure(value: str, about: str, evidence: str, article_id: str) -> Figure:
+    # The number and unit are read from the value with the extractive engine's rules, so
+    # conflicts between articles compare like with like whichever engine read them.
+    parsed = extract_rules.find_figures(value, article_id, 0, len(value))
+    number = parsed[0].number if parsed else None
+    unit = parsed[0].unit if parsed else None
+    return Figure(
+        value=value.strip(), number=number, unit=unit, about=about.strip(), evidence=evidence
+    )
+
+
+def to_draft(answer: BriefAnswer, articles: list[Article]) -> Draft:
+    def point(p: PointAnswer) -> DraftPoint:
+        return DraftPoint(text=p.text.strip(), finding_ids=list(dict.fromkeys(p.findings)))
+
+    summaries = {}
+    for s in answer.article_summaries:
+        if 1 <= s.article <= len(articles) and s.summary.strip():
+            summaries[articles[s.article - 1].id] = s.summary.strip()
+    return Draft(
+        headline=answer.headline.strip(),
+        bottom_line=[point(p) for p in answer.bottom_line],
+        key_points=[point(p) for p in answer.key_points],
+        sections=[
+            DraftSection(heading=s.heading.strip(), points=[point(p) for p in s.points])
+            for s in answer.sections
+            if s.points
+        ],
+        article_summaries=summaries,
+    )
