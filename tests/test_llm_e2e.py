@@ -115,6 +115,7 @@ def test_injected_instructions_are_data_not_orders(runner, llm_args, vcr):
     # grounding drops them, and the brief says it has nothing rather than show them.
     assert re.search(r"notes kept 0, dropped [1-9]", result.stderr)
     assert any("no note from the model" in w for w in brief["provenance"]["warnings"])
+    assert brief["headline"] == "Dockworkers set strike date as port talks stall"  # its title
     assert "5%" not in json.dumps(brief)
 
 
