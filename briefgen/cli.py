@@ -137,6 +137,75 @@ def _progress_bar(quiet: bool):
             sys.stderr.write("\n")
 
 
+_ENGINE_OPTIONS = [
+    click.option(
+        "--engine",
+        type=click.Choice(["auto", "llm", "extractive"]),
+        default=None,
+        help="auto (the default): a model when one is configured (OPENAI_API_KEY, "
+        "OPENAI_BASE_URL or --base-url), else the built-in extractive engine, offline.",
+    ),
+    click.option("--model", "-m", help="The model's name at the endpoint, e.g. gpt-4o-mini."),
+    click.option(
+        "--base-url",
+        metavar="URL",
+        help="An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.",
+    ),
+    click.option(
+        "--concurrency", "-j", type=click.IntRange(1, 64), help="Model calls at once (default 4)."
+    ),
+    click.option(
+        "--max-attempts",
+        type=click.IntRange(1, 10),
+        help="Answers asked for per call before giving up on invalid output (default 3).",
+    ),
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Settings file (default: ./briefgen.toml, else [tool.briefgen] in ./pyproject.toml).",
+    ),
+    click.option(
+        "--prompts",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="A folder of prompts for the model, edited copies of the defaults "
+        "(see `briefgen init`).",
+    ),
+    _cache,
+]
+
+
+def _engine_options(command):
+    """The options that choose and set up the engine: make and watchlist share them."""
+    for option in reversed(_ENGINE_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _open_engine(paths, quiet, *, engine, model, base_url, concurrency, max_attempts,
+                 config_file, prompts, cache):  # fmt: skip
+    """Settings (flags > environment > file), the engine they choose, said in one line, and
+    the state folder with what each endpoint accepted last time."""
+    from briefgen import runlog
+    from briefgen.config import choose_engine, load_settings
+    from briefgen.engines import get_engine
+
+    flags = {
+        "engine": engine,
+        "model": model,
+        "base_url": base_url,
+        "concurrency": concurrency,
+        "max_attempts": max_attempts,
+    }
+    settings = load_settings(flags, config_file=config_file)
+    choice = choose_engine(settings)
+    _say(f"briefgen: {choice.message}", quiet)
+    state = runlog.state_dir(cache, paths)
+    modes = runlog.load_modes(state)
+    chosen = get_engine(choice.name, settings, choice, mode_memory=modes, prompts=prompts)
+    return settings, choice, chosen, state, modes
+
+
 _quiet = click.option(
     "-q", "--quiet", is_flag=True, help="Print nothing on standard error but errors."
 )
@@ -154,49 +223,14 @@ _quiet = click.option(
 )
 @_format("md", "html", "json")
 @click.option(
-    "--engine",
-    type=click.Choice(["auto", "llm", "extractive"]),
-    default=None,
-    help="auto (the default): a model when one is configured (OPENAI_API_KEY, "
-    "OPENAI_BASE_URL or --base-url), else the built-in extractive engine, offline.",
-)
-@click.option("--model", "-m", help="The model's name at the endpoint, e.g. gpt-4o-mini.")
-@click.option(
-    "--base-url",
-    metavar="URL",
-    help="An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.",
-)
-@click.option(
-    "--concurrency", "-j", type=click.IntRange(1, 64), help="Model calls at once (default 4)."
-)
-@click.option(
-    "--max-attempts",
-    type=click.IntRange(1, 10),
-    help="Answers asked for per call before giving up on invalid output (default 3).",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./briefgen.toml, else [tool.briefgen] in ./pyproject.toml).",
-)
-@click.option(
     "--dry-run", is_flag=True, help="Show the model calls and estimated cost; call nothing."
 )
-@_cache
+@_engine_options
 @_as_of
 @_output
 @_templates
-@click.option(
-    "--prompts",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="A folder of prompts for the model, edited copies of the defaults (see `briefgen init`).",
-)
 @_quiet
-def make(
-    paths, audience, fmt, engine, model, base_url, concurrency, max_attempts, config_file,
-    dry_run, cache, as_of, output, templates, prompts, quiet,
-):  # fmt: skip
+def make(paths, audience, fmt, dry_run, as_of, output, templates, quiet, **engine_options):
     """Make a brief from PATHS: files, folders (read recursively) or - for standard input.
 
     Reads .txt, .md, .html, .json, .jsonl and RSS/Atom feeds; prints the brief as Markdown,
@@ -204,24 +238,10 @@ def make(
     the environment (BRIEFGEN_*, OPENAI_API_KEY, OPENAI_BASE_URL), then briefgen.toml.
     """
     from briefgen import runlog
-    from briefgen.config import choose_engine, load_settings
-    from briefgen.engines import get_engine
     from briefgen.pipeline import make_brief, plan_run
     from briefgen.render import render_brief
 
-    flags = {
-        "engine": engine,
-        "model": model,
-        "base_url": base_url,
-        "concurrency": concurrency,
-        "max_attempts": max_attempts,
-    }
-    settings = load_settings(flags, config_file=config_file)
-    choice = choose_engine(settings)
-    _say(f"briefgen: {choice.message}", quiet)
-    state = runlog.state_dir(cache, paths)
-    modes = runlog.load_modes(state)
-    chosen = get_engine(choice.name, settings, choice, mode_memory=modes, prompts=prompts)
+    settings, choice, chosen, state, modes = _open_engine(paths, quiet, **engine_options)
     if dry_run:
         planned, skipped = plan_run(list(paths), chosen, stdin=_stdin(paths))
         _report_skipped(skipped, quiet)
@@ -298,19 +318,32 @@ def sources(paths, fmt):
 @main.command()
 @_paths
 @_format("md", "json", "ics")
+@_engine_options
 @_as_of
 @_output
 @_templates
 @_quiet
-def watchlist(paths, fmt, as_of, output, templates, quiet):
+def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
     """List the dated events, deadlines and triggers in PATHS, by date (unresolved last).
 
-    `--format ics` writes an iCalendar file of the dated items for calendar programs.
+    `--format ics` writes an iCalendar file of the dated items for calendar programs. With a
+    model configured, the model reads the articles (see `make` for the engine options).
     """
+    from briefgen import runlog
     from briefgen.pipeline import build_watchlist, decide_as_of, read_corpus
     from briefgen.render import render_watchlist
 
-    corpus = read_corpus(list(paths), stdin=_stdin(paths))
+    settings, choice, chosen, state, modes = _open_engine(paths, quiet, **engine_options)
+    llm = choice.name == "llm"
+    with _progress_bar(quiet) as progress:
+        corpus = read_corpus(
+            list(paths),
+            stdin=_stdin(paths),
+            engine=chosen,
+            concurrency=settings.concurrency if llm else 1,
+            progress=progress if llm else None,
+        )
+    runlog.save_modes(state, modes)
     _report_skipped(corpus.skipped, quiet)
     day, basis = decide_as_of(as_of, corpus)
     watch = build_watchlist(corpus, day)
@@ -320,6 +353,10 @@ def watchlist(paths, fmt, as_of, output, templates, quiet):
         f"{len(watch.passed)} passed, as of {day} ({basis})",
         quiet,
     )
+    if getattr(chosen, "ledger", None) is not None:
+        local = runlog.is_local_url(getattr(chosen, "base_url", None))
+        _say(f"briefgen: engine llm ({chosen.model}): "
+             f"{chosen.ledger.summary(settings.prices, local)}", quiet)  # fmt: skip
 
 
 @main.command()

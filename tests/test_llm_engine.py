@@ -339,3 +339,12 @@ def test_edited_prompts_are_used(runner, tmp_path, cli_stand_in):
     assert runner.invoke(main, args).exit_code == 0
     systems = [b["messages"][0]["content"] for b in stand_in.bodies if passage(b) is not None]
     assert systems and all("EDITED analyst" in s for s in systems)
+
+
+def test_watchlist_reads_with_the_model_too(runner, cli_stand_in):
+    args = ["watchlist", "--model", "m", "--base-url", "http://stand-in.test/v1", str(SAMPLE)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    assert "engine: llm, model m" in result.stderr
+    assert re.search(r"engine llm \(m\): 15 calls \(15 new, 0 cached\)", result.stderr)
+    assert len([b for b in cli_stand_in.bodies if passage(b) is not None]) == 15
