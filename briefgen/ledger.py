@@ -116,13 +116,19 @@ class Ledger:
         with self._lock:
             return list(self._records)
 
+    # A record with ok=False marks a request that never gave a usable answer (its answered
+    # attempts are recorded each on their own): logged, but not counted as a call again.
     @property
     def calls_new(self) -> int:
-        return sum(1 for r in self.records if not r.cached)
+        return sum(1 for r in self.records if not r.cached and r.ok)
 
     @property
     def calls_cached(self) -> int:
-        return sum(1 for r in self.records if r.cached)
+        return sum(1 for r in self.records if r.cached and r.ok)
+
+    @property
+    def calls_failed(self) -> int:
+        return sum(1 for r in self.records if not r.ok)
 
     # Token totals count new calls only: a cached answer sent nothing and cost nothing.
     @property
@@ -161,11 +167,12 @@ class Ledger:
     def summary(self, prices: Mapping[str, Price], local: bool = False) -> str:
         """One line, e.g. "12 calls (10 new, 2 cached), 5,432 prompt + 1,210 completion
         tokens, $0.0016"."""
-        records = self.records
-        new = sum(1 for r in records if not r.cached)
-        calls = f"{len(records)} call{'' if len(records) == 1 else 's'}"
+        new, cached, failed = self.calls_new, self.calls_cached, self.calls_failed
+        total = new + cached
+        calls = f"{total} call{'' if total == 1 else 's'}"
+        gave_up = f", {failed} given up" if failed else ""
         head = (
-            f"{calls} ({new} new, {len(records) - new} cached), "
+            f"{calls} ({new} new, {cached} cached{gave_up}), "
             f"{self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion tokens"
         )
         unknown = self.unpriced_models(prices, local)

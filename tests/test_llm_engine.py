@@ -138,7 +138,11 @@ def test_a_chunk_that_keeps_failing_is_named_and_the_brief_made_from_the_rest():
     result = make_brief([str(SAMPLE)], engine=engine_for(stand_in))
     missing = result.brief.provenance.missing
     assert missing and all(re.search(r"\.txt part \d+ \(.*503", m) for m in missing)
-    assert result.corpus.report.chunks - len(missing) == len(result.corpus.notes)
+    report = result.corpus.report
+    assert report.chunks - len(missing) == len(result.corpus.notes)
+    # Calls that answered are counted (the chunks read, the brief); the given-up one is logged.
+    assert report.calls_new == len(result.corpus.notes) + 1
+    assert result.corpus.engine.ledger.calls_failed == len(missing)
     assert result.brief.bottom_line  # made from the rest
 
     from briefgen.render import render_brief
