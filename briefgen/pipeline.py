@@ -69,7 +69,7 @@ def read_corpus(
     paths: list[str],
     stdin: IO[bytes] | None = None,
     engine: Engine | None = None,
-    max_tokens: int = DEFAULT_MAX_TOKENS,
+    max_tokens: int | None = None,
     concurrency: int = 1,
     progress: Progress | None = None,
 ) -> Corpus:
@@ -84,8 +84,7 @@ def read_corpus(
     articles = loaded.articles
     references = reference_dates(articles)
 
-    # A model reads bigger chunks than the rules do: each call repeats the prompt and schema.
-    max_tokens = getattr(engine, "chunk_tokens", max_tokens)
+    max_tokens = max_tokens or _chunk_tokens(engine)
     work = [(a, c) for a in articles for c in chunk_article(a, max_tokens)]
     notes: list[ChunkNotes] = []
     stats = GroundingStats()
@@ -122,6 +121,11 @@ def read_corpus(
     )
     report.seconds = round(time.perf_counter() - started, 3)
     return corpus
+
+
+def _chunk_tokens(engine: Engine) -> int:
+    # A model reads bigger chunks than the rules do: each call repeats the prompt and schema.
+    return getattr(engine, "chunk_tokens", DEFAULT_MAX_TOKENS)
 
 
 def _map(
@@ -287,7 +291,7 @@ def plan_run(
     paths: list[str],
     engine: Engine,
     stdin: IO[bytes] | None = None,
-    max_tokens: int = DEFAULT_MAX_TOKENS,
+    max_tokens: int | None = None,
 ) -> tuple[list, list[Skipped]]:
     """The model calls a run would make (for --dry-run), without making any."""
     from briefgen.ingest import load
@@ -299,7 +303,7 @@ def plan_run(
         return [], loaded.skipped  # an engine without a model plans no calls
     planned = []
     article_tokens = 0
-    max_tokens = getattr(engine, "chunk_tokens", max_tokens)
+    max_tokens = max_tokens or _chunk_tokens(engine)
     for article in loaded.articles:
         for chunk in chunk_article(article, max_tokens):
             article_tokens += chunk.tokens
