@@ -256,7 +256,7 @@ def make_brief(
     draft = corpus.engine.write(corpus.digest, audience, corpus.articles)
     # Whatever engine wrote the draft, nothing reaches the reader unverified.
     checked = verify_draft(draft, corpus.digest, corpus.articles)
-    checked = drop_failing(checked, headline(corpus.articles, corpus.digest.findings))
+    checked = drop_failing(checked, lambda: headline(corpus.articles, corpus.digest.findings))
     corpus.report.points_verified = checked.verified
     corpus.report.points_dropped = checked.dropped
     if not checked.draft.bottom_line and checked.draft.key_points:

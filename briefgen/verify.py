@@ -15,8 +15,9 @@ report counts points verified and dropped. Numbers written as words ("three") ar
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from briefgen import dates
@@ -47,8 +48,27 @@ class Verification:
     dropped: int = 0
 
 
-def _date_keys(text: str) -> list[tuple[str, tuple]]:
-    return [(m.text.lower(), (m.year, m.month, m.day, m.weekday)) for m in dates.find_dates(text)]
+@functools.lru_cache(maxsize=64)
+def _date_keys(text: str) -> tuple[tuple[str, tuple], ...]:
+    return tuple(
+        (m.text.lower(), (m.year, m.month, m.day, m.weekday)) for m in dates.find_dates(text)
+    )
+
+
+# The same facts (an article, all findings) are checked against several points: read them once.
+@functools.lru_cache(maxsize=64)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(content_words(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=64)
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(numbers(text))
 
 
 def _date_found(mention: tuple[str, tuple], source: str, source_keys: list) -> bool:
@@ -65,6 +85,8 @@ def _date_found(mention: tuple[str, tuple], source: str, source_keys: list) -> b
 
 def check_text(text: str, facts: str, articles: Iterable[str]) -> str | None:
     """Why `text` is not supported by `facts` (and quotes by `articles`), or None if it is."""
+    if _collapsed(text) in _collapsed(facts):
+        return None  # said word for word in what it cites (every extractive point): supported
     for m in _QUOTED.finditer(text):
         quoted = m.group(1) or m.group(2)
         if len(quoted.split()) >= MIN_QUOTED_WORDS and not any(
@@ -73,19 +95,21 @@ def check_text(text: str, facts: str, articles: Iterable[str]) -> str | None:
             return f"the quotation “{quoted}” is not verbatim in a cited article"
     words = set(content_words(text))
     if len(words) >= MIN_WORDS_TO_WEIGH:
-        supported = len(words & set(content_words(facts))) / len(words)
+        supported = len(words & _words(facts)) / len(words)
         if supported < MIN_SUPPORT:
             return (
                 f"only {supported:.0%} of its words are in the cited findings: it says "
                 "things they do not"
             )
-    missing = sorted(numbers(text) - numbers(facts))
+    missing = sorted(numbers(text) - _numbers(facts))
     if missing:
         return f"{', '.join(missing)} not in the cited findings"
-    source_keys = _date_keys(facts)
-    for mention in _date_keys(text):
-        if not _date_found(mention, facts, source_keys):
-            return f"the date “{mention[0]}” is not in the cited findings"
+    mentions = _date_keys(text)
+    if mentions:  # most points name no date: then the facts' dates are never needed
+        source_keys = _date_keys(facts)
+        for mention in mentions:
+            if not _date_found(mention, facts, source_keys):
+                return f"the date “{mention[0]}” is not in the cited findings"
     return None
 
 
@@ -127,7 +151,7 @@ def verify_draft(draft: Draft, digest: Digest, articles: list[Article]) -> Verif
 
     # A headline cites nothing: it may say what any finding says, or what a headline of the
     # articles says (their editors' words are a source too).
-    headline_facts = "\n".join([_facts(digest.findings), *(a.title for a in articles)])
+    headline_facts = "\n".join([*(f.text for f in digest.findings), *(a.title for a in articles)])
     headline_reason = check_text(draft.headline, headline_facts, article_text.values())
     if headline_reason:
         problems.append(Problem("headline", draft.headline, headline_reason))
@@ -151,7 +175,7 @@ def verify_draft(draft: Draft, digest: Digest, articles: list[Article]) -> Verif
     return Verification(draft=checked, problems=problems, verified=verified)
 
 
-def drop_failing(verification: Verification, fallback_headline: str) -> Verification:
+def drop_failing(verification: Verification, fallback_headline: Callable[[], str]) -> Verification:
     """The draft without the points that failed, and the count of what was dropped."""
     failed = {p.where for p in verification.problems}
     draft = verification.draft
@@ -179,7 +203,7 @@ def drop_failing(verification: Verification, fallback_headline: str) -> Verifica
         if (kept := keep(f"section '{s.heading}' point", s.points))
     ]
     cleaned = Draft(
-        headline=fallback_headline if "headline" in failed else draft.headline,
+        headline=fallback_headline() if "headline" in failed else draft.headline,
         bottom_line=keep("bottom line", draft.bottom_line),
         key_points=keep("key point", draft.key_points),
         sections=sections,
