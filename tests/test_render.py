@@ -598,3 +598,20 @@ def test_copied_defaults_work_as_a_templates_dir(tmp_path):
     assert render_brief(brief, "html", templates=tmp_path / "templates") == render_brief(
         brief, "html"
     )
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_footer_says_what_is_missing_dropped_and_why(audience):
+    brief = make_brief(audience)
+    brief.provenance.missing = ["a/b.txt part 2 (HTTP 503 <overloaded>)"]
+    brief.provenance.points_dropped = 2
+    brief.provenance.warnings = ["the model's brief could not be used (<timeout>)"]
+    md_out = render_brief(brief, "md")
+    assert "**Incomplete:** 1 part of the articles could not be read" in md_out
+    assert "a/b.txt part 2" in md_out and "2 written points dropped" in md_out
+    assert "**Note:** the model's brief could not be used" in md_out
+    html_out = render_brief(brief, "html")
+    assert "<strong>Incomplete:</strong>" in html_out and "&lt;overloaded&gt;" in html_out
+    assert "<timeout>" not in html_out and "&lt;timeout&gt;" in html_out
+    clean = render_brief(make_brief(audience), "md")
+    assert "Incomplete" not in clean and "dropped" not in clean and "**Note:**" not in clean
