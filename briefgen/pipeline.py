@@ -168,13 +168,20 @@ def _map(
                 progress(done, total)
             yield result
         return
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="briefgen-map") as pool:
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="briefgen-map")
+    try:
         futures = [pool.submit(one, item) for item in work]
         if progress:
             for done, _ in enumerate(as_completed(futures), start=1):
                 progress(done, total)
         for future in futures:
             yield future.result()
+    except BaseException:
+        # Ctrl-C (or any failure here): calls not yet started are dropped at once, not made
+        # one after another while the user waits for the program to stop.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def reference_dates(articles: list[Article]) -> dict[str, tuple[dt.date, str]]:

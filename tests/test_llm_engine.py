@@ -352,3 +352,23 @@ def test_watchlist_reads_with_the_model_too(runner, cli_stand_in):
     assert "engine: llm, model m" in result.stderr
     assert re.search(r"engine llm \(m\): 15 calls \(15 new, 0 cached\)", result.stderr)
     assert len([b for b in cli_stand_in.bodies if passage(b) is not None]) == 15
+
+
+def test_an_interrupted_map_step_makes_no_further_calls():
+    from briefgen.chunking import chunk_article
+    from briefgen.pipeline import _map
+
+    stand_in = StandIn(delay=0.05)
+    engine = engine_for(stand_in)
+    articles = read_corpus([str(SAMPLE)], engine=engine_for(StandIn())).articles
+    work = [(a, c) for a in articles for c in chunk_article(a, 200)]
+    assert len(work) > 20
+
+    def interrupt(done, total):
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        list(_map(engine, work, 2, interrupt))
+    time.sleep(0.2)  # let the calls already under way finish
+    assert len(stand_in.bodies) < 8  # three done, at most two under way: the rest never sent
