@@ -45,12 +45,27 @@ _ANALYSIS = re.compile(
 )
 
 
+# "announced plans to", "its plans to", "than expected": the cue names a plan or compares,
+# it does not say what will happen.
+_NOT_A_FORECAST_BEFORE = frozenset(
+    "announced unveiled outlined revealed shelved dropped scrapped its their his her our the "
+    "new of than".split()
+)
+
+
+def _is_forecast_cue(text: str, m: re.Match[str]) -> bool:
+    before = text[: m.start()].split()
+    if not before or before[-1].lower().strip(",;:") not in _NOT_A_FORECAST_BEFORE:
+        return True
+    return m.group(1).lower() not in {"plan to", "plans to", "expected"}
+
+
 def claim_kind(sentence: str) -> ClaimKind:
     """Fact, analysis, forecast or opinion, judged from the words outside any quotation."""
     bare = _QUOTE.sub(" ", sentence)
     if _OPINION.search(bare):
         return "opinion"
-    if _FORECAST.search(bare):
+    if any(_is_forecast_cue(bare, m) for m in _FORECAST.finditer(bare)):
         return "forecast"
     if _ANALYSIS.search(bare):
         return "analysis"

@@ -29,6 +29,7 @@ from briefgen.schema import (
     Chunk,
     ChunkNotes,
     Digest,
+    Finding,
     RunReport,
     Skipped,
     SourceRef,
@@ -245,6 +246,28 @@ def build_watchlist(corpus: Corpus, as_of: dt.date) -> WatchList:
     return watch
 
 
+def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
+    """The digest without forecasts of what has already happened by the brief's date.
+
+    "Officials will meet in Malaysia on Friday", from an article of last week, is history by
+    now: a brief that says it will happen misleads. A forecast every date of which has ended
+    before `as_of`, in every article that tells it, is left out of what the engine writes
+    from; it stays in the digest, so nothing that cites it breaks.
+    """
+    from briefgen.watch import all_passed
+
+    def stale(f: Finding) -> bool:
+        return f.kind == "forecast" and all(
+            all_passed(e.text, corpus.references.get(e.article_id, (None,))[0], as_of)
+            for e in f.evidence
+        )
+
+    kept = [f for f in digest.findings if not stale(f)]
+    if len(kept) == len(digest.findings):
+        return digest
+    return digest.model_copy(update={"findings": kept})
+
+
 def make_brief(
     paths: list[str],
     audience: Audience = "exec",
@@ -260,7 +283,7 @@ def make_brief(
     started = time.perf_counter()
     day, basis = decide_as_of(as_of, corpus)
     watch = build_watchlist(corpus, day)
-    draft = corpus.engine.write(corpus.digest, audience, corpus.articles)
+    draft = corpus.engine.write(current(corpus.digest, corpus, day), audience, corpus.articles)
     # Whatever engine wrote the draft, nothing reaches the reader unverified.
     checked = verify_draft(draft, corpus.digest, corpus.articles)
     checked = drop_failing(checked, lambda: headline(corpus.articles, corpus.digest.findings))

@@ -204,6 +204,20 @@ def most_important(items: list[WatchItem], limit: int) -> list[WatchItem]:
     return [i for i in items if id(i) in keep]
 
 
+def all_passed(sentence: str, reference: dt.date | None, as_of: dt.date) -> bool:
+    """Whether every date `sentence` names has ended before `as_of` (False if it names none,
+    or one that cannot be resolved): a forecast of it is history by then."""
+    tense = dates.sentence_tense(sentence)
+    resolved = [
+        dates.resolve(m, reference, tense)
+        for m in dates.find_dates(sentence)
+        if not _LOOKING_BACK.match(m.text)
+    ]
+    return bool(resolved) and all(
+        r.date is not None and _period_end(r.date, r.precision) < as_of for r in resolved
+    )
+
+
 def _still_ahead(item: WatchItem, as_of: dt.date) -> bool:
     """Upcoming unless its whole period has ended before as_of ('November' is ahead all month)."""
     assert item.date is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from briefgen import extract_rules as rules
 from briefgen.chunking import chunk_article
 from briefgen.engines.extractive import ExtractiveEngine, presentable
@@ -71,3 +73,16 @@ def test_presentable_points_stand_alone():
     assert not presentable("He added that it was a good deal for both of the two sides.")
     assert not presentable("What happens next?")
     assert not presentable("Too short to say much.")
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("Tensions rose after the government announced plans to tighten controls.", "fact"),
+        ("Sales rose more than expected in the third quarter of the year.", "fact"),
+        ("The firm plans to open a plant in Ohio next year.", "forecast"),
+        ("Officials are expected to meet again in the spring.", "forecast"),
+    ],
+)
+def test_a_plan_named_is_not_a_forecast_made(sentence, kind):
+    assert rules.claim_kind(sentence) == kind

@@ -137,3 +137,29 @@ def test_sample_corpus_nothing_passed_is_upcoming():
     passed = {i.date_text for i in watch.passed}
     assert "this Thursday, October 30" in passed and "October 24" in passed
     assert all(i.date >= dt.date(2025, 10, 31) or i.precision != "day" for i in watch.upcoming)
+
+
+def test_all_passed_needs_every_named_date_to_be_over():
+    from briefgen.watch import all_passed
+
+    ref = dt.date(2025, 10, 21)  # a Tuesday
+    friday = "Officials will meet in Malaysia on Friday to seek a compromise."
+    assert all_passed(friday, ref, dt.date(2025, 10, 26))  # Friday the 24th is over
+    assert not all_passed(friday, ref, dt.date(2025, 10, 24))  # it is that day
+    both = "They meet on Friday and again on November 3."
+    assert not all_passed(both, ref, dt.date(2025, 10, 26))  # November 3 is still ahead
+    assert not all_passed("They will meet soon.", ref, dt.date(2030, 1, 1))  # no date at all
+    assert not all_passed(friday, None, dt.date(2030, 1, 1))  # unresolved: never assumed over
+
+
+def test_a_forecast_already_past_is_not_written_as_news():
+    from conftest import SAMPLE
+
+    from briefgen.pipeline import make_brief
+
+    for audience in ("exec", "newsletter", "analyst"):
+        brief = make_brief([str(SAMPLE)], audience).brief
+        shown = [p.text for p in [*brief.bottom_line, *brief.key_points]]
+        shown += [p.text for s in brief.sections for p in s.points]
+        # [2], of 21 October, expected the Malaysia talks "on Friday": over by 26 October.
+        assert not any("will meet in Malaysia on Friday" in t for t in shown), audience
