@@ -73,6 +73,33 @@ class Completion:
     seconds: float  # wall time of the complete() call, retries and refused modes included
 
 
+class _Adapt(Exception):
+    """The endpoint refused a parameter it names; the request is sent again without it."""
+
+    def __init__(self, fix: str):
+        super().__init__(fix)
+        self.fix = fix
+
+
+# endpoint -> request changes it asked for ("max_completion_tokens", "no_temperature").
+_ADAPTED: dict[str, set[str]] = {}
+
+
+def _adaptation(error: openai.APIStatusError) -> str | None:
+    """The change a 400 asks for: OpenAI's reasoning models refuse max_tokens ("use
+    max_completion_tokens") and any temperature but the default."""
+    if error.status_code != 400:
+        return None
+    text = _error_text(error).lower()
+    if "max_tokens" in text and "max_completion_tokens" in text:
+        return "max_completion_tokens"
+    if "temperature" in text and (
+        "unsupported" in text or "not supported" in text or "does not support" in text
+    ):
+        return "no_temperature"
+    return None
+
+
 class _Refused(Exception):
     """The server does not support the output mode just tried."""
 
@@ -166,6 +193,10 @@ class LLMClient:
             try:
                 response = self._send(request)
                 break
+            except _Adapt as adapt:
+                with _MODE_LOCK:
+                    _ADAPTED.setdefault(self.endpoint, set()).add(adapt.fix)
+                continue
             except _Refused as refused:
                 if rung == "text":
                     raise self._endpoint_error(refused.error, "refused the request") from None
@@ -197,12 +228,15 @@ class LLMClient:
     def _request(
         self, rung: str, messages: list[dict], schema: dict, schema_name: str, max_tokens: int
     ) -> dict[str, Any]:
-        request: dict[str, Any] = {
-            "model": self.model,
-            "messages": messages,
-            "temperature": self.temperature,
-            "max_tokens": max_tokens,
-        }
+        with _MODE_LOCK:
+            fixes = set(_ADAPTED.get(self.endpoint, ()))
+        request: dict[str, Any] = {"model": self.model, "messages": messages}
+        if "no_temperature" not in fixes:
+            request["temperature"] = self.temperature
+        # Newer OpenAI models take max_completion_tokens and refuse max_tokens; most other
+        # servers know only max_tokens. The first answer says which.
+        limit = "max_completion_tokens" if "max_completion_tokens" in fixes else "max_tokens"
+        request[limit] = max_tokens
         if rung == "json_schema":
             spec = {"name": schema_name, "schema": strict_once(schema), "strict": True}
             return {**request, "response_format": {"type": "json_schema", "json_schema": spec}}
@@ -235,6 +269,9 @@ class LLMClient:
                 error, f"failed {tries} time{'s' if tries != 1 else ''}, giving up"
             ) from None
         except openai.APIStatusError as error:
+            fix = _adaptation(error)
+            if fix is not None and fix not in _ADAPTED.get(self.endpoint, ()):
+                raise _Adapt(fix) from None
             if _is_refusal(error):
                 raise _Refused(error) from None
             raise self._endpoint_error(error, "refused the request") from None

@@ -455,3 +455,54 @@ def test_on_call_can_be_attached_after_construction():
     client.on_call = seen.append
     complete(client)
     assert [c.mode for c in seen] == ["json_schema"]
+
+
+# ---------------------------------------------------------------- parameters a model refuses
+
+
+def _openai_reasoning_model(body, _request):
+    # What OpenAI answers o-series and gpt-5 models sent max_tokens or a temperature.
+    if "max_tokens" in body:
+        return fail(
+            400,
+            "Unsupported parameter: 'max_tokens' is not supported with this model. "
+            "Use 'max_completion_tokens' instead.",
+        )
+    if "temperature" in body:
+        return fail(
+            400,
+            "Unsupported value: 'temperature' does not support 0.0 with this model. "
+            "Only the default (1) value is supported.",
+        )
+    return ok()
+
+
+def test_parameters_a_model_refuses_are_changed_once_and_remembered(monkeypatch):
+    from briefgen import llm_client
+
+    monkeypatch.setattr(llm_client, "_ADAPTED", {})
+    server = Server(_openai_reasoning_model)
+    client, sleeps = make(server)
+    assert complete(client).text == '{"answer": "yes"}'
+    sent = server.requests
+    assert [("max_tokens" in b, "temperature" in b) for b in sent] == [
+        (True, True),
+        (False, True),
+        (False, False),
+    ]
+    assert sent[-1]["max_completion_tokens"] == 100 and sleeps == []
+    complete(client)  # the next call goes right the first time
+    assert len(server.requests) == 4 and "max_completion_tokens" in server.requests[-1]
+
+
+def test_a_refused_parameter_it_cannot_change_is_an_endpoint_error(monkeypatch):
+    from briefgen import llm_client
+
+    monkeypatch.setattr(llm_client, "_ADAPTED", {})
+    server = Server(
+        lambda b, r: fail(400, "Unsupported parameter: 'max_tokens' ... 'max_completion_tokens'")
+    )
+    client, _ = make(server)
+    with pytest.raises(EndpointError, match="400"):
+        complete(client)
+    assert len(server.requests) == 2  # changed once, then given up: no loop
