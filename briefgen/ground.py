@@ -17,6 +17,7 @@ from briefgen.schema import Article, Chunk, ChunkNotes, Claim, Event, Figure, Qu
 from briefgen.text import numbers
 
 FUZZY_THRESHOLD = 0.85
+_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 
 @dataclass
@@ -100,7 +101,11 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
         return bool(digits) and digits <= numbers(evidence)
     if isinstance(item, Event):
         return not item.date_text or _folded(item.date_text) in _folded(evidence)
-    return numbers(item.text) <= numbers(evidence)
+    # A claim says no number, and quotes no words, that its evidence does not.
+    quoted = (m.group(1) or m.group(2) for m in _QUOTED.finditer(item.text))
+    return numbers(item.text) <= numbers(evidence) and all(
+        len(q.split()) < 3 or quote_is_verbatim(q, evidence) for q in quoted
+    )
 
 
 def _folded(text: str) -> str:

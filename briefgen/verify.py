@@ -85,8 +85,10 @@ def _date_found(mention: tuple[str, tuple], source: str, source_keys: list) -> b
 
 def check_text(text: str, facts: str, articles: Iterable[str]) -> str | None:
     """Why `text` is not supported by `facts` (and quotes by `articles`), or None if it is."""
-    if _collapsed(text) in _collapsed(facts):
-        return None  # said word for word in what it cites (every extractive point): supported
+    if any(_collapsed(text) in _collapsed(a) for a in articles):
+        # Word for word in a cited article (every extractive point): nothing in it can be
+        # unsupported. (Not "in the findings": a model's finding may paraphrase.)
+        return None
     for m in _QUOTED.finditer(text):
         quoted = m.group(1) or m.group(2)
         if len(quoted.split()) >= MIN_QUOTED_WORDS and not any(

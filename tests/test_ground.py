@@ -79,3 +79,24 @@ def test_unaligned_notes_and_made_up_quotes_are_dropped_and_counted():
 def test_quote_verbatim_allows_curly_quotes_and_spacing_only():
     assert quote_is_verbatim("we agreed ,", "He said “we  agreed,” today")
     assert not quote_is_verbatim("we disagreed", "He said “we agreed,” today")
+
+
+def test_a_claim_that_quotes_or_counts_beyond_its_evidence_is_dropped():
+    article, chunk = _setup()
+    evidence = "Officials said “the deal is close,” adding more."
+    notes = ChunkNotes(
+        article_id="a",
+        chunk_index=0,
+        claims=[
+            Claim(text="Officials said “the deal is close”.", kind="fact", evidence=evidence),
+            Claim(
+                text="Officials said “we have surrendered on tariffs”.",
+                kind="fact",
+                evidence=evidence,
+            ),
+            Claim(text="Officials said the deal is 90% close.", kind="fact", evidence=evidence),
+        ],
+    )
+    grounded, stats = ground_notes(notes, article, chunk)
+    assert [c.text for c in grounded.claims] == ["Officials said “the deal is close”."]
+    assert stats.dropped == 2

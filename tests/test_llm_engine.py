@@ -232,6 +232,14 @@ def test_check_text(point, reason):
     assert (found is None) if reason is None else (reason in found)
 
 
+def test_a_finding_s_own_words_are_not_proof_of_a_quotation():
+    # A model's finding may paraphrase; a quotation in it must still be in the article.
+    article = "China will pause rare-earth licensing for one year, its ministry said."
+    finding = 'China said it "will never sell rare earths again" and will pause licensing.'
+    point = 'China said it "will never sell rare earths again".'
+    assert "not verbatim" in check_text(point, finding, [article])
+
+
 # ---------------------------------------------------------------- the command line
 
 
