@@ -35,7 +35,7 @@ def build_watchlist(
     whose date is known or inferred.
     """
     items: list[WatchItem] = []
-    vectors: list[Counter[str]] = []
+    vectors: list[list[Counter[str]]] = []  # the words of every telling of each item
     for n in notes:
         ref = references.get(n.article_id)
         for event in n.events:
@@ -46,9 +46,10 @@ def build_watchlist(
             at = _find_twin(item, vec, items, vectors)
             if at is None:
                 items.append(item)
-                vectors.append(vec)
+                vectors.append([vec])
                 continue
             twin = items[at]
+            vectors[at].append(vec)
             if n.article_id not in twin.article_ids:
                 twin.article_ids.append(n.article_id)
             if _clearer(item, twin):
@@ -140,10 +141,13 @@ MIN_DESCRIPTION_WORDS = 14
 
 
 def _find_twin(
-    item: WatchItem, vec: Counter[str], items: list[WatchItem], vectors: list[Counter[str]]
+    item: WatchItem, vec: Counter[str], items: list[WatchItem], vectors: list[list[Counter[str]]]
 ) -> int | None:
-    for i, (other, ovec) in enumerate(zip(items, vectors)):
-        shared = len(vec.keys() & ovec.keys())
+    # An item told by several articles is compared through each of its tellings: a new one
+    # need only agree with one of them.
+    for i, (other, tellings) in enumerate(zip(items, vectors)):
+        shared = max(len(vec.keys() & t.keys()) for t in tellings)
+        ovec = max(tellings, key=lambda t: cosine(vec, t))
         if item.date is not None and item.date == other.date and item.precision == other.precision:
             if shared >= SAME_DAY_SHARED:
                 return i

@@ -163,3 +163,16 @@ def test_a_forecast_already_past_is_not_written_as_news():
         shown += [p.text for s in brief.sections for p in s.points]
         # [2], of 21 October, expected the Malaysia talks "on Friday": over by 26 October.
         assert not any("will meet in Malaysia on Friday" in t for t in shown), audience
+
+
+def test_a_new_telling_need_agree_with_only_one_earlier_telling():
+    notes = _notes(
+        "The Kyoto protocol will expire in 2012, delegates said at the climate talks.",
+        "Delegates hope a new climate agreement will be reached before 2012 arrives.",
+        "That 1997 agreement is due to lapse in 2012, officials noted.",
+    )
+    refs = {f"a{i}": (REF, "test") for i in range(3)}
+    watch = build_watchlist(notes, refs, as_of=dt.date(2010, 1, 1))
+    # The second shares "delegates", "climate" and 2012 with the first: one item. The third
+    # shares only 2012 with the first, but "agreement" and 2012 with the second: the same item.
+    assert [sorted(i.article_ids) for i in watch.upcoming] == [["a0", "a1", "a2"]]
