@@ -353,10 +353,8 @@ def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
         f"{len(watch.passed)} passed, as of {day} ({basis})",
         quiet,
     )
-    if getattr(chosen, "ledger", None) is not None:
-        local = runlog.is_local_url(getattr(chosen, "base_url", None))
-        _say(f"briefgen: engine llm ({chosen.model}): "
-             f"{chosen.ledger.summary(settings.prices, local)}", quiet)  # fmt: skip
+    if llm:
+        _say(f"briefgen: {runlog.engine_line(chosen, settings)}", quiet)
 
 
 @main.command()

@@ -151,6 +151,14 @@ def find_dates(text: str) -> list[DateMention]:
     return sorted(chosen, key=lambda c: c.start)
 
 
+_LOOKS_BACK = re.compile(r"(?i)\s*(?:last|previous|past|earlier)\b")
+
+
+def looks_back(date_text: str) -> bool:
+    """ "last summer", "previous week": a date that dates what happened, not what is ahead."""
+    return bool(_LOOKS_BACK.match(date_text))
+
+
 def parse_date(value: str) -> dt.date | None:
     """One metadata date string (ISO, RFC 2822, 'January 8, 2005', '8 January 2005', ...)."""
     # ISO first, and by prefix: a time and zone after it ("T09:00:00Z") do not change the

@@ -305,8 +305,6 @@ _PAST_ACT = re.compile(
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,40}(?:\([^)]*\))?,\s[^-—–]{3,40}?\s[-—–]+\s")
 
 
-_LOOKS_BACK = re.compile(r"(?i)(?:last|previous|past|earlier)\b")
-
 _DATE_KIND_RANK = {"full": 0, "month_day": 1, "weekday": 2, "period": 3, "relative": 4, "year": 5}
 
 
@@ -320,7 +318,7 @@ def find_event(text: str, article_id: str, start: int, end: int) -> Event | None
         for m in dates.find_dates(sentence)
         if (not dateline or m.start >= dateline.end())
         and not _PAST_ACT.search(sentence[: m.start])
-        and not _LOOKS_BACK.match(m.text)
+        and not dates.looks_back(m.text)
     ]
     if not mentions:
         return None

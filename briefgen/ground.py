@@ -17,7 +17,8 @@ from briefgen.schema import Article, Chunk, ChunkNotes, Claim, Event, Figure, Qu
 from briefgen.text import numbers
 
 FUZZY_THRESHOLD = 0.85
-_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+# Words in quotation marks, curly or straight (verify.py checks points with it too).
+QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 
 @dataclass
@@ -100,16 +101,12 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
         digits = numbers(item.value)
         return bool(digits) and digits <= numbers(evidence)
     if isinstance(item, Event):
-        return not item.date_text or _folded(item.date_text) in _folded(evidence)
+        return not item.date_text or _fold(item.date_text).casefold() in _fold(evidence).casefold()
     # A claim says no number, and quotes no words, that its evidence does not.
-    quoted = (m.group(1) or m.group(2) for m in _QUOTED.finditer(item.text))
+    quoted = (m.group(1) or m.group(2) for m in QUOTED.finditer(item.text))
     return numbers(item.text) <= numbers(evidence) and all(
         len(q.split()) < 3 or quote_is_verbatim(q, evidence) for q in quoted
     )
-
-
-def _folded(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(_QUOTE_FOLD)).casefold().strip()
 
 
 def _span_ok(span: Span | None, evidence: str, article: Article) -> bool:
@@ -127,10 +124,12 @@ _QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 def quote_is_verbatim(quote: str, source: str) -> bool:
     """True when the quoted words stand in `source`, up to spacing and curly quotes."""
 
-    def fold(s: str) -> str:
-        return re.sub(r"\s+", " ", s.translate(_QUOTE_FOLD)).strip()
+    return _fold(quote).strip("\"' ,.") in _fold(source)
 
-    return fold(quote).strip("\"' ,.") in fold(source)
+
+def _fold(text: str) -> str:
+    """Straight quotes for curly ones, single spaces: how a quotation is compared."""
+    return re.sub(r"\s+", " ", text.translate(_QUOTE_FOLD)).strip()
 
 
 def _normalized_find(evidence: str, chunk: Chunk) -> tuple[int, int] | None:

@@ -309,11 +309,7 @@ def fill_costs(report: RunReport, engine: Engine) -> None:
     report.calls_cached = ledger.calls_cached
     report.prompt_tokens = ledger.prompt_tokens
     report.completion_tokens = ledger.completion_tokens
-    from briefgen.ledger import is_local_url
-
-    cost = ledger.cost(
-        getattr(engine, "prices", {}), is_local_url(getattr(engine, "base_url", None))
-    )
+    cost = ledger.cost(getattr(engine, "prices", {}), getattr(engine, "local", False))
     report.cost_usd = round(cost, 6) if cost is not None else None
 
 

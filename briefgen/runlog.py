@@ -17,7 +17,7 @@ from pathlib import Path
 
 from briefgen.config import Settings
 from briefgen.engines import Engine
-from briefgen.ledger import is_local_url, plan_summary, store_run
+from briefgen.ledger import plan_summary, store_run
 from briefgen.pipeline import Result
 
 STATE_DIR = ".briefgen"
@@ -39,7 +39,17 @@ def state_dir(cache: str | None, paths: Sequence[str]) -> Path:
 
 
 def _local(engine: Engine) -> bool:
-    return is_local_url(getattr(engine, "base_url", None))
+    return getattr(engine, "local", False)
+
+
+def engine_line(engine: Engine, settings: Settings) -> str:
+    """What the engine's calls came to: count, tokens, cost."""
+    ledger = getattr(engine, "ledger", None)
+    if ledger is None:
+        return f"engine {engine.name}: no model calls, 0 tokens, $0.00"
+    return f"engine {engine.name} ({engine.model}): " + ledger.summary(
+        settings.prices, _local(engine)
+    )
 
 
 def describe_plan(planned: list, engine: Engine, settings: Settings) -> str:
@@ -63,14 +73,7 @@ def summary_lines(result: Result, engine: Engine, settings: Settings) -> list[st
         f"{r.notes_kept}, dropped {r.notes_dropped}; points verified {r.points_verified}, "
         f"dropped {r.points_dropped}; as of {p.as_of} ({p.as_of_basis}); {r.seconds:.2f}s"
     ]
-    ledger = getattr(engine, "ledger", None)
-    if ledger is None:
-        lines.append(f"engine {engine.name}: no model calls, 0 tokens, $0.00")
-    else:
-        lines.append(
-            f"engine {engine.name} ({engine.model}): "
-            + ledger.summary(settings.prices, _local(engine))
-        )
+    lines.append(engine_line(engine, settings))
     if r.missing:
         lines.append(f"missing from the brief: {len(r.missing)} parts that could not be read:")
         lines.extend(f"  {m}" for m in r.missing)

@@ -16,16 +16,14 @@ report counts points verified and dropped. Numbers written as words ("three") ar
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from briefgen import dates
-from briefgen.ground import quote_is_verbatim
+from briefgen.ground import QUOTED, quote_is_verbatim
 from briefgen.schema import Article, Digest, Draft, DraftPoint, DraftSection, Finding
-from briefgen.text import content_words, numbers
+from briefgen.text import collapse_spaces, content_words, numbers
 
-_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 MIN_QUOTED_WORDS = 3  # shorter quoted bits are scare quotes ("truce"), not quotations
 # A point shares at least this share of its content words with what it cites. A paraphrase
 # keeps most names and nouns; a point made up, or an instruction obeyed, keeps few.
@@ -61,9 +59,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(content_words(text))
 
 
-@functools.lru_cache(maxsize=256)
-def _collapsed(text: str) -> str:
-    return " ".join(text.split())
+_collapsed = functools.lru_cache(maxsize=256)(collapse_spaces)
 
 
 @functools.lru_cache(maxsize=64)
@@ -89,7 +85,7 @@ def check_text(text: str, facts: str, articles: Iterable[str]) -> str | None:
         # Word for word in a cited article (every extractive point): nothing in it can be
         # unsupported. (Not "in the findings": a model's finding may paraphrase.)
         return None
-    for m in _QUOTED.finditer(text):
+    for m in QUOTED.finditer(text):
         quoted = m.group(1) or m.group(2)
         if len(quoted.split()) >= MIN_QUOTED_WORDS and not any(
             quote_is_verbatim(quoted, a) for a in articles

@@ -19,8 +19,7 @@ from briefgen.text import content_words, cosine
 SAME_EVENT = 0.3  # cosine of the descriptions' words, for unresolved items with one date text
 SAME_DAY_SHARED = 2  # items on one resolved date sharing this many content words are one event
 SAME_PERIOD_SHARED = 4  # a day inside another item's period: more shared words are needed
-# "last summer", "previous week": a date that looks back dates what happened, not what to watch.
-_LOOKING_BACK = re.compile(r"^(?:last|previous|past|earlier)\b", re.I)
+
 MAX_DESCRIPTION_WORDS = 32
 
 
@@ -39,7 +38,7 @@ def build_watchlist(
     for n in notes:
         ref = references.get(n.article_id)
         for event in n.events:
-            if event.date_text and _LOOKING_BACK.match(event.date_text.strip()):
+            if event.date_text and dates.looks_back(event.date_text):
                 continue
             item = _item(event, n.article_id, ref)
             vec = Counter(content_words(item.description))
@@ -215,7 +214,7 @@ def all_passed(sentence: str, reference: dt.date | None, as_of: dt.date) -> bool
     resolved = [
         dates.resolve(m, reference, tense)
         for m in dates.find_dates(sentence)
-        if not _LOOKING_BACK.match(m.text)
+        if not dates.looks_back(m.text)
     ]
     return bool(resolved) and all(
         r.date is not None and _period_end(r.date, r.precision) < as_of for r in resolved

@@ -101,6 +101,15 @@ def _run_log_in_tmp(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_mode_memory(monkeypatch):
+    """Each test starts as its cassette was recorded: not knowing what an endpoint accepts."""
+    from briefgen import llm_client
+
+    monkeypatch.setattr(llm_client, "_MODE_MEMORY", {})
+    monkeypatch.setattr(llm_client, "_ADAPTED", {})
+
+
 @pytest.fixture
 def llm_engine_factory():
     """Make an LLM engine against the recording endpoint, with its own output-mode memory

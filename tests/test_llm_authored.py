@@ -22,13 +22,6 @@ BASE_URL = "http://127.0.0.1:8101/v1"
 AUTHORED = Path(__file__).resolve().parent / "cassettes" / "authored"
 
 
-@pytest.fixture(autouse=True)
-def fresh_mode_memory(monkeypatch):
-    from briefgen import llm_client
-
-    monkeypatch.setattr(llm_client, "_MODE_MEMORY", {})
-
-
 def make(runner, audience: str, fmt: str = "json"):
     args = ["make", "--engine", "llm", "--base-url", BASE_URL, "--model", "smollm2",
             "-j", "4", "-a", audience, "-f", fmt, str(SAMPLE)]  # fmt: skip

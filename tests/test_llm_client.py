@@ -477,10 +477,7 @@ def _openai_reasoning_model(body, _request):
     return ok()
 
 
-def test_parameters_a_model_refuses_are_changed_once_and_remembered(monkeypatch):
-    from briefgen import llm_client
-
-    monkeypatch.setattr(llm_client, "_ADAPTED", {})
+def test_parameters_a_model_refuses_are_changed_once_and_remembered():
     server = Server(_openai_reasoning_model)
     client, sleeps = make(server)
     assert complete(client).text == '{"answer": "yes"}'
@@ -495,10 +492,7 @@ def test_parameters_a_model_refuses_are_changed_once_and_remembered(monkeypatch)
     assert len(server.requests) == 4 and "max_completion_tokens" in server.requests[-1]
 
 
-def test_a_refused_parameter_it_cannot_change_is_an_endpoint_error(monkeypatch):
-    from briefgen import llm_client
-
-    monkeypatch.setattr(llm_client, "_ADAPTED", {})
+def test_a_refused_parameter_it_cannot_change_is_an_endpoint_error():
     server = Server(
         lambda b, r: fail(400, "Unsupported parameter: 'max_tokens' ... 'max_completion_tokens'")
     )

@@ -25,14 +25,6 @@ CASSETTES = Path(__file__).resolve().parent / "cassettes"
 FAKE_KEY = "sk-test-not-a-real-key-1234567890"
 
 
-@pytest.fixture(autouse=True)
-def fresh_mode_memory(monkeypatch):
-    # Each test starts as its cassette was recorded: not knowing what the endpoint accepts.
-    from briefgen import llm_client
-
-    monkeypatch.setattr(llm_client, "_MODE_MEMORY", {})
-
-
 @pytest.fixture
 def llm_args(tmp_path, monkeypatch):
     """CLI arguments and environment for the recording endpoint, with a fake key set, so a

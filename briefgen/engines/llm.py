@@ -28,7 +28,7 @@ from briefgen.engines.llm_schema import (
     to_notes,
 )
 from briefgen.errors import LLMError, StructuredOutputError
-from briefgen.ledger import CallRecord, Ledger, PlannedCall, Price
+from briefgen.ledger import CallRecord, Ledger, PlannedCall, Price, is_local_url
 from briefgen.llm_client import Completion, LLMClient
 from briefgen.prompting import render_messages, render_text
 from briefgen.schema import (
@@ -94,6 +94,11 @@ class LLMEngine:
     @property
     def base_url(self) -> str:
         return self.client.base_url
+
+    @property
+    def local(self) -> bool:
+        """A server of one's own, where an unpriced model costs nothing."""
+        return is_local_url(self.client.base_url)
 
     # ------------------------------------------------------------ bookkeeping
 
