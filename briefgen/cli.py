@@ -172,6 +172,11 @@ _ENGINE_OPTIONS = [
         "(see `briefgen init`).",
     ),
     _cache,
+    click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Neither read nor keep cached model answers: every call is made again.",
+    ),
 ]
 
 
@@ -183,12 +188,17 @@ def _engine_options(command):
 
 
 def _open_engine(paths, quiet, *, engine, model, base_url, concurrency, max_attempts,
-                 config_file, prompts, cache):  # fmt: skip
+                 config_file, prompts, cache, no_cache):  # fmt: skip
     """Settings (flags > environment > file), the engine they choose, said in one line, and
-    the state folder with what each endpoint accepted last time."""
+    the state folder with what each endpoint accepted last time. A model's engine is put
+    behind the cache of that folder, unless --no-cache."""
+    import sqlite3
+
     from briefgen import runlog
+    from briefgen.cache import Cache
     from briefgen.config import choose_engine, load_settings
     from briefgen.engines import get_engine
+    from briefgen.engines.cached import CachedEngine, cacheable
 
     flags = {
         "engine": engine,
@@ -203,7 +213,24 @@ def _open_engine(paths, quiet, *, engine, model, base_url, concurrency, max_atte
     state = runlog.state_dir(cache, paths)
     modes = runlog.load_modes(state)
     chosen = get_engine(choice.name, settings, choice, mode_memory=modes, prompts=prompts)
+    if not no_cache and cacheable(chosen):
+        try:
+            chosen = CachedEngine(chosen, Cache.in_folder(state))
+        except (OSError, sqlite3.Error) as exc:
+            # A brief is still worth making without a cache (a read-only folder, say).
+            _say(f"briefgen: warning: no cache in {state} ({exc}); every call is made anew. "
+                 "Pass --cache DIR to keep it elsewhere.", quiet)  # fmt: skip
     return settings, choice, chosen, state, modes
+
+
+def _close_engine(chosen, quiet: bool) -> None:
+    """Say if the cache failed during the run, and let go of its file."""
+    problem = getattr(chosen, "cache_problem", None)
+    if problem:
+        _say(f"briefgen: warning: {problem}; the rest of the run was not cached", quiet)
+    cache = getattr(chosen, "cache", None)
+    if cache is not None:
+        cache.close()
 
 
 _quiet = click.option(
@@ -242,21 +269,24 @@ def make(paths, audience, fmt, dry_run, as_of, output, templates, quiet, **engin
     from briefgen.render import render_brief
 
     settings, choice, chosen, state, modes = _open_engine(paths, quiet, **engine_options)
-    if dry_run:
-        planned, skipped = plan_run(list(paths), chosen, stdin=_stdin(paths))
-        _report_skipped(skipped, quiet)
-        click.echo(runlog.describe_plan(planned, chosen, settings))
-        return
-    with _progress_bar(quiet) as progress:
-        result = make_brief(
-            list(paths),
-            audience=audience,
-            as_of=as_of,
-            engine=chosen,
-            stdin=_stdin(paths),
-            concurrency=settings.concurrency if choice.name == "llm" else 1,
-            progress=progress if choice.name == "llm" else None,
-        )
+    try:
+        if dry_run:
+            planned, skipped = plan_run(list(paths), chosen, stdin=_stdin(paths))
+            _report_skipped(skipped, quiet)
+            click.echo(runlog.describe_plan(planned, chosen, settings))
+            return
+        with _progress_bar(quiet) as progress:
+            result = make_brief(
+                list(paths),
+                audience=audience,
+                as_of=as_of,
+                engine=chosen,
+                stdin=_stdin(paths),
+                concurrency=settings.concurrency if choice.name == "llm" else 1,
+                progress=progress if choice.name == "llm" else None,
+            )
+    finally:
+        _close_engine(chosen, quiet)
     _report_skipped(result.corpus.skipped, quiet)
     _write(render_brief(result.brief, fmt, templates=templates), output)
     for line in runlog.summary_lines(result, chosen, settings):
@@ -335,14 +365,17 @@ def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
 
     settings, choice, chosen, state, modes = _open_engine(paths, quiet, **engine_options)
     llm = choice.name == "llm"
-    with _progress_bar(quiet) as progress:
-        corpus = read_corpus(
-            list(paths),
-            stdin=_stdin(paths),
-            engine=chosen,
-            concurrency=settings.concurrency if llm else 1,
-            progress=progress if llm else None,
-        )
+    try:
+        with _progress_bar(quiet) as progress:
+            corpus = read_corpus(
+                list(paths),
+                stdin=_stdin(paths),
+                engine=chosen,
+                concurrency=settings.concurrency if llm else 1,
+                progress=progress if llm else None,
+            )
+    finally:
+        _close_engine(chosen, quiet)
     runlog.save_modes(state, modes)
     _report_skipped(corpus.skipped, quiet)
     day, basis = decide_as_of(as_of, corpus)
@@ -375,3 +408,116 @@ def init(directory, force):
         f"wrote {len(written)} files; edit them, then pass --templates {directory / 'templates'}",
         err=True,
     )
+
+
+# ---------------------------------------------------------------- cache upkeep
+
+
+def _state_for(paths: tuple[str, ...], cache: str | None) -> Path:
+    """The state folder meant: --cache, a .briefgen folder given, or the one beside PATHS."""
+    from briefgen import runlog
+    from briefgen.cache import CACHE_FILE
+
+    for p in paths:
+        if Path(p).name == runlog.STATE_DIR or (Path(p) / CACHE_FILE).is_file():
+            return Path(p)
+    return runlog.state_dir(cache, list(paths) or ["."])
+
+
+def _open_cache(paths: tuple[str, ...], cache: str | None):
+    import sqlite3
+
+    from briefgen.cache import CACHE_FILE, Cache
+    from briefgen.errors import ConfigError
+
+    state = _state_for(paths, cache)
+    if not (state / CACHE_FILE).is_file():
+        raise ConfigError(f"no cache in {state} (a run with a model makes one there)")
+    try:
+        return state, Cache.in_folder(state)
+    except sqlite3.Error as exc:
+        raise ConfigError(f"the cache in {state} cannot be opened ({exc})") from None
+
+
+_cache_paths = click.argument("paths", nargs=-1)
+
+
+@main.group()
+def cache():
+    """Look after the cache of model answers kept in .briefgen/ beside the articles.
+
+    Each command takes the folder of articles (or the .briefgen folder itself); without one,
+    ./.briefgen, or --cache DIR / BRIEFGEN_CACHE.
+    """
+
+
+@cache.command("stats")
+@_cache_paths
+@_cache
+@_format("table", "json")
+def cache_stats(paths, cache, fmt):
+    """What the cache holds: answers by kind and model, the calls and tokens they saved."""
+    import json
+
+    from briefgen import manifest
+
+    state, store = _open_cache(paths, cache)
+    with store:
+        stats = store.stats()
+    stats["manifests"] = manifest.count(state)
+    if fmt == "json":
+        click.echo(json.dumps(stats, indent=2))
+        return
+    click.echo(f"cache {stats['path']}: {stats['bytes'] / 1e6:.2f} MB")
+    rows = [("kind", "answers", "calls", "prompt tok", "completion tok", "hits", "last used")]
+    for k in stats["kinds"]:
+        rows.append((k["kind"], f"{k['entries']:,}", f"{k['calls']:,}", f"{k['prompt_tokens']:,}",
+                     f"{k['completion_tokens']:,}", f"{k['hits']:,}", k["last_used"] or ""))  # fmt: skip
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  " + "  ".join(c.rjust(w) if i else c.ljust(w)
+                                    for i, (c, w) in enumerate(zip(row, widths))))  # fmt: skip
+    for m in stats["models"]:
+        click.echo(f"  {m['entries']:,} answers from {m['engine']} {m['model']}".rstrip())
+    if stats["other_schema"]:
+        click.echo(
+            f"  {stats['other_schema']:,} answers of an older schema (`cache prune` drops them)"
+        )
+    click.echo(f"  {stats['manifests']} brief manifests kept (for 'new since' marks)")
+
+
+@cache.command("prune")
+@_cache_paths
+@_cache
+@click.option("--older-than", "days", type=click.IntRange(0), default=30, show_default=True,
+              metavar="DAYS", help="Remove answers not used for this many days.")  # fmt: skip
+@click.option("--keep-manifests", type=click.IntRange(1), default=20, show_default=True,
+              help="Brief manifests to keep per folder and audience.")  # fmt: skip
+def cache_prune(paths, cache, days, keep_manifests):
+    """Remove answers not used lately (and any an older briefgen stored), and old manifests."""
+    import datetime as dt
+
+    from briefgen import manifest
+
+    state, store = _open_cache(paths, cache)
+    with store:
+        before = store.size()
+        removed = store.prune(dt.timedelta(days=days))
+        after = store.size()
+    manifests = manifest.prune(state, keep=keep_manifests)
+    click.echo(f"removed {removed:,} answers and {manifests} manifests from {state}; "
+               f"{before / 1e6:.2f} MB -> {after / 1e6:.2f} MB")  # fmt: skip
+
+
+@cache.command("clear")
+@_cache_paths
+@_cache
+def cache_clear(paths, cache):
+    """Remove every cached answer: the next run asks the model for everything again.
+
+    The run log and the brief manifests stay (they are history, not cache).
+    """
+    state, store = _open_cache(paths, cache)
+    with store:
+        removed = store.clear()
+    click.echo(f"removed {removed:,} answers from {state}")

@@ -36,6 +36,10 @@ def _environment(folder: str) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
         autoescape=False,  # plain text to a model, not HTML
+        # Read the files at every render: a prompt edited while briefgen runs (`follow`) is
+        # used at once. Jinja's own reload check compares modification times, which miss an
+        # edit made within the same tick; the cache keys hash the text, so they would not.
+        cache_size=0,
     )
     env.filters["data"] = defuse
     return env

@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from briefgen.cache import text_hash
 from briefgen.engines.llm_schema import (
     NOTE_LIMITS,
     SHORTLIST_MAX,
@@ -28,9 +29,9 @@ from briefgen.engines.llm_schema import (
     to_notes,
 )
 from briefgen.errors import LLMError, StructuredOutputError
-from briefgen.ledger import CallRecord, Ledger, PlannedCall, Price, is_local_url
+from briefgen.ledger import CallRecord, Ledger, PlannedCall, Price, is_local_url, safe_url
 from briefgen.llm_client import Completion, LLMClient
-from briefgen.prompting import render_messages, render_text
+from briefgen.prompting import prompt_hash, render_messages, render_text
 from briefgen.schema import (
     Article,
     Audience,
@@ -99,6 +100,43 @@ class LLMEngine:
     def local(self) -> bool:
         """A server of one's own, where an unpriced model costs nothing."""
         return is_local_url(self.client.base_url)
+
+    # ------------------------------------------------------------ cache keys
+
+    def _identity(self) -> dict:
+        # A model's name means something only at its endpoint ("llama3" on two servers may be
+        # two models); the output budget decides what a long answer keeps.
+        return {
+            "engine": self.name,
+            "model": self.model,
+            "endpoint": safe_url(self.base_url),
+            "max_output_tokens": self.max_output_tokens,
+        }
+
+    def notes_key(self, chunk: Chunk, article: Article) -> dict:
+        """What a chunk's notes depend on (briefgen.cache hashes it into the key)."""
+        return {
+            "kind": "notes",
+            **self._identity(),
+            "prompt": prompt_hash("extract.j2", self.prompts),
+            "chunk": text_hash(chunk.text),
+            # The prompt also shows the title, source, date and part number: all in here.
+            "messages": text_hash(self.extract_messages(chunk, article)),
+        }
+
+    def draft_key(self, digest: Digest, audience: Audience, articles: list[Article]) -> dict:
+        """What a synthesis depends on: the findings given, the audience, the prompts."""
+        prompts = [f"brief-{audience}.j2", "shortlist.j2", "revise.j2"]
+        return {
+            "kind": "synthesis",
+            **self._identity(),
+            "audience": audience,
+            "synthesis_budget": self.synthesis_budget,
+            "prompt": text_hash([prompt_hash(name, self.prompts) for name in prompts]),
+            "findings": text_hash([f.model_dump(mode="json") for f in digest.findings]),
+            # Article ids hash their text, which revisions are verified against.
+            "articles": text_hash([(a.id, a.title, a.source) for a in articles]),
+        }
 
     # ------------------------------------------------------------ bookkeeping
 

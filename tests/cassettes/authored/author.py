@@ -119,12 +119,27 @@ def numbered(answer: dict, listed: dict[int, str]) -> dict:
 
     def walk(value):
         if isinstance(value, dict):
-            return {k: [number(r) for r in v] if k == "findings" else walk(v) for k, v in value.items()}
+            return {
+                k: [number(r) for r in v] if k == "findings" else walk(v) for k, v in value.items()
+            }
         if isinstance(value, list):
             return [walk(v) for v in value]
         return value
 
     return walk(answer)
+
+
+def auto_brief(listed: dict[int, str]) -> dict:
+    """A brief made of the first findings listed, word for word (for the cache tests, which
+    count calls and need no hand-written prose)."""
+    numbers = sorted(listed)
+    return {
+        "headline": "US and China trade talks",
+        "bottom_line": [{"text": listed[n], "findings": [n]} for n in numbers[:1]],
+        "key_points": [{"text": listed[n], "findings": [n]} for n in numbers[1:6]],
+        "sections": [],
+        "article_summaries": [],
+    }
 
 
 class StandIn:
@@ -141,8 +156,10 @@ class StandIn:
         system = body["messages"][0]["content"]
         last = body["messages"][-1]["content"]
         prompt_tokens = sum(len(m["content"]) for m in body["messages"]) // 4
-        if "structured notes" in system and body["messages"][-1]["role"] == "user" and (
-            "<article>" in last
+        if (
+            "structured notes" in system
+            and body["messages"][-1]["role"] == "user"
+            and ("<article>" in last)
         ):
             text = last.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
             if self.invalid_first.get("in_chunk_containing", "\0") in text:
@@ -164,7 +181,10 @@ class StandIn:
             self.listed = dict(
                 (int(n), text) for n, text in re.findall(r"^\[(\d+)\] \([^)]*\) (.*)$", last, re.M)
             )
-            content = json.dumps(numbered(self.spec["brief"], self.listed))
+            if self.spec["brief"] == "auto":
+                content = json.dumps(auto_brief(self.listed))
+            else:
+                content = json.dumps(numbered(self.spec["brief"], self.listed))
         reply = _reply(content, prompt_tokens, len(content) // 4)
         self.exchanges.append((body, reply))
         return httpx2.Response(200, json=reply)
@@ -214,11 +234,69 @@ def run(name: str, spec: dict, show: bool) -> None:
             raise SystemExit(f"{name}: briefgen failed: {result.stderr} {result.exception}")
     finally:
         llm_client.LLMClient.__init__ = real_client
-    print(f"{name}: {len(stand_in.exchanges)} exchanges; briefgen said:\n{result.stderr}", file=sys.stderr)
+    print(
+        f"{name}: {len(stand_in.exchanges)} exchanges; briefgen said:\n{result.stderr}",
+        file=sys.stderr,
+    )
     if not show:
         extra = spec.get("source_extra", "")
         (HERE / f"{name}.yaml").write_text(cassette(stand_in.exchanges, extra), encoding="utf-8")
         print(f"wrote {name}.yaml: {len(stand_in.exchanges)} exchanges")
+
+
+def run_sequence(show: bool) -> None:
+    """cache_sequence.yaml: every request of tests/test_cache_runs.py's steps, once each.
+
+    The steps (tests/cache_steps.py) run against the stand-in with one cache, so a request
+    the cache saves is not in the cassette: a test that repeated one would fail to replay it.
+    """
+    import tempfile
+
+    import cache_steps as steps
+    from click.testing import CliRunner
+
+    from briefgen.cli import main
+
+    stand_in = StandIn({"brief": "auto"}, show)
+    real_client = llm_client.LLMClient.__init__
+
+    def with_stand_in(self, **kwargs):
+        kwargs["http_client"] = httpx2.Client(transport=httpx2.MockTransport(stand_in))
+        real_client(self, **kwargs)
+
+    llm_client.LLMClient.__init__ = with_stand_in
+    llm_client._MODE_MEMORY.clear()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            folder = steps.first_four(tmp / "articles")
+            prompts = tmp / "prompts"
+            env = {"BRIEFGEN_CACHE": str(tmp / "state")}
+
+            def make(*, edited_prompts: bool = False) -> None:
+                args = steps.make_args(folder, prompts if edited_prompts else None)
+                result = CliRunner().invoke(main, args, env=env)
+                if result.exit_code != 0:
+                    raise SystemExit(f"cache_sequence: {result.stderr} {result.exception}")
+                print(f"{len(stand_in.exchanges)} exchanges so far", file=sys.stderr)
+
+            make()
+            make()
+            steps.add_fifth(folder)
+            make()
+            steps.copy_prompts(prompts)
+            steps.edit_brief_prompt(prompts)
+            make(edited_prompts=True)
+            steps.edit_extract_prompt(prompts)
+            make(edited_prompts=True)
+    finally:
+        llm_client.LLMClient.__init__ = real_client
+    if not show:
+        extra = "; the requests of tests/test_cache_runs.py's steps, each once"
+        (HERE / "cache_sequence.yaml").write_text(
+            cassette(stand_in.exchanges, extra), encoding="utf-8"
+        )
+        print(f"wrote cache_sequence.yaml: {len(stand_in.exchanges)} exchanges")
 
 
 if __name__ == "__main__":
@@ -228,3 +306,5 @@ if __name__ == "__main__":
     for name, spec in answers.items():
         if not only or name in only:
             run(name, spec, show)
+    if not only or "cache_sequence" in only:
+        run_sequence(show)
