@@ -5,26 +5,73 @@ in a process of its own, so its work does not share the client's interpreter loc
 requests and prompt tokens (text.estimate_tokens over the messages and any response_format
 schema; GET /stats reads them, POST /reset zeroes them) and answers /v1/chat/completions with
 a ChunkNotesAnswer that has no notes: the benchmark measures waiting and tokens, not a model.
+
+`FakeServer(answers="grounded")` answers as a careful model would instead, so that a whole
+`briefgen make` runs through to a synthesis: a map call (its user message holds the chunk
+between <article> and </article>) gets the chunk's first two sentences of 8 words or more as
+"fact" claims, text and evidence both the sentence word for word, so they ground; a call
+that lists <findings> gets a shortlist (the first numbers asked for) or a brief whose points
+are the first findings' texts word for word, citing them, so it passes verification. GET
+/stats then also counts requests by kind (notes, shortlist, brief, revise, other).
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import socket
 import threading
 import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from briefgen.text import estimate_tokens
+from briefgen.text import estimate_tokens, sentence_spans
 
 EMPTY_NOTES = {"claims": [], "quotes": [], "figures": [], "events": [], "entities": []}
+ANSWERS = ("empty", "grounded")
+
+_FINDING = re.compile(r"^\[(\d+)\] \([^)]*\) (.*)$", re.M)
+_CHOOSE = re.compile(r"Choose at most (\d+) of these findings")
 
 
-def _serve(delay: float, port_out) -> None:
+def _grounded(messages: list[dict]) -> tuple[str, dict]:
+    """What kind of call this is, and the answer a careful model would give to it."""
+    last = messages[-1]["content"]
+    if "<article>" in last:
+        text = last.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
+        sentences = [text[a:b] for a, b in sentence_spans(text, 0, len(text))]
+        claims = [s for s in sentences if len(s.split()) >= 8][:2]
+        notes = {
+            **EMPTY_NOTES,
+            "claims": [{"text": s, "kind": "fact", "evidence": s} for s in claims],
+        }
+        return "notes", notes
+    # The findings are listed in the first user message (the system message names the tag).
+    asked = next(
+        (m["content"] for m in messages if m["role"] == "user" and "<findings>" in m["content"]),
+        None,
+    )
+    if asked is None:
+        return "other", EMPTY_NOTES
+    listed = [(int(n), text) for n, text in _FINDING.findall(asked)]
+    choose = _CHOOSE.search(asked)
+    if choose:
+        return "shortlist", {"findings": [n for n, _ in listed[: int(choose.group(1))]]}
+    # The brief itself, or its revision (asked after it, with the same findings above).
+    return "brief" if "<findings>" in last else "revise", {
+        "headline": "What the articles say",
+        "bottom_line": [{"text": text, "findings": [n]} for n, text in listed[:1]],
+        "key_points": [{"text": text, "findings": [n]} for n, text in listed[1:6]],
+        "sections": [],
+        "article_summaries": [],
+    }
+
+
+def _serve(delay: float, port_out, answers: str = "empty") -> None:
     lock = threading.Lock()
     counts = {"requests": 0, "prompt_tokens": 0}
+    kinds: dict[str, int] = {}
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -48,22 +95,27 @@ def _serve(delay: float, port_out) -> None:
 
         def do_GET(self):  # /stats
             with lock:
-                self._send(dict(counts))
+                self._send({**counts, "kinds": dict(kinds)} if answers != "empty" else counts)
 
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["content-length"])) or b"{}")
             if self.path.endswith("/reset"):
                 with lock:
                     counts.update(requests=0, prompt_tokens=0)
+                    kinds.clear()
                 return self._send({})
             sent = "".join(m["content"] for m in body["messages"])
             sent += json.dumps(body.get("response_format") or "")
             tokens = estimate_tokens(sent)
+            kind, answer = ("notes", EMPTY_NOTES)
+            if answers == "grounded":
+                kind, answer = _grounded(body["messages"])
             with lock:
                 counts["requests"] += 1
                 counts["prompt_tokens"] += tokens
+                kinds[kind] = kinds.get(kind, 0) + 1
             time.sleep(delay)
-            content = json.dumps(EMPTY_NOTES)
+            content = json.dumps(answer)
             done = estimate_tokens(content)
             self._send(
                 {
@@ -92,8 +144,11 @@ def _serve(delay: float, port_out) -> None:
 
 
 class FakeServer:
-    def __init__(self, delay: float = 0.5):
+    def __init__(self, delay: float = 0.5, answers: str = "empty"):
+        if answers not in ANSWERS:
+            raise ValueError(f"answers must be one of {ANSWERS}, not {answers!r}")
         self.delay = delay
+        self.answers = answers
 
     def _call(self, method: str, path: str) -> dict:
         data = b"{}" if method == "POST" else None
@@ -110,12 +165,19 @@ class FakeServer:
     def prompt_tokens(self) -> int:
         return self._call("GET", "/stats")["prompt_tokens"]
 
+    @property
+    def kinds(self) -> dict[str, int]:
+        """Requests by kind since the last reset (answers="grounded" only)."""
+        return self._call("GET", "/stats").get("kinds", {})
+
     def reset(self) -> None:
         self._call("POST", "/reset")
 
     def __enter__(self) -> FakeServer:
         receive, send = multiprocessing.Pipe(duplex=False)
-        self.process = multiprocessing.Process(target=_serve, args=(self.delay, send), daemon=True)
+        self.process = multiprocessing.Process(
+            target=_serve, args=(self.delay, send, self.answers), daemon=True
+        )
         self.process.start()
         port = receive.recv()
         self.root = f"http://127.0.0.1:{port}"

@@ -265,16 +265,31 @@ def make(paths, audience, fmt, dry_run, as_of, output, templates, quiet, **engin
     the environment (BRIEFGEN_*, OPENAI_API_KEY, OPENAI_BASE_URL), then briefgen.toml.
     """
     from briefgen import runlog
-    from briefgen.pipeline import make_brief, plan_run
+    from briefgen.pipeline import plan_run
+
+    if dry_run:
+        settings, _, chosen, _, _ = _open_engine(paths, quiet, **engine_options)
+        try:
+            planned, skipped = plan_run(list(paths), chosen, stdin=_stdin(paths))
+        finally:
+            _close_engine(chosen, quiet)
+        _report_skipped(skipped, quiet)
+        click.echo(runlog.describe_plan(planned, chosen, settings))
+        return
+    _brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_options)
+
+
+def _brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_options):
+    """One brief, start to finish: read (cached answers reused), mark what is new since the
+    last brief, write it atomically, then keep its manifest and its log. `make` runs it once,
+    `follow` at every change. Returns the changes since the last brief."""
+    from briefgen import manifest, runlog
+    from briefgen.pipeline import make_brief
     from briefgen.render import render_brief
 
     settings, choice, chosen, state, modes = _open_engine(paths, quiet, **engine_options)
+    llm = choice.name == "llm"
     try:
-        if dry_run:
-            planned, skipped = plan_run(list(paths), chosen, stdin=_stdin(paths))
-            _report_skipped(skipped, quiet)
-            click.echo(runlog.describe_plan(planned, chosen, settings))
-            return
         with _progress_bar(quiet) as progress:
             result = make_brief(
                 list(paths),
@@ -282,19 +297,88 @@ def make(paths, audience, fmt, dry_run, as_of, output, templates, quiet, **engin
                 as_of=as_of,
                 engine=chosen,
                 stdin=_stdin(paths),
-                concurrency=settings.concurrency if choice.name == "llm" else 1,
-                progress=progress if choice.name == "llm" else None,
+                concurrency=settings.concurrency if llm else 1,
+                progress=progress if llm else None,
             )
     finally:
         _close_engine(chosen, quiet)
     _report_skipped(result.corpus.skipped, quiet)
+    changes = manifest.compare(manifest.latest(state, list(paths), audience), result)
+    manifest.mark(result, changes)
     _write(render_brief(result.brief, fmt, templates=templates), output)
     for line in runlog.summary_lines(result, chosen, settings):
         _say(f"briefgen: {line}", quiet)
+    if changes.since is not None:
+        _say(f"briefgen: since the brief of {changes.since:%Y-%m-%d %H:%M} UTC: "
+             + ("; ".join(changes.lines()) or "nothing new"), quiet)  # fmt: skip
     runlog.save_modes(state, modes)
-    warning = runlog.store(result, chosen, settings, audience, state)
-    if warning:
-        _say(f"briefgen: warning: {warning}", quiet)
+    created = dt.datetime.now(dt.timezone.utc)  # to the microsecond: briefs a second apart
+    for warning in (
+        runlog.store(result, chosen, settings, audience, state),
+        _keep_manifest(state, manifest.build(result, audience, list(paths), created)),
+    ):
+        if warning:
+            _say(f"briefgen: warning: {warning}", quiet)
+    return changes
+
+
+def _keep_manifest(state: Path, kept) -> str | None:
+    from briefgen import manifest
+
+    try:
+        manifest.save(state, kept)
+    except OSError as exc:
+        return (
+            f"could not keep this brief's manifest in {state} ({exc}); the next brief "
+            "cannot say what is new"
+        )
+    return None
+
+
+@main.command()
+@_paths
+@click.option("--audience", "-a", type=click.Choice(AUDIENCES), default="exec",
+              show_default=True, help="Who the brief is for (see `make`).")  # fmt: skip
+@_format("md", "html", "json")
+@_engine_options
+@_as_of
+@click.option("-o", "--output", metavar="FILE", required=True,
+              help="The brief, rewritten (atomically) after every change.")  # fmt: skip
+@click.option("--interval", type=click.FloatRange(0.1), default=2.0, show_default=True,
+              help="Seconds between looks at the files.")  # fmt: skip
+@click.option("--debounce", type=click.FloatRange(0.0), default=1.0, show_default=True,
+              help="Seconds files must stay unchanged before the brief is made again.")  # fmt: skip
+@_templates
+@_quiet
+def follow(paths, audience, fmt, as_of, output, interval, debounce, templates, quiet,
+           **engine_options):  # fmt: skip
+    """Watch PATHS and make the brief again whenever articles are added, changed or removed.
+
+    The brief is made at once, then again after each change has settled, and written to
+    FILE atomically: whoever reads FILE never sees half a brief. Each time, standard error
+    says what changed and what is new since the last brief. Model answers are cached, so a
+    new article costs its own calls and the synthesis only. Stop with Ctrl-C.
+    """
+    from briefgen.follow import follow as watch
+
+    def regenerate(changed) -> None:
+        _say(f"briefgen: {changed.describe() if changed else 'no articles yet'}: "
+             "making the brief", quiet)  # fmt: skip
+        _brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_options)
+        _say(f"briefgen: wrote {output}; watching for changes (Ctrl-C to stop)", quiet)
+
+    def failed(exc: Exception) -> None:
+        if not isinstance(exc, BriefgenError):
+            raise exc  # a bug: keep its traceback
+        # A folder emptied, a server down: the last good brief stays, and the next change
+        # is tried again.
+        _say(f"briefgen: error: {exc}; {output} was left as it was; waiting for a change", quiet)
+
+    try:
+        watch(list(paths), regenerate, interval=interval, debounce=debounce,
+              ignore=[output], on_error=failed)  # fmt: skip
+    except KeyboardInterrupt:
+        _say("briefgen: stopped following", quiet)
 
 
 @main.command()

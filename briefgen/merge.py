@@ -198,8 +198,13 @@ def _salience(
     """
     if not ws:
         return 0.0
+    # fsum, not sum: a float sum depends on the order of a set, and that order on the
+    # process's hash seed. Two findings of equal weight must rank the same in every run, or
+    # the synthesis's cache key (and the brief) would change from one run to the next.
     unique = set(ws)
-    weight = sum((corpus_tf[w] / total) * (len(article_df[w]) / n_articles) ** 0.5 for w in unique)
+    weight = math.fsum(
+        (corpus_tf[w] / total) * (len(article_df[w]) / n_articles) ** 0.5 for w in unique
+    )
     n_words = word_count(claim.text)
     length_fit = 1.0 if 12 <= n_words <= 40 else 0.6 if 8 <= n_words <= 55 else 0.25
     lead = 1.0 + 0.6 / (1.0 + position)

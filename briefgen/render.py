@@ -50,6 +50,15 @@ def day(value: dt.date | None) -> str:
     return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
+def moment(value: dt.datetime | None) -> str:
+    """A point in time as 'Sat 22 Nov 2025, 14:05 UTC' (naive times are taken as UTC)."""
+    if value is None:
+        return "unknown"
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc)
+    return f"{day(value.date())}, {value:%H:%M} UTC"
+
+
 def when(item: Any) -> str:
     """A watch item's date worded no more precisely than the article was.
 
@@ -176,6 +185,7 @@ def _environment(templates: Path | None) -> jinja2.Environment:
     )
     env.filters.update(
         day=day,
+        moment=moment,
         when=when,
         corroboration=corroboration,
         citations=citations,

@@ -227,6 +227,7 @@ class WatchItem(Model):
     date_basis: str | None = Field(
         default=None, description="the reference date it was resolved on"
     )
+    new: bool = Field(default=False, description="not in the previous brief's watch list")
 
     @property
     def resolved(self) -> bool:
@@ -253,6 +254,9 @@ class KeyPoint(Model):
     citations: list[int] = Field(description="numbers in Brief.sources")
     corroboration: int = 1
     kind: ClaimKind = "fact"
+    new: bool = Field(
+        default=False, description="every finding it rests on is new since the previous brief"
+    )
 
 
 class BriefQuote(Model):
@@ -299,6 +303,12 @@ class Provenance(Model):
     )
     points_dropped: int = Field(default=0, description="written points that failed verification")
     warnings: list[str] = Field(default_factory=list, description="how the run fell short")
+    previous_brief: dt.datetime | None = Field(
+        default=None, description="when the brief this one is compared with was made"
+    )
+    changes: list[str] = Field(
+        default_factory=list, description="what is new since the previous brief, in words"
+    )
     schema_version: str = SCHEMA_VERSION
 
 

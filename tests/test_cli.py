@@ -710,6 +710,9 @@ def test_two_runs_give_the_same_output(runner):
     first, second = json.loads(dump("json")), json.loads(dump("json"))
     for d in (first, second):
         assert d["provenance"].pop("generated_at")
+    # The second brief knows the first was made (for "new since" marks), and nothing else.
+    assert first["provenance"].pop("previous_brief") is None
+    assert second["provenance"].pop("previous_brief")
     assert first == second
     assert dump("md") == dump("md")
     ics = [run(runner, "watchlist", "-f", "ics", HARBOUR).stdout for _ in range(2)]

@@ -364,3 +364,22 @@ def test_a_title_label_in_plain_text_is_not_part_of_the_title(tmp_path):
     article = load([str(tmp_path)]).articles[0]
     assert article.title == "Dockworkers set strike date"
     assert "Title:" not in article.text
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_a_brief_briefgen_wrote_is_not_read_as_an_article(tmp_path, sample_dir, runner, fmt):
+    """`make -o DIR/brief.md DIR` twice (or `follow`) must not cite the brief as a source."""
+    import shutil
+
+    from briefgen.cli import main
+
+    folder = tmp_path / "articles"
+    shutil.copytree(sample_dir, folder)
+    brief = folder / f"brief.{fmt}"
+    first = runner.invoke(main, ["make", "-f", fmt, "-o", str(brief), str(folder)])
+    assert first.exit_code == 0, first.stderr
+    loaded = load([str(folder)])
+    assert len(loaded.articles) == 5
+    assert [(s.path, s.reason) for s in loaded.skipped] == [
+        (str(brief), "a brief made by briefgen, not an article")
+    ]
