@@ -41,7 +41,7 @@ from briefgen.schema import (
 from briefgen.text import collapse_spaces
 
 # The watch list's own rule for when a dated period is over, so "passed" means the same here.
-from briefgen.watch import _period_end
+from briefgen.watch import period_end
 
 if TYPE_CHECKING:
     from briefgen.pipeline import Result
@@ -372,7 +372,7 @@ def _now_passed(previous: Manifest, result: Result) -> list[str]:
             continue
         # Either this run lists it as passed, or it has left the list (its article gone, or
         # told differently) and its date alone says it is over.
-        over = old.date is not None and _period_end(old.date, old.precision) < as_of
+        over = old.date is not None and period_end(old.date, old.precision) < as_of
         if over or any(_same_event(i, old) for i in result.watch.passed):
             out.append(old.description)
     return out

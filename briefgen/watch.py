@@ -170,7 +170,7 @@ def _one_inside_the_other(a: WatchItem, b: WatchItem) -> bool:
     return (
         _period_start(period.date, period.precision)
         <= day.date
-        <= _period_end(period.date, period.precision)
+        <= period_end(period.date, period.precision)
     )
 
 
@@ -217,17 +217,18 @@ def all_passed(sentence: str, reference: dt.date | None, as_of: dt.date) -> bool
         if not dates.looks_back(m.text)
     ]
     return bool(resolved) and all(
-        r.date is not None and _period_end(r.date, r.precision) < as_of for r in resolved
+        r.date is not None and period_end(r.date, r.precision) < as_of for r in resolved
     )
 
 
 def _still_ahead(item: WatchItem, as_of: dt.date) -> bool:
     """Upcoming unless its whole period has ended before as_of ('November' is ahead all month)."""
     assert item.date is not None
-    return _period_end(item.date, item.precision) >= as_of
+    return period_end(item.date, item.precision) >= as_of
 
 
-def _period_end(date: dt.date, precision: str | None) -> dt.date:
+def period_end(date: dt.date, precision: str | None) -> dt.date:
+    """The last day a date of this precision covers ("October 2025" ends on 31 October)."""
     if precision in (None, "day"):
         return date
     if precision == "part-of-month":

@@ -252,3 +252,32 @@ def test_a_killed_run_keeps_its_finished_chunks(runner, tmp_path, monkeypatch, v
     expected = chunks_in(*steps.FIRST_FOUR) - finished + 1
     assert vcr.play_count == expected
     assert calls_line(result.stderr) == (expected, finished)
+
+
+@pytest.mark.vcr(CASSETTE)
+def test_no_key_reaches_the_cache_or_the_manifests(runner, tmp_path, monkeypatch):
+    secret = "sk-cache-test-0123456789abcdef"
+    state = tmp_path / "state"
+    monkeypatch.setenv("BRIEFGEN_CACHE", str(state))
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    folder = steps.first_four(tmp_path / "articles")
+    result = runner.invoke(main, steps.make_args(folder))
+    assert result.exit_code == 0, result.stderr
+    kept = [p for p in state.rglob("*") if p.is_file()]
+    assert {"cache.db", "log.db"} <= {p.name for p in kept}
+    assert any(p.suffix == ".json" and "manifests" in p.parts for p in kept)
+    for path in kept:
+        assert secret.encode() not in path.read_bytes(), path
+
+
+@pytest.mark.vcr(CASSETTE)
+def test_a_damaged_cache_file_costs_the_cache_not_the_brief(runner, tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "cache.db").write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("BRIEFGEN_CACHE", str(state))
+    folder = steps.first_four(tmp_path / "articles")
+    result = runner.invoke(main, steps.make_args(folder))
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: no cache in {state}" in result.stderr
+    assert json.loads(result.stdout)["key_points"]
