@@ -18,10 +18,10 @@ from briefgen.cli_support import (
     brief_once,
     close_engine,
     format_option,
+    map_options,
     open_engine,
     output_option,
     paths_argument,
-    progress_bar,
     quiet_option,
     report_skipped,
     say,
@@ -209,16 +209,9 @@ def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
     from briefgen.render import render_watchlist
 
     settings, choice, chosen, state, modes = open_engine(paths, quiet, **engine_options)
-    llm = choice.name == "llm"
     try:
-        with progress_bar(quiet) as progress:
-            corpus = read_corpus(
-                list(paths),
-                stdin=stdin_for(paths),
-                engine=chosen,
-                concurrency=settings.concurrency if llm else 1,
-                progress=progress if llm else None,
-            )
+        with map_options(quiet, settings, choice) as how:
+            corpus = read_corpus(list(paths), stdin=stdin_for(paths), engine=chosen, **how)
     finally:
         close_engine(chosen, quiet)
     runlog.save_modes(state, modes)
@@ -231,7 +224,7 @@ def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
         f"{len(watch.passed)} passed, as of {day} ({basis})",
         quiet,
     )
-    if llm:
+    if choice.name == "llm":
         say(f"briefgen: {runlog.engine_line(chosen, settings)}", quiet)
 
 

@@ -119,6 +119,17 @@ def progress_bar(quiet: bool):
             sys.stderr.write("\n")
 
 
+@contextlib.contextmanager
+def map_options(quiet: bool, settings, choice):
+    """How the map step runs: a model's calls at once, with a progress bar; the rules one
+    chunk after another, silently (they take no time worth showing)."""
+    if choice.name != "llm":
+        yield {"concurrency": 1, "progress": None}
+        return
+    with progress_bar(quiet) as progress:
+        yield {"concurrency": settings.concurrency, "progress": progress}
+
+
 _ENGINE_OPTIONS = [
     click.option(
         "--engine",
@@ -224,17 +235,15 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
     from briefgen.render import render_brief
 
     settings, choice, chosen, state, modes = open_engine(paths, quiet, **engine_options)
-    llm = choice.name == "llm"
     try:
-        with progress_bar(quiet) as progress:
+        with map_options(quiet, settings, choice) as how:
             result = make_brief(
                 list(paths),
                 audience=audience,
                 as_of=as_of,
                 engine=chosen,
                 stdin=stdin_for(paths),
-                concurrency=settings.concurrency if llm else 1,
-                progress=progress if llm else None,
+                **how,
             )
     finally:
         close_engine(chosen, quiet)

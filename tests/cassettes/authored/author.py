@@ -21,9 +21,11 @@ answers.yaml (the requests change with them):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import httpx2
@@ -211,12 +213,10 @@ def cassette(exchanges: list[tuple[dict, dict]], extra: str) -> str:
     return vcr_format.dump(data)
 
 
-def run(name: str, spec: dict, show: bool) -> None:
-    from click.testing import CliRunner
-
-    from briefgen.cli import main
-
-    stand_in = StandIn(spec, show)
+@contextlib.contextmanager
+def answered_by(stand_in: StandIn):
+    """Every LLMClient made inside talks to `stand_in`; yields a fresh state folder, so no
+    answer comes from a cache an earlier authoring run left behind."""
     real_client = llm_client.LLMClient.__init__
 
     def with_stand_in(self, **kwargs):
@@ -226,14 +226,25 @@ def run(name: str, spec: dict, show: bool) -> None:
     llm_client.LLMClient.__init__ = with_stand_in
     llm_client._MODE_MEMORY.clear()
     try:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield Path(tmp) / "state"
+    finally:
+        llm_client.LLMClient.__init__ = real_client
+
+
+def run(name: str, spec: dict, show: bool) -> None:
+    from click.testing import CliRunner
+
+    from briefgen.cli import main
+
+    stand_in = StandIn(spec, show)
+    with answered_by(stand_in) as state:
         args = ["make", "--engine", "llm", "--base-url", BASE_URL, "--model", MODEL,
                 "-j", "1", "-f", "json", *spec["args"]]  # fmt: skip
         paths = [str(ROOT / p) for p in spec["paths"]]
-        result = CliRunner().invoke(main, [*args, *paths], env={"BRIEFGEN_CACHE": "/tmp/bg-author"})
+        result = CliRunner().invoke(main, [*args, *paths], env={"BRIEFGEN_CACHE": str(state)})
         if result.exit_code != 0:
             raise SystemExit(f"{name}: briefgen failed: {result.stderr} {result.exception}")
-    finally:
-        llm_client.LLMClient.__init__ = real_client
     print(
         f"{name}: {len(stand_in.exchanges)} exchanges; briefgen said:\n{result.stderr}",
         file=sys.stderr,
@@ -250,47 +261,32 @@ def run_sequence(show: bool) -> None:
     The steps (tests/cache_steps.py) run against the stand-in with one cache, so a request
     the cache saves is not in the cassette: a test that repeated one would fail to replay it.
     """
-    import tempfile
-
     import cache_steps as steps
     from click.testing import CliRunner
 
     from briefgen.cli import main
 
     stand_in = StandIn({"brief": "auto"}, show)
-    real_client = llm_client.LLMClient.__init__
+    with answered_by(stand_in) as state:
+        folder = steps.first_four(state.parent / "articles")
+        prompts = state.parent / "prompts"
 
-    def with_stand_in(self, **kwargs):
-        kwargs["http_client"] = httpx2.Client(transport=httpx2.MockTransport(stand_in))
-        real_client(self, **kwargs)
+        def make(*, edited_prompts: bool = False) -> None:
+            args = steps.make_args(folder, prompts if edited_prompts else None)
+            result = CliRunner().invoke(main, args, env={"BRIEFGEN_CACHE": str(state)})
+            if result.exit_code != 0:
+                raise SystemExit(f"cache_sequence: {result.stderr} {result.exception}")
+            print(f"{len(stand_in.exchanges)} exchanges so far", file=sys.stderr)
 
-    llm_client.LLMClient.__init__ = with_stand_in
-    llm_client._MODE_MEMORY.clear()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            tmp = Path(tmp)
-            folder = steps.first_four(tmp / "articles")
-            prompts = tmp / "prompts"
-            env = {"BRIEFGEN_CACHE": str(tmp / "state")}
-
-            def make(*, edited_prompts: bool = False) -> None:
-                args = steps.make_args(folder, prompts if edited_prompts else None)
-                result = CliRunner().invoke(main, args, env=env)
-                if result.exit_code != 0:
-                    raise SystemExit(f"cache_sequence: {result.stderr} {result.exception}")
-                print(f"{len(stand_in.exchanges)} exchanges so far", file=sys.stderr)
-
-            make()
-            make()
-            steps.add_fifth(folder)
-            make()
-            steps.copy_prompts(prompts)
-            steps.edit_brief_prompt(prompts)
-            make(edited_prompts=True)
-            steps.edit_extract_prompt(prompts)
-            make(edited_prompts=True)
-    finally:
-        llm_client.LLMClient.__init__ = real_client
+        make()
+        make()
+        steps.add_fifth(folder)
+        make()
+        steps.copy_prompts(prompts)
+        steps.edit_brief_prompt(prompts)
+        make(edited_prompts=True)
+        steps.edit_extract_prompt(prompts)
+        make(edited_prompts=True)
     if not show:
         extra = "; the requests of tests/test_cache_runs.py's steps, each once"
         (HERE / "cache_sequence.yaml").write_text(
