@@ -140,6 +140,12 @@ class Cache:
             )
         return Entry(*row)
 
+    def has(self, key: str) -> bool:
+        """Whether an answer is kept under `key`, without counting it as used (--dry-run)."""
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM entries WHERE key = ?", (key,)).fetchone()
+        return row is not None
+
     def put(
         self,
         key: str,

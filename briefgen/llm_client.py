@@ -20,6 +20,7 @@ from __future__ import annotations
 import email.utils
 import json
 import math
+import os
 import random
 import threading
 import time
@@ -27,7 +28,6 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-import openai
 import tenacity
 
 from briefgen.errors import EndpointError
@@ -57,6 +57,20 @@ _TEXT_PROMPT = "\nAnswer with the JSON object only."
 
 # Mode memory shared by every LLMClient in the process (one endpoint, one probe), unless a
 # caller passes its own mapping. The lock guards either.
+
+
+class _LazyOpenAI:
+    """The openai package, imported on first use: it takes about a second to import, and a
+    run whose every answer is cached makes no call, so it should not pay for it."""
+
+    def __getattr__(self, name: str) -> Any:
+        import openai as module
+
+        return getattr(module, name)
+
+
+openai = _LazyOpenAI()
+
 _MODE_MEMORY: dict[str, str] = {}
 _MODE_LOCK = threading.Lock()
 # One lock per (memory, endpoint) held while the first call finds the endpoint's mode.
@@ -128,13 +142,15 @@ class LLMClient:
     ):
         # Kept only to scrub it from error messages; too short a key would scrub ordinary words.
         self._secret = api_key if api_key and len(api_key) >= 6 else None
-        self._client = openai.OpenAI(
-            api_key=api_key or "not-needed",  # local servers need none; the client insists
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=0,  # retries happen in _send only, where they are counted and capped
-            http_client=http_client,
-        )
+        self._options = {
+            "api_key": api_key or "not-needed",  # local servers need none; the client insists
+            "base_url": base_url,
+            "timeout": timeout,
+            "max_retries": 0,  # retries happen in _send only, where they are counted and capped
+            "http_client": http_client,
+        }
+        self._openai_client: Any = None
+        self._client_lock = threading.Lock()
         self.model = model
         self.temperature = temperature
         self.max_retry_seconds = max_retry_seconds
@@ -143,8 +159,17 @@ class LLMClient:
         self._memory = _MODE_MEMORY if mode_memory is None else mode_memory
         # Public so an owner (engines/llm.py) can attach its ledger after construction.
         self.on_call = on_call
-        # The client resolves None to OPENAI_BASE_URL or OpenAI's own address.
-        self.base_url = str(self._client.base_url).rstrip("/")
+        # As the openai client resolves it: None means OPENAI_BASE_URL, else OpenAI's own.
+        resolved = base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        self.base_url = resolved.rstrip("/")
+
+    @property
+    def _client(self) -> Any:
+        """The openai client, made at the first call (see _LazyOpenAI)."""
+        with self._client_lock:
+            if self._openai_client is None:
+                self._openai_client = openai.OpenAI(**self._options)
+            return self._openai_client
 
     @property
     def endpoint(self) -> str:

@@ -45,6 +45,7 @@ def test_store_get_counts_hits_and_keeps_costs(tmp_path):
         entry = cache.get("k")
         assert (entry.value, entry.calls, entry.prompt_tokens) == ('{"a": 1}', 2, 100)
         cache.get("k")
+        assert cache.has("k") and not cache.has("other")  # a look that is not a use
         stats = cache.stats()
     assert stats["kinds"][0]["entries"] == 1 and stats["kinds"][0]["hits"] == 2
     assert stats["models"] == [{"engine": "llm", "model": "m", "entries": 1}]

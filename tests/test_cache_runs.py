@@ -152,3 +152,25 @@ def test_no_cache_asks_again_and_dry_run_shows_what_is_cached(day, runner):
     assert result.exit_code != 0
     assert requests == 0
     assert "already been played back" in str(result.exception)
+
+
+@pytest.mark.vcr(CASSETTE)
+def test_a_fully_cached_run_does_not_even_load_the_openai_client(day, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    assert day()[1].exit_code == 0
+    # In a process of its own (this one has openai loaded): the same brief, every answer
+    # cached, and the second it takes to import openai not spent.
+    script = (
+        "import sys\nfrom briefgen.cli import main\n"
+        f"main({steps.make_args(day.folder)!r}, standalone_mode=False)\n"
+        "print('openai' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "BRIEFGEN_CACHE": str(tmp_path / "state")}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert calls_line(done.stderr) == (0, chunks_in(*steps.FIRST_FOUR) + 1)
+    assert done.stderr.rstrip().endswith("False")

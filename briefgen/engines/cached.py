@@ -96,7 +96,7 @@ class CachedEngine:
 
     def _peek(self, key: str) -> bool:
         try:
-            return self.cache.get(key) is not None
+            return self.cache.has(key)
         except sqlite3.Error:
             return False
 
