@@ -238,7 +238,9 @@ class Cache:
         # Give the space back: a pruned cache should be smaller on disk, not just emptier.
         with self._lock:
             try:
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                # VACUUM writes the new file through the log; the checkpoint after it moves
+                # that into the file and empties the log, so the size on disk really drops.
                 self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.OperationalError:
                 pass  # another run is using the file; it shrinks next time

@@ -59,7 +59,13 @@ def test_prune_drops_the_unused_and_other_schemas_and_clear_drops_all(tmp_path):
         cache._db.execute("UPDATE entries SET used = ? WHERE key = 'old'", (long_ago,))
         cache._db.execute("UPDATE entries SET schema_version = '0' WHERE key = 'other-schema'")
         assert cache.stats()["other_schema"] == 1
-        assert cache.prune(dt.timedelta(days=30)) == 2
+        for n in range(200):  # enough old answers that giving their space back shows
+            put(cache, f"bulk-{n}", value="x" * 2000)
+        cache._db.execute("UPDATE entries SET used = ? WHERE key LIKE 'bulk-%'", (long_ago,))
+        before = cache.size()
+        assert cache.prune(dt.timedelta(days=30)) == 202
+        assert cache.size() < before / 2
+        assert cache.size() == cache.path.stat().st_size  # nothing left waiting in the log
         assert cache.get("fresh") is not None and cache.get("old") is None
         assert cache.clear() == 1
         assert cache.get("fresh") is None
