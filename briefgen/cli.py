@@ -120,13 +120,25 @@ def follow(paths, audience, fmt, as_of, output, interval, debounce, templates, q
     says what changed and what is new since the last brief. Model answers are cached, so a
     new article costs its own calls and the synthesis only. Stop with Ctrl-C.
     """
+    import signal
+
     from briefgen.follow import follow as watch
+
+    briefs = []
 
     def regenerate(changed) -> None:
         say(f"briefgen: {changed.describe() if changed else 'no articles yet'}: "
             "making the brief", quiet)  # fmt: skip
-        brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_options)
+        # Which engine runs is said once, not at every change.
+        brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_options,
+                   announce=not briefs)  # fmt: skip
+        briefs.append(output)
         say(f"briefgen: wrote {output}; watching for changes (Ctrl-C to stop)", quiet)
+
+    def terminated(signum, frame):
+        raise KeyboardInterrupt  # `kill`, a service manager: the same clean stop as Ctrl-C
+
+    signal.signal(signal.SIGTERM, terminated)
 
     def failed(exc: Exception) -> None:
         if not isinstance(exc, BriefgenError):

@@ -181,7 +181,7 @@ def with_engine_options(command):
 
 
 def open_engine(paths, quiet, *, engine, model, base_url, concurrency, max_attempts,
-                 config_file, prompts, cache, no_cache):  # fmt: skip
+                 config_file, prompts, cache, no_cache, announce=True):  # fmt: skip
     """Settings (flags > environment > file), the engine they choose, said in one line, and
     the state folder with what each endpoint accepted last time. A model's engine is put
     behind the cache of that folder, unless --no-cache."""
@@ -202,7 +202,7 @@ def open_engine(paths, quiet, *, engine, model, base_url, concurrency, max_attem
     }
     settings = load_settings(flags, config_file=config_file)
     choice = choose_engine(settings)
-    say(f"briefgen: {choice.message}", quiet)
+    say(f"briefgen: {choice.message}", quiet or not announce)
     state = runlog.state_dir(cache, paths)
     modes = runlog.load_modes(state)
     chosen = get_engine(choice.name, settings, choice, mode_memory=modes, prompts=prompts)
@@ -226,7 +226,8 @@ def close_engine(chosen, quiet: bool) -> None:
         cache.close()
 
 
-def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_options):
+def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_options,
+               announce: bool = True):  # fmt: skip
     """One brief, start to finish: read (cached answers reused), mark what is new since the
     last brief, write it atomically, then keep its manifest and its log. `make` runs it once,
     `follow` at every change. Returns the changes since the last brief."""
@@ -234,7 +235,9 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
     from briefgen.pipeline import make_brief
     from briefgen.render import render_brief
 
-    settings, choice, chosen, state, modes = open_engine(paths, quiet, **engine_options)
+    settings, choice, chosen, state, modes = open_engine(
+        paths, quiet, announce=announce, **engine_options
+    )
     try:
         with map_options(quiet, settings, choice) as how:
             result = make_brief(
@@ -247,7 +250,8 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
             )
     finally:
         close_engine(chosen, quiet)
-    report_skipped(result.corpus.skipped, quiet)
+    # The brief itself, written into the folder it reads, is skipped by ingest: not news.
+    report_skipped([s for s in result.corpus.skipped if not _same_file(s.path, output)], quiet)
     changes = manifest.compare(manifest.latest(state, list(paths), audience), result)
     manifest.mark(result, changes)
     write_output(render_brief(result.brief, fmt, templates=templates), output)
@@ -265,6 +269,10 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
         if warning:
             say(f"briefgen: warning: {warning}", quiet)
     return changes
+
+
+def _same_file(path: str, other: str | None) -> bool:
+    return other not in (None, "-") and os.path.realpath(path) == os.path.realpath(other)
 
 
 def _keep_manifest(state: Path, kept) -> str | None:

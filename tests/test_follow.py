@@ -437,7 +437,8 @@ def test_a_file_that_never_settles_is_acted_on_after_a_bounded_wait(monkeypatch)
 # ---------------------------------------------------------------- `briefgen follow`, end to end
 
 
-def test_briefgen_follow_rewrites_the_brief_on_a_new_article_and_stops_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_briefgen_follow_rewrites_the_brief_on_a_new_article_and_stops_cleanly(tmp_path, stop):
     """The real command in a process of its own: a brief at start, a new one when an article
     arrives (saying what changed and what is new), and a clean stop on SIGINT (Ctrl-C)."""
     import signal
@@ -480,12 +481,16 @@ def test_briefgen_follow_rewrites_the_brief_on_a_new_article_and_stops_on_ctrl_c
         assert "1 article added" in said[-1], said[-1]
         wait_for("watching for changes")
         assert "[5]" in output.read_text(encoding="utf-8")
-        process.send_signal(signal.SIGINT)
+        process.send_signal(getattr(signal, stop))  # Ctrl-C, or `kill`
         assert process.wait(timeout=30) == 0
         rest = process.stderr.read()
         assert "stopped following" in rest and "Traceback" not in rest
-        # Writing brief.md (and its temporary file) inside the folder never counted as a change.
+        # Writing brief.md (and its temporary file) inside the folder never counted as a change,
+        # nor is the brief read as an article or reported as a skipped file.
         assert not any("brief.md" in line for line in said if "added" in line or "changed" in line)
+        assert not any("skipped" in line and "brief.md" in line for line in said)
+        # Which engine runs is said once, not at every brief.
+        assert sum("engine: extractive (" in line for line in said) == 1
     finally:
         if process.poll() is None:
             process.kill()
