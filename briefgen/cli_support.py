@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -36,16 +35,9 @@ def write_output(text: str, output: str | None) -> None:
     if output is None or output == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from briefgen.resources import write_atomically
+
+    write_atomically(Path(output), text)
 
 
 def say(message: str, quiet: bool = False) -> None:

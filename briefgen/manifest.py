@@ -21,13 +21,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError, field_validator
 
+from briefgen.resources import write_atomically
 from briefgen.schema import (
     SCHEMA_VERSION,
     Audience,
@@ -173,22 +173,12 @@ def _folder(state_dir: Path, paths: list[str], audience: str) -> Path:
 
 def save(state_dir: Path, manifest: Manifest) -> Path:
     """Write the manifest atomically; an OSError propagates for the caller to report."""
-    folder = _folder(state_dir, manifest.paths, manifest.audience)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{manifest.created:%Y%m%dT%H%M%S%fZ}.json"
+    target = _folder(state_dir, manifest.paths, manifest.audience)
+    target /= f"{manifest.created:%Y%m%dT%H%M%S%fZ}.json"
     text = json.dumps(manifest.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    # Written beside the target and renamed over it, so a reader (or a crash) never meets
-    # half a file; the dot keeps the temporary out of latest() and prune().
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # A reader (or a crash) never meets half a file, and the temporary's leading dot keeps
+    # it out of latest() and prune().
+    write_atomically(target, text)
     return target
 
 

@@ -1,4 +1,5 @@
-"""Where briefgen's default templates and prompts live, and how `briefgen init` copies them out.
+"""Where briefgen's default templates and prompts live, how `briefgen init` copies them out,
+and how briefgen writes any file of its own (atomically).
 
 Both folders sit at the top of the repository, where people editing them will look. A wheel
 build force-includes them into the package as briefgen/templates and briefgen/prompts (see
@@ -9,7 +10,9 @@ editable or source checkout finds them next to the package directory instead.
 from __future__ import annotations
 
 import importlib.resources
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from briefgen.errors import ConfigError
@@ -97,3 +100,23 @@ def write_defaults(target: Path, overwrite: bool = False) -> list[Path]:
         shutil.copyfile(src, dest)
         written.append(dest)
     return written
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write `text` to `target` so that nobody ever reads half of it.
+
+    The text goes to a hidden temporary file beside the target (hidden, so no folder walk
+    takes it for an article or a manifest), is flushed to disk, then renamed over the
+    target in one step. If anything fails, the target is as it was and the temporary gone.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -7,11 +7,10 @@ from runs'` shows what every brief cost. Nothing stored carries the API key.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from briefgen.config import Settings
 from briefgen.engines import Engine
 from briefgen.ledger import plan_summary, store_run
 from briefgen.pipeline import Result
+from briefgen.resources import write_atomically
 
 STATE_DIR = ".briefgen"
 LOG_FILE = "log.db"
@@ -120,11 +120,5 @@ def save_modes(folder: Path, modes: dict[str, str]) -> None:
     """Keep what worked for the next run; quietly skipped where the folder is not writable."""
     if not modes:
         return
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".endpoints.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(dict(sorted(modes.items())), fh, indent=1)
-        os.replace(tmp, folder / MODES_FILE)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_atomically(folder / MODES_FILE, json.dumps(dict(sorted(modes.items())), indent=1))
