@@ -78,8 +78,8 @@ cache_option = click.option(
     "--cache",
     metavar="DIR",
     envvar="BRIEFGEN_CACHE",
-    help="Where briefgen keeps its state (the log of runs and calls). "
-    "Default: .briefgen beside the articles.",
+    help="Where briefgen keeps its state (cached model answers, brief manifests, the log of "
+    "runs and calls). Default: .briefgen beside the articles.",
 )
 quiet_option = click.option(
     "-q", "--quiet", is_flag=True, help="Print nothing on standard error but errors."
@@ -222,7 +222,7 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
                announce: bool = True):  # fmt: skip
     """One brief, start to finish: read (cached answers reused), mark what is new since the
     last brief, write it atomically, then keep its manifest and its log. `make` runs it once,
-    `follow` at every change. Returns the changes since the last brief."""
+    `follow` at every change."""
     from briefgen import manifest, runlog
     from briefgen.pipeline import make_brief
     from briefgen.render import render_brief
@@ -260,7 +260,6 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
     ):
         if warning:
             say(f"briefgen: warning: {warning}", quiet)
-    return changes
 
 
 def _same_file(path: str, other: str | None) -> bool:
