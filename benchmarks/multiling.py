@@ -80,22 +80,29 @@ def fill(sentences, budget: int) -> list[str]:
 # ---------------------------------------------------------------- briefgen
 
 
-def briefgen_summary(articles_dir: Path, budget: int, picks: list | None = None) -> list[str]:
-    """briefgen's extractive choice, at a word budget instead of a number of key points.
-
-    `picks`, if given, receives one row per sentence used: where it sits in its article(s)
-    and how many articles state it (for the report, not for the choice).
-    """
+def briefgen_ranked(articles_dir: Path):
+    """briefgen's findings for a topic in the order the extractive engine would take them,
+    and the corpus they come from."""
     from briefgen.engines.extractive import KIND_WEIGHT, presentable, select_diverse
     from briefgen.pipeline import read_corpus
-    from briefgen.text import sentence_spans
 
     corpus = read_corpus([str(articles_dir)])
     candidates = [f for f in corpus.digest.findings if presentable(f.text)]
     ranked = sorted(candidates, key=lambda f: -f.score * KIND_WEIGHT[f.kind])
     # Greedy and in rank order, so any prefix of the full selection is what a smaller
     # limit would have chosen.
-    chosen = select_diverse(ranked, len(ranked))
+    return select_diverse(ranked, len(ranked)), corpus
+
+
+def briefgen_summary(articles_dir: Path, budget: int, picks: list | None = None) -> list[str]:
+    """briefgen's extractive choice, at a word budget instead of a number of key points.
+
+    `picks`, if given, receives one row per sentence used: where it sits in its article(s)
+    and how many articles state it (for the report, not for the choice).
+    """
+    from briefgen.text import sentence_spans
+
+    chosen, corpus = briefgen_ranked(articles_dir)
     summary = fill((f.text for f in chosen), budget)
     if picks is not None:
         spans = {a.id: sentence_spans(a.text) for a in corpus.articles}
@@ -230,6 +237,30 @@ def published(data: Path) -> dict[str, tuple[float, float]]:
         }
 
 
+def sweep(topics: list[Path], budgets: list[int]) -> list[dict]:
+    """briefgen beside round-robin lead at other summary lengths: a method that is better
+    only at the one length it was looked at is tuned to that length, not better."""
+    ranked = {t.name: [f.text for f in briefgen_ranked(t / "articles")[0]] for t in topics}
+    refs = {
+        t.name: [p.read_text(encoding="utf-8") for p in sorted((t / "references").glob("*.txt"))]
+        for t in topics
+    }
+    rows = []
+    for budget in budgets:
+        ours = [score(" ".join(fill(ranked[t.name], budget)), refs[t.name]) for t in topics]
+        lead = [
+            score(" ".join(lead_round_robin(t / "articles", budget)), refs[t.name]) for t in topics
+        ]
+        rows.append(
+            {
+                "budget": budget,
+                "briefgen": [statistics.fmean(x[i] for x in ours) for i in (0, 1)],
+                "lead_rr": [statistics.fmean(x[i] for x in lead) for i in (0, 1)],
+            }
+        )
+    return rows
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -238,6 +269,11 @@ def main() -> None:
     ap.add_argument("--data", default=str(DEFAULT_DATA), help="MultiLing 2011 folder")
     ap.add_argument("--budget", type=int, default=250, help="summary length in words")
     ap.add_argument("--json", metavar="FILE", help="also save the results as JSON")
+    ap.add_argument(
+        "--sweep",
+        default="100,150,200,300,400",
+        help="other lengths at which to set briefgen beside round-robin lead ('' for none)",
+    )
     args = ap.parse_args()
     data = data_or_skip(args.data)
     topics = _topics(data)
@@ -349,6 +385,14 @@ def main() -> None:
         )
     )
 
+    b_topics, rr_topics = results["briefgen"]["per_topic"], results["lead-rr"]["per_topic"]
+    wins = {m: sum(b_topics[t][m] > rr_topics[t][m] for t in b_topics) for m in ("r1", "r2")}
+    print(
+        f"\nbriefgen is above round-robin lead on {wins['r1']} of {len(b_topics)} topics for "
+        f"R-1 and {wins['r2']} for R-2."
+    )
+    results["briefgen"]["topics_above_lead_rr"] = wins
+
     n = len(picks)
     first = sum(p["position"] == 0 for p in picks)
     top3 = sum(p["position"] < 3 for p in picks)
@@ -371,10 +415,37 @@ def main() -> None:
         "shared_with_lead_rr": shared,
     }
 
+    budgets = [int(b) for b in args.sweep.split(",") if b.strip()]
+    swept = sweep(topics, budgets) if budgets else []
+    if swept:
+        print("\nbriefgen beside round-robin lead at other lengths (R-1 / R-2):\n")
+        print(
+            table(
+                ["words", "briefgen", "lead, round-robin", "difference"],
+                [
+                    [
+                        r["budget"],
+                        f"{r['briefgen'][0]:.2f} / {r['briefgen'][1]:.2f}",
+                        f"{r['lead_rr'][0]:.2f} / {r['lead_rr'][1]:.2f}",
+                        f"{r['briefgen'][0] - r['lead_rr'][0]:+.2f} / "
+                        f"{r['briefgen'][1] - r['lead_rr'][1]:+.2f}",
+                    ]
+                    for r in swept
+                ],
+            )
+        )
+    results["briefgen"]["sweep"] = swept
+
+    # The goal: above the best participant (the published CLASSY1 rounded up) and above both
+    # lead baselines measured in this run, on both measures.
     ours = results["briefgen"]
-    met = ours["r1"] >= GOAL_R1 and ours["r2"] >= GOAL_R2
+    leads = [results[k] for k in ("lead-order", "lead-rr")]
+    goal_r1 = max([GOAL_R1] + [r["r1"] for r in leads])
+    goal_r2 = max([GOAL_R2] + [r["r2"] for r in leads])
+    met = ours["r1"] > goal_r1 and ours["r2"] > goal_r2
     print(
-        f"\ngoal R-1 >= {GOAL_R1} and R-2 >= {GOAL_R2}: briefgen {ours['r1']:.2f} / "
+        f"\ngoal: above CLASSY1 (R-1 >= {GOAL_R1}, R-2 >= {GOAL_R2}) and above lead-{args.budget} "
+        f"as measured here ({goal_r1:.2f} / {goal_r2:.2f}): briefgen {ours['r1']:.2f} / "
         f"{ours['r2']:.2f} -> {'met' if met else 'MISSED'}"
     )
     if args.json:
@@ -384,7 +455,7 @@ def main() -> None:
             budget=args.budget,
             results=results,
             published={n: {"r1": v[0], "r2": v[1]} for n, v in pub.items()},
-            goal={"r1": GOAL_R1, "r2": GOAL_R2, "met": met},
+            goal={"r1": goal_r1, "r2": goal_r2, "met": met},
         )
         print(f"saved {args.json}")
 

@@ -43,6 +43,9 @@ _CALENDAR = re.compile(
 SAME_QUOTE = 0.8
 CONFLICT_CONTEXT = 0.4  # Jaccard of context words above which two figures measure one thing
 CORROBORATION_BONUS = 0.35  # each further article multiplies a finding's score by 1 + this
+# News is written as an inverted pyramid: an article's first sentence (its lede) is the
+# writer's own summary of it. Ledes then compete on centrality like every other sentence.
+LEDE_BONUS = 2.0
 
 
 @dataclass
@@ -194,7 +197,9 @@ def _salience(
     """How central a sentence is to the whole corpus (SumBasic-like, with spread and position).
 
     Words frequent across the corpus and spread over many articles mark the story's core; a
-    sentence near the top of its article is likelier to carry news (the lead).
+    sentence near the top of its article is likelier to carry news, and its first sentence
+    (the lede) most of all. `position` is the claim's number in its article's notes, so the
+    lede is the first claim that survived grounding.
     """
     if not ws:
         return 0.0
@@ -207,7 +212,7 @@ def _salience(
     )
     n_words = word_count(claim.text)
     length_fit = 1.0 if 12 <= n_words <= 40 else 0.6 if 8 <= n_words <= 55 else 0.25
-    lead = 1.0 + 0.6 / (1.0 + position)
+    lead = 1.0 + 0.6 / (1.0 + position) + (LEDE_BONUS if position == 0 else 0.0)
     return 1000 * weight / math.sqrt(len(unique)) * length_fit * lead
 
 

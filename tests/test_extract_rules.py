@@ -6,8 +6,8 @@ import pytest
 
 from briefgen import extract_rules as rules
 from briefgen.chunking import chunk_article
-from briefgen.engines.extractive import ExtractiveEngine, presentable
-from briefgen.schema import Article
+from briefgen.engines.extractive import ExtractiveEngine, presentable, select_diverse
+from briefgen.schema import Article, Finding
 
 
 def test_claim_kinds():
@@ -73,6 +73,27 @@ def test_presentable_points_stand_alone():
     assert not presentable("He added that it was a good deal for both of the two sides.")
     assert not presentable("What happens next?")
     assert not presentable("Too short to say much.")
+
+
+def _finding(n: int, text: str) -> Finding:
+    return Finding(id=n, text=text, kind="fact", article_ids=[f"a{n}"], evidence=[], score=10 - n)
+
+
+def test_points_sharing_only_the_story_name_are_both_kept():
+    # Two different pieces of news about one story: they share "Abu Ghraib prison abuse" and
+    # little else (cosine 0.32). A brief that kept only one would lose a development.
+    photos = "An Australian TV station has shown new photos allegedly showing more of the prisoner abuse in the Abu Ghraib prison."
+    verdicts = "A total of nine other American soldiers were found guilty in allegations stemming from the Abu Ghraib prison abuse scandal."
+    chosen = select_diverse([_finding(1, photos), _finding(2, verdicts)], 5)
+    assert [f.text for f in chosen] == [photos, verdicts]
+
+
+def test_a_reworded_repeat_is_left_out():
+    first = "China agreed to delay its rare earth export controls by one year, officials said on Sunday."
+    again = "Officials said on Sunday that China agreed to delay rare earth export controls for one year."
+    other = "Soybean purchases by Chinese state buyers resumed after a pause of several months."
+    chosen = select_diverse([_finding(1, first), _finding(2, again), _finding(3, other)], 5)
+    assert [f.text for f in chosen] == [first, other]
 
 
 @pytest.mark.parametrize(

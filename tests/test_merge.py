@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from briefgen import merge as merge_module
 from briefgen.chunking import chunk_article
 from briefgen.engines.extractive import ExtractiveEngine
 from briefgen.merge import merge
@@ -102,3 +103,25 @@ def test_speaker_surname_expands_to_full_name_and_entities_are_typed():
     assert kinds["Shanghai"] == "place"
     assert kinds["Fudan University"] == "organization"
     assert "Chinese" not in kinds
+
+
+def test_an_articles_lede_outranks_its_later_sentences(monkeypatch):
+    # The second sentence of a0 uses more of the story's common words ("ferry traffic",
+    # "harbour", "double") than its first, but the first is the writer's own summary.
+    texts = (
+        "The harbour authority opened a new passenger terminal for island ferries on the east quay on Monday. "
+        "Ferry operators said harbour ferry traffic to the islands would double by next summer.",
+        "Tourism officials expect ferry traffic across the harbour to double as island routes grow.",
+        "Island councils welcomed the extra ferry routes and harbour traffic forecasts.",
+    )
+
+    def scores():
+        _, d = _digest(*texts)
+        return _finding_with(d, "passenger terminal").score, _finding_with(d, "would double").score
+
+    lede, later = scores()
+    assert lede > later
+    # Without the lede's bonus the later sentence would rank first: the case is a real test.
+    monkeypatch.setattr(merge_module, "LEDE_BONUS", 0.0)
+    lede, later = scores()
+    assert lede < later

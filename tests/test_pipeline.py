@@ -105,6 +105,14 @@ def test_exec_brief_has_five_to_seven_key_points_and_a_short_bottom_line(results
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
+def test_the_bottom_line_opens_with_an_articles_lede(results, sample_articles, audience):
+    """News is written top down: the brief opens on a first sentence that a writer meant as
+    the summary of an article, not on a detail from further down."""
+    ledes = {collapse(a.text[slice(*sentence_spans(a.text)[0])]) for a in sample_articles.values()}
+    assert collapse(results[audience].brief.bottom_line[0].text) in ledes
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
 def test_sources_are_numbered_once_per_article(results, sample_articles, audience):
     brief = results[audience].brief
     assert [s.n for s in brief.sources] == list(range(1, len(sample_articles) + 1))
