@@ -104,7 +104,9 @@ def citations(eval_ctx: jinja2.nodes.EvalContext, numbers: Iterable[int]) -> str
 
 _MD_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _MD_LEADING_MARK = re.compile(r"^(?=[#>+*=-])")
-_MD_LEADING_NUMBER = re.compile(r"^(\d+)(?=[.)])")
+# An ordered list needs a space (or the line's end) after "6." or "6)": "6.5 magnitude" is
+# a figure, not a list, and stays as written.
+_MD_LEADING_NUMBER = re.compile(r"^(\d{1,9})(?=[.)](?:\s|$))")
 # A '[' that a later ']' followed by '(', '[' or ':' could close into a link, image or link
 # definition; a lone '[1]' or '[Washington]' cannot link without a definition, so stays as is.
 _MD_LINK_OPEN = re.compile(r"\[(?=.*\]\s*[(\[:])")
@@ -115,7 +117,7 @@ def md(value: Any) -> str:
     """Article text made safe to drop into one Markdown line, changed as little as possible.
 
     Whitespace (newlines included) collapses to single spaces so text cannot end a list item
-    or start a heading; a leading '#', '>', '-', '+', '*', '=' or '1.' is escaped; a '[' that
+    or start a heading; a leading '#', '>', '-', '+', '*', '=' or '1. ' is escaped; a '[' that
     could open a link or image is escaped; '<' before a tag-like character is escaped so a
     renderer passing HTML through shows the text instead of running it.
     """

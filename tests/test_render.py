@@ -350,6 +350,8 @@ def test_markdown_escapes_structure_but_stays_readable():
     assert md("# Not a heading") == r"\# Not a heading"
     assert md("- not a bullet") == r"\- not a bullet"
     assert md("1. not a list") == r"1\. not a list"
+    assert md("2) not a list") == r"2\) not a list"
+    assert md("6.5 magnitude aftershock hits Chile") == "6.5 magnitude aftershock hits Chile"
     assert md("see [this](https://evil.example)") == r"see \[this](https://evil.example)"
     assert md("a\n\n## b") == "a ## b"
     assert md("x <script>") == r"x \<script>"
