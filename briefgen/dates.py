@@ -89,7 +89,12 @@ _PATTERNS = [
         ("quarter", rf"\b{_Q}(?:\s+of\s+(?:{_YEAR}|{_RELYEAR}\b))?"),
         ("half", rf"\b{_H}\s+(?:{_YEAR}|{_RELYEAR}\b)"),
         ("half", rf"\bH(?P<h>[12])\s+{_YEAR}"),
-        ("season", r"\b(?i:this|next|last)\s+(?i:spring|summer|autumn|fall|winter)\b"),
+        # "next Summer Olympic Games" names an event: a capital season before a capital word.
+        (
+            "season",
+            r"\b(?i:this|next|last)\s+(?:(?:spring|summer|autumn|fall|winter)\b"
+            r"|(?:Spring|Summer|Autumn|Fall|Winter)\b(?!\s+[A-Z]))",
+        ),
         ("season", rf"\b(?i:spring|summer|autumn|winter)\s+{_YEAR}"),
         # A bare year only after a preposition, and not when it is a quantity ("of 2030 tons").
         ("year", rf"\b{_YEAR_CUE}\s+(?:(?i:early|mid|late)[- ]?)?{_YEAR}(?![,.]\d){_NOT_QTY}"),

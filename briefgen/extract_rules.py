@@ -250,7 +250,7 @@ _STATUS_RULES: list[tuple[EventStatus, re.Pattern[str]]] = [
     (
         "scheduled",
         re.compile(
-            r"\b(set to|scheduled|slated|due to|is to|are to|will (?:meet|hold|visit|travel|attend|sign|host|vote|begin|start|open|resume)|summit|meeting|planned|plans? to)\b",
+            r"\b(set to|scheduled|slated|due to|is to|are to|(?:will|to) be held|will take place|will (?:meet|hold|visit|travel|attend|sign|host|vote|begin|start|open|resume)|summit|meeting|planned|plans? to)\b",
             re.I,
         ),
     ),
@@ -302,6 +302,8 @@ _PAST_ACT = re.compile(
     r"\s+(?:on|in|at|last|this|early|earlier)?\s*$",
     re.I,
 )
+# "the worst disaster since the November 2001 crash": a date after "since" dates the past.
+_SINCE = re.compile(r"\bsince\s+(?:the\s+|early\s+|late\s+)?$", re.I)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,40}(?:\([^)]*\))?,\s[^-—–]{3,40}?\s[-—–]+\s")
 
 
@@ -318,6 +320,7 @@ def find_event(text: str, article_id: str, start: int, end: int) -> Event | None
         for m in dates.find_dates(sentence)
         if (not dateline or m.start >= dateline.end())
         and not _PAST_ACT.search(sentence[: m.start])
+        and not _SINCE.search(sentence[: m.start])
         and not dates.looks_back(m.text)
     ]
     if not mentions:

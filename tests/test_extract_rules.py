@@ -54,6 +54,22 @@ def test_event_status_is_judged_near_the_date():
     assert event.date_text.startswith("this Thursday")
 
 
+def test_a_named_event_is_dated_by_its_year_not_by_its_name():
+    # "Summer" in "Summer Olympic Games" is part of a name; the date is 2012 (MultiLing M009).
+    s = "The next Summer Olympic Games will be held in London in 2012."
+    event = rules.find_event(s, "a", 0, len(s))
+    assert event.date_text == "2012"
+    assert event.status == "scheduled"
+    s = "Talks on the treaty will resume next summer in Geneva."
+    assert rules.find_event(s, "a", 0, len(s)).date_text == "next summer"
+
+
+def test_a_date_after_since_is_not_an_event():
+    # MultiLing M008: a comparison with the past, not something to watch.
+    s = "If no survivors are found, then this would be the worst aviation disaster since the November 2001 American Airlines Flight 587 crash."
+    assert rules.find_event(s, "a", 0, len(s)) is None
+
+
 def test_headings_are_not_claims_and_every_note_is_grounded():
     text = "Rare earth controls ramped up\nChina tightened controls on exports of rare earths in October, officials said."
     article = Article(id="a", title="t", text=text, path="a.txt")
