@@ -6,7 +6,13 @@ import pytest
 
 from briefgen import extract_rules as rules
 from briefgen.chunking import chunk_article
-from briefgen.engines.extractive import ExtractiveEngine, presentable, select_diverse
+from briefgen.engines.extractive import (
+    ExtractiveEngine,
+    headline,
+    headline_from,
+    presentable,
+    select_diverse,
+)
 from briefgen.schema import Article, Finding
 
 
@@ -123,3 +129,35 @@ def test_a_reworded_repeat_is_left_out():
 )
 def test_a_plan_named_is_not_a_forecast_made(sentence, kind):
     assert rules.claim_kind(sentence) == kind
+
+
+def test_the_headline_is_the_real_headline_that_names_the_story():
+    core = "Beijing will delay its rare earth export controls by one year, officials said."
+    side = "A columnist in Fujian wrote that the rules also hurt Russian buyers of magnets."
+    findings = [
+        Finding(id=1, text=core, kind="fact", article_ids=["a", "b"], evidence=[], score=9),
+        Finding(id=2, text=side, kind="fact", article_ids=["c"], evidence=[], score=3),
+    ]
+    articles = [
+        Article(id="c", title="Magnet buyers in Russia feel the pinch", text=side, path="c.txt"),
+        Article(id="a", title="China to delay rare earth export controls", text=core, path="a.txt"),
+        # A "title" that is only the article's opening words is not a headline.
+        Article(id="b", title="Beijing will delay its rare earth export", text=core, path="b.txt"),
+    ]
+    assert headline(articles, findings) == "China to delay rare earth export controls"
+
+
+def test_without_headlines_a_short_whole_sentence_is_the_headline():
+    long = (
+        "Aircraft and water vessels from the French, American and Brazilian military were "
+        "searching the Atlantic on Monday after an Air France passenger jet with 228 people "
+        "on board disappeared over the ocean."
+    )
+    short = "The Brazilian Air Force has located wreckage of the missing Air France flight."
+    findings = [_finding(1, long), _finding(2, short)]
+    assert headline_from(findings) == short.rstrip(".")
+    # With no short sentence, the first clause that says something, the list kept whole.
+    assert headline_from(findings[:1]) == (
+        "Aircraft and water vessels from the French, American and Brazilian military were "
+        "searching the…"
+    )

@@ -164,16 +164,39 @@ def headline(articles: list[Article], findings: list[Finding]) -> str:
             best, best_score = title, score
     if best:
         return best
-    if not findings:
+    return headline_from(findings)
+
+
+HEADLINE_WORDS = 18  # a whole sentence this short can stand as a headline
+
+
+def headline_from(findings: list[Finding], among: int = 5) -> str:
+    """A headline when no article has one: the best-ranked short sentence among the top
+    findings, whole; else the top finding's first clause that says something on its own.
+
+    A sentence cut at its first comma ("Aircraft and water vessels from the French") names
+    no news; a whole sentence of the next-best finding does.
+    """
+    top = [f for f in findings[:among] if presentable(f.text)] or findings[:1]
+    if not top:
         return "No findings"
-    return _shorten(findings[0].text)
+    for f in top:
+        if word_count(f.text) <= HEADLINE_WORDS:
+            return f.text.strip().rstrip(".")
+    return _shorten(top[0].text)
 
 
 def _shorten(sentence: str, limit: int = 14) -> str:
-    clause = re.split(r"[,;:—–]\s", sentence)[0]
+    """The first clause of at least six words (a list's comma does not end a clause), cut at
+    `limit` words with an ellipsis."""
+    clause = ""
+    for piece in re.split(r"(?<=[,;:—–])\s", sentence):
+        clause = f"{clause} {piece}".strip()
+        if word_count(clause) >= 6 and not re.match(r"[A-Z][\w'’-]* (?:and|or) ", piece):
+            break
     tokens = clause.split()
     text = " ".join(tokens[:limit])
-    return text.rstrip(".,;:") + ("…" if len(tokens) > limit else "")
+    return text.rstrip(".,;:—–") + ("…" if len(tokens) > limit else "")
 
 
 _SECTION_OF = {
