@@ -6,6 +6,7 @@ what they find back to the cleaned article without searching for it again.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -150,13 +151,17 @@ def normalize_word(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Normalised words that carry meaning: no stopwords, no one-letter tokens."""
-    out = []
-    for w in _MATCH_WORD.findall(text):
-        lw = w.lower().replace("’", "'")
-        if lw in STOPWORDS or len(lw) < 2:
-            continue
-        out.append(normalize_word(lw))
-    return out
+    return [c for c in map(_content_word, _MATCH_WORD.findall(text)) if c]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _content_word(token: str) -> str:
+    # Every step reads the same sentences' words again (extraction, merging, choosing,
+    # verifying); a story's vocabulary is small, so each token is normalised once.
+    lw = token.lower().replace("’", "'")
+    if lw in STOPWORDS or len(lw) < 2:
+        return ""
+    return normalize_word(lw)
 
 
 def cosine(a: Counter[str] | dict[str, float], b: Counter[str] | dict[str, float]) -> float:
