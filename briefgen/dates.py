@@ -115,6 +115,9 @@ def _valid(y: int, m: int, d: int) -> bool:
     return 1 <= y <= 9999 and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
 
 
+_ABBREVIATED = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.$")
+
+
 def _build(kind: str, m: re.Match[str], text: str) -> DateMention | None:
     g = {k: v for k, v in m.groupdict().items() if v}
     start, end = m.span("y") if kind == "year" else m.span()
@@ -140,6 +143,8 @@ def _build(kind: str, m: re.Match[str], text: str) -> DateMention | None:
         mon = 3 * q - 2
     elif kind == "half":
         mon = 1 if g["h"].lower() in ("first", "1st", "1") else 7
+    if text[end - 1] == "." and not _ABBREVIATED.search(text[start:end]):
+        end -= 1  # "8th of July." ends a sentence; only "Oct." keeps its full stop
     return DateMention(text[start:end], start, end, out_kind, y, mon, day, wd)
 
 

@@ -304,6 +304,12 @@ _PAST_ACT = re.compile(
 )
 # "the worst disaster since the November 2001 crash": a date after "since" dates the past.
 _SINCE = re.compile(r"\bsince\s+(?:the\s+|early\s+|late\s+)?$", re.I)
+# '"...," reported El Rancagüino, the region's newspaper, on February 28': a date in the
+# attribution after a quotation dates the report, whatever the quoted words foresee.
+_ATTRIBUTION = re.compile(
+    r"[”\"]\s*(?:\w+\s+){0,3}?(?:said|reported|told|wrote|added|stated|announced)\b[^“”\"]*$",
+    re.I,
+)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,40}(?:\([^)]*\))?,\s[^-—–]{3,40}?\s[-—–]+\s")
 
 
@@ -321,6 +327,7 @@ def find_event(text: str, article_id: str, start: int, end: int) -> Event | None
         if (not dateline or m.start >= dateline.end())
         and not _PAST_ACT.search(sentence[: m.start])
         and not _SINCE.search(sentence[: m.start])
+        and not _ATTRIBUTION.search(sentence[: m.start])
         and not dates.looks_back(m.text)
     ]
     if not mentions:

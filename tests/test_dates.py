@@ -47,6 +47,9 @@ def only(text: str) -> DateMention:
         ("Saturday, January 8, 2005 was cold", "Saturday, January 8, 2005", "full"),
         ("dated 8 January 2005.", "8 January 2005", "full"),
         ("dated Jan. 8, 2005.", "Jan. 8, 2005", "full"),
+        ("in London on the 8th of July.", "8th of July", "month_day"),  # the sentence's stop
+        ("closing in July.", "July", "period"),
+        ("talks resume next summer in Geneva", "next summer", "period"),
         ("Trump and Xi meet on Thursday.", "Thursday", "weekday"),
         ("a Friday call between them", "Friday", "weekday"),
         ("they spoke by phone last Wednesday.", "last Wednesday", "weekday"),
@@ -91,6 +94,8 @@ def test_find_dates_fields() -> None:
         "in the 1990s and the 2019 G20 Summit",
         "June Smith said",
         "over the next year",  # a duration, not a calendar year
+        "the next Summer Olympic Games",  # a name
+        "before the Winter Games",
     ],
 )
 def test_words_that_are_not_dates(text: str) -> None:

@@ -76,6 +76,17 @@ def test_a_date_after_since_is_not_an_event():
     assert rules.find_event(s, "a", 0, len(s)) is None
 
 
+def test_a_date_in_the_attribution_of_a_quote_is_not_an_event():
+    # MultiLing M005: the date says when the paper reported, not when something will happen.
+    s = (
+        '"Many people would be going to take a vacation; and that is what happened," reported '
+        "El Rancagüino, the most important newspaper in the region, on February 28."
+    )
+    assert rules.find_event(s, "a", 0, len(s)) is None
+    s = "The newspaper reported that the bridge will reopen on February 28."
+    assert rules.find_event(s, "a", 0, len(s)).date_text == "February 28"
+
+
 def test_headings_are_not_claims_and_every_note_is_grounded():
     text = "Rare earth controls ramped up\nChina tightened controls on exports of rare earths in October, officials said."
     article = Article(id="a", title="t", text=text, path="a.txt")
