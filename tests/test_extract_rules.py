@@ -104,6 +104,9 @@ def test_presentable_points_stand_alone():
         "China agreed to delay its rare earth export controls by one year, officials said."
     )
     assert not presentable("He added that it was a good deal for both of the two sides.")
+    assert not presentable(
+        "A few days later, Beijing softened its stance on the rare earth export controls."
+    )
     assert not presentable("What happens next?")
     assert not presentable("Too short to say much.")
 

@@ -37,7 +37,9 @@ KIND_WEIGHT = {"fact": 1.0, "forecast": 0.95, "analysis": 0.9, "opinion": 0.6}
 # Sentences that lean on the one before them make poor stand-alone points.
 _NEEDS_CONTEXT = re.compile(
     r"^(he|she|it|they|this|that|these|those|but|and|so|also|however|meanwhile|still|yet|"
-    r"instead|thus|therefore|then|such|here|there|which|its|his|her|their)\b",
+    r"instead|thus|therefore|then|such|here|there|which|its|his|her|their|later|"
+    # "A few days later, Beijing softened its stance": later than what the reader was not told.
+    r"(?:a few|several|some|two|three|\w+) (?:hours|days|weeks|months|years) (?:later|earlier))\b",
     re.I,
 )
 
