@@ -94,15 +94,20 @@ def briefgen_ranked(articles_dir: Path):
     return select_diverse(ranked, len(ranked)), corpus
 
 
-def briefgen_summary(articles_dir: Path, budget: int, picks: list | None = None) -> list[str]:
+def briefgen_summary(
+    articles_dir: Path, budget: int, picks: list | None = None, ranking: list | None = None
+) -> list[str]:
     """briefgen's extractive choice, at a word budget instead of a number of key points.
 
     `picks`, if given, receives one row per sentence used: where it sits in its article(s)
-    and how many articles state it (for the report, not for the choice).
+    and how many articles state it (for the report, not for the choice). `ranking`, if
+    given, receives the texts of the whole ranking, for cutting at other lengths.
     """
     from briefgen.text import sentence_spans
 
     chosen, corpus = briefgen_ranked(articles_dir)
+    if ranking is not None:
+        ranking.extend(f.text for f in chosen)
     summary = fill((f.text for f in chosen), budget)
     if picks is not None:
         spans = {a.id: sentence_spans(a.text) for a in corpus.articles}
@@ -237,14 +242,20 @@ def published(data: Path) -> dict[str, tuple[float, float]]:
         }
 
 
-def sweep(topics: list[Path], budgets: list[int]) -> list[dict]:
+def references(topic: Path) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((topic / "references").glob("*.txt"))]
+
+
+def sweep(
+    topics: list[Path],
+    budgets: list[int],
+    ranked: dict[str, list[str]],
+    refs: dict[str, list[str]],
+) -> list[dict]:
     """briefgen beside round-robin lead at other summary lengths: a method that is better
-    only at the one length it was looked at is tuned to that length, not better."""
-    ranked = {t.name: [f.text for f in briefgen_ranked(t / "articles")[0]] for t in topics}
-    refs = {
-        t.name: [p.read_text(encoding="utf-8") for p in sorted((t / "references").glob("*.txt"))]
-        for t in topics
-    }
+    only at the one length it was looked at is tuned to that length, not better.
+
+    `ranked`: briefgen's whole ranking per topic, as the main run made it."""
     rows = []
     for budget in budgets:
         ours = [score(" ".join(fill(ranked[t.name], budget)), refs[t.name]) for t in topics]
@@ -289,26 +300,25 @@ def main() -> None:
     summaries: dict[str, dict[str, list[str]]] = {key: {} for key, _, _ in SYSTEMS}
     seconds: dict[str, float] = {}
     picks: list[dict] = []
+    ranked: dict[str, list[str]] = {t.name: [] for t in topics}
     for key, _, summarize in SYSTEMS:
         started = time.perf_counter()
         for topic in topics:
             if key == "briefgen":
-                got = briefgen_summary(topic / "articles", args.budget, picks)
+                got = briefgen_summary(topic / "articles", args.budget, picks, ranked[topic.name])
             else:
                 got = summarize(topic / "articles", args.budget)
             summaries[key][topic.name] = got
         seconds[key] = time.perf_counter() - started
 
     # 2. Scores, against the references.
+    refs = {topic.name: references(topic) for topic in topics}
     results: dict[str, dict] = {}
     for key, label, _ in SYSTEMS:
         per_topic = {}
         for topic in topics:
             sents = summaries[key][topic.name]
-            refs = [
-                p.read_text(encoding="utf-8") for p in sorted((topic / "references").glob("*.txt"))
-            ]
-            r1, r2 = score(" ".join(sents), refs)
+            r1, r2 = score(" ".join(sents), refs[topic.name])
             per_topic[topic.name] = {
                 "r1": r1,
                 "r2": r2,
@@ -416,7 +426,7 @@ def main() -> None:
     }
 
     budgets = [int(b) for b in args.sweep.split(",") if b.strip()]
-    swept = sweep(topics, budgets) if budgets else []
+    swept = sweep(topics, budgets, ranked, refs) if budgets else []
     if swept:
         print("\nbriefgen beside round-robin lead at other lengths (R-1 / R-2):\n")
         print(
