@@ -13,6 +13,11 @@ between <article> and </article>) gets the chunk's first two sentences of 8 word
 that lists <findings> gets a shortlist (the first numbers asked for) or a brief whose points
 are the first findings' texts word for word, citing them, so it passes verification. GET
 /stats then also counts requests by kind (notes, shortlist, brief, revise, other).
+
+Other servers (benchmarks/_lying_llm.py) reuse this one with an answerer of their own: an
+object whose `answer(messages)` gives (kind, answer), `get(path)` serves extra GET paths and
+`reset()` clears its state on POST /reset. `chunk_of` and `findings_of` read what a call was
+sent, for any answerer.
 """
 
 from __future__ import annotations
@@ -31,35 +36,68 @@ from briefgen.text import estimate_tokens, sentence_spans
 EMPTY_NOTES = {"claims": [], "quotes": [], "figures": [], "events": [], "entities": []}
 ANSWERS = ("empty", "grounded")
 
-_FINDING = re.compile(r"^\[(\d+)\] \([^)]*\) (.*)$", re.M)
+# "[3] (fact; 2 articles) text", as prompts/_findings.j2 lists them; the count is optional so
+# an edited list still reads.
+_FINDING = re.compile(r"^\[(\d+)\] \(([^;)]*)(?:; (\d+)[^)]*)?\) (.*)$", re.M)
 _CHOOSE = re.compile(r"Choose at most (\d+) of these findings")
+
+
+def chunk_of(messages: list[dict]) -> str | None:
+    """The chunk a map call is about (between <article> and </article>), or None."""
+    last = messages[-1]["content"]
+    if "<article>" not in last:
+        return None
+    return last.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
+
+
+def findings_of(messages: list[dict]) -> str | None:
+    """The user message that lists the <findings> (the first one), or None."""
+    # The findings are listed in the first user message (the system message names the tag).
+    return next(
+        (m["content"] for m in messages if m["role"] == "user" and "<findings>" in m["content"]),
+        None,
+    )
+
+
+def listed_findings(asked: str) -> list[dict]:
+    """The findings a synthesis or shortlist was given: id, kind, corroboration, text."""
+    return [
+        {"id": int(n), "kind": kind, "corroboration": int(count or 1), "text": text}
+        for n, kind, count, text in _FINDING.findall(asked)
+    ]
+
+
+def sentences_of(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text, 0, len(text))]
+
+
+def call_kind(messages: list[dict], asked: str) -> str:
+    """A call with findings: a shortlist, the brief, or its revision (asked after the brief,
+    with the same findings above)."""
+    if _CHOOSE.search(asked):
+        return "shortlist"
+    return "brief" if "<findings>" in messages[-1]["content"] else "revise"
 
 
 def _grounded(messages: list[dict]) -> tuple[str, dict]:
     """What kind of call this is, and the answer a careful model would give to it."""
-    last = messages[-1]["content"]
-    if "<article>" in last:
-        text = last.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
-        sentences = [text[a:b] for a, b in sentence_spans(text, 0, len(text))]
-        claims = [s for s in sentences if len(s.split()) >= 8][:2]
+    text = chunk_of(messages)
+    if text is not None:
+        claims = [s for s in sentences_of(text) if len(s.split()) >= 8][:2]
         notes = {
             **EMPTY_NOTES,
             "claims": [{"text": s, "kind": "fact", "evidence": s} for s in claims],
         }
         return "notes", notes
-    # The findings are listed in the first user message (the system message names the tag).
-    asked = next(
-        (m["content"] for m in messages if m["role"] == "user" and "<findings>" in m["content"]),
-        None,
-    )
+    asked = findings_of(messages)
     if asked is None:
         return "other", EMPTY_NOTES
-    listed = [(int(n), text) for n, text in _FINDING.findall(asked)]
-    choose = _CHOOSE.search(asked)
-    if choose:
-        return "shortlist", {"findings": [n for n, _ in listed[: int(choose.group(1))]]}
-    # The brief itself, or its revision (asked after it, with the same findings above).
-    return "brief" if "<findings>" in last else "revise", {
+    listed = [(f["id"], f["text"]) for f in listed_findings(asked)]
+    kind = call_kind(messages, asked)
+    if kind == "shortlist":
+        keep = int(_CHOOSE.search(asked).group(1))
+        return kind, {"findings": [n for n, _ in listed[:keep]]}
+    return kind, {
         "headline": "What the articles say",
         "bottom_line": [{"text": text, "findings": [n]} for n, text in listed[:1]],
         "key_points": [{"text": text, "findings": [n]} for n, text in listed[1:6]],
@@ -68,7 +106,22 @@ def _grounded(messages: list[dict]) -> tuple[str, dict]:
     }
 
 
-def _serve(delay: float, port_out, answers: str = "empty") -> None:
+class GroundedAnswers:
+    """answers="grounded" as an answerer: no state, no extra paths."""
+
+    def answer(self, messages: list[dict]) -> tuple[str, dict]:
+        return _grounded(messages)
+
+    def get(self, path: str) -> dict | None:
+        return None
+
+    def reset(self) -> None:
+        pass
+
+
+def _serve(delay: float, port_out, answers: str = "empty", answerer=None) -> None:
+    if answerer is None and answers == "grounded":
+        answerer = GroundedAnswers()
     lock = threading.Lock()
     counts = {"requests": 0, "prompt_tokens": 0}
     kinds: dict[str, int] = {}
@@ -93,7 +146,10 @@ def _serve(delay: float, port_out, answers: str = "empty") -> None:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self):  # /stats
+        def do_GET(self):  # /stats, or the answerer's own paths
+            extra = answerer.get(self.path) if answerer is not None else None
+            if extra is not None:
+                return self._send(extra)
             with lock:
                 self._send({**counts, "kinds": dict(kinds)} if answers != "empty" else counts)
 
@@ -103,13 +159,15 @@ def _serve(delay: float, port_out, answers: str = "empty") -> None:
                 with lock:
                     counts.update(requests=0, prompt_tokens=0)
                     kinds.clear()
+                if answerer is not None:
+                    answerer.reset()
                 return self._send({})
             sent = "".join(m["content"] for m in body["messages"])
             sent += json.dumps(body.get("response_format") or "")
             tokens = estimate_tokens(sent)
             kind, answer = ("notes", EMPTY_NOTES)
-            if answers == "grounded":
-                kind, answer = _grounded(body["messages"])
+            if answerer is not None:
+                kind, answer = answerer.answer(body["messages"])
             with lock:
                 counts["requests"] += 1
                 counts["prompt_tokens"] += tokens
@@ -144,13 +202,20 @@ def _serve(delay: float, port_out, answers: str = "empty") -> None:
 
 
 class FakeServer:
-    def __init__(self, delay: float = 0.5, answers: str = "empty"):
+    """The server in a process of its own, for `with`: .url is its /v1 endpoint.
+
+    `answerer` (an object as the module's docstring says, picklable) replaces what
+    `answers` names; GET /stats then counts requests by kind too.
+    """
+
+    def __init__(self, delay: float = 0.5, answers: str = "empty", answerer=None):
         if answers not in ANSWERS:
             raise ValueError(f"answers must be one of {ANSWERS}, not {answers!r}")
         self.delay = delay
-        self.answers = answers
+        self.answers = answers if answerer is None else "grounded"
+        self.answerer = answerer
 
-    def _call(self, method: str, path: str) -> dict:
+    def _call(self, method: str, path: str) -> dict | list:
         data = b"{}" if method == "POST" else None
         with urllib.request.urlopen(
             urllib.request.Request(self.root + path, data, method=method)
@@ -176,7 +241,7 @@ class FakeServer:
     def __enter__(self) -> FakeServer:
         receive, send = multiprocessing.Pipe(duplex=False)
         self.process = multiprocessing.Process(
-            target=_serve, args=(self.delay, send, self.answers), daemon=True
+            target=_serve, args=(self.delay, send, self.answers, self.answerer), daemon=True
         )
         self.process.start()
         port = receive.recv()

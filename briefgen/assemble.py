@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from briefgen.injection import is_instruction_like
 from briefgen.schema import (
     ArticleSummary,
     Audience,
     Brief,
     BriefQuote,
     Conflict,
+    CopyNote,
     Draft,
     DraftPoint,
+    Finding,
     KeyPoint,
     Provenance,
     Section,
@@ -43,17 +46,11 @@ def assemble(
     findings = {f.id: f for f in corpus.digest.findings}
 
     def point(p: DraftPoint) -> KeyPoint:
-        used = [findings[i] for i in p.finding_ids if i in findings]
-        article_ids = [a for f in used for a in f.article_ids]
-        return KeyPoint(
-            text=p.text,
-            finding_ids=[f.id for f in used],
-            citations=corpus.citations(article_ids),
-            corroboration=len(set(article_ids)),
-            kind=used[0].kind if used else "fact",
-        )
+        return labelled(p.text, [findings[i] for i in p.finding_ids if i in findings], corpus)
 
-    key_points = [point(p) for p in draft.key_points]
+    bottom_line, key_points = lead_with_corroborated(
+        [point(p) for p in draft.bottom_line], [point(p) for p in draft.key_points]
+    )
     shown = {i for p in [*draft.bottom_line, *draft.key_points] for i in p.finding_ids}
     analyst = audience == "analyst"
     upcoming: list[WatchItem] = watch.upcoming
@@ -65,7 +62,7 @@ def assemble(
     return Brief(
         audience=audience,
         headline=draft.headline,
-        bottom_line=[point(p) for p in draft.bottom_line],
+        bottom_line=bottom_line,
         key_points=key_points,
         watch=upcoming + (watch.unresolved if analyst else []),
         quotes=_quotes(
@@ -85,6 +82,9 @@ def assemble(
         sections=[
             Section(heading=s.heading, points=[point(p) for p in s.points]) for s in draft.sections
         ],
+        headline_support=point(DraftPoint(text=draft.headline, finding_ids=draft.headline_findings))
+        if draft.headline_findings
+        else None,
         sources=corpus.sources,
         provenance=Provenance(
             engine=corpus.engine.name,
@@ -102,12 +102,71 @@ def assemble(
     )
 
 
+def trusted(p: KeyPoint) -> bool:
+    return p.corroboration > 1 and not p.disputed_by
+
+
+def lead_with_corroborated(
+    bottom: list[KeyPoint], points: list[KeyPoint]
+) -> tuple[list[KeyPoint], list[KeyPoint]]:
+    """A bottom line of settled points, opening on a corroborated one whenever there is one.
+
+    A reader takes the bottom line as the news: a point other articles deny is shown among
+    the key points, with who disputes it, never there. Its first sentence is one that
+    several independent articles agree on whenever the brief has one; one article's claim
+    may follow it but not lead. Whichever engine wrote the draft, the best placed trusted
+    point moves to the front (from the key points if need be); a sentence displaced from a
+    full bottom line opens the key points.
+    """
+    settled = [p for p in bottom if not p.disputed_by]
+    points = [*(p for p in bottom if p.disputed_by), *points]
+    if not settled:
+        first = next((p for p in points if not p.disputed_by), None)
+        if first is None:
+            return [], points
+        settled, points = [first], [p for p in points if p is not first]
+    if trusted(settled[0]):
+        return settled, points
+    for i, p in enumerate(settled[1:], start=1):
+        if trusted(p):
+            return [p, *settled[:i], *settled[i + 1 :]], points
+    for i, p in enumerate(points):
+        if trusted(p):
+            moved = [p, *settled]
+            return moved[:3], moved[3:] + [*points[:i], *points[i + 1 :]]
+    return settled, points
+
+
+def labelled(text: str, used: list[Finding], corpus: Corpus) -> KeyPoint:
+    """A sentence for the reader with what stands behind it: its citations, how many
+    independent articles agree (the weakest of its findings: a point joining two facts is
+    as well supported as the less supported one), who disputes it, and which cited sources
+    are copies of another cited one."""
+    article_ids = [a for f in used for a in f.article_ids]
+    citations = corpus.citations(article_ids)
+    disputed = [a for f in used for a in f.disputed_by if a not in article_ids]
+    copies = [
+        CopyNote(n=s.n, of=s.copy_of)
+        for s in corpus.sources
+        if s.copy_of is not None and s.n in citations and s.copy_of in citations
+    ]
+    return KeyPoint(
+        text=text,
+        finding_ids=[f.id for f in used],
+        citations=citations,
+        corroboration=min((f.corroboration for f in used), default=1),
+        disputed_by=corpus.citations(disputed),
+        copies=copies,
+        kind=used[0].kind if used else "fact",
+    )
+
+
 def _quotes(corpus: Corpus, limit: int) -> list[BriefQuote]:
     out = []
     for q in corpus.digest.quotes:
         if len(out) == limit:
             break
-        if q.speaker and 5 <= len(q.text.split()) <= 60:
+        if q.speaker and 5 <= len(q.text.split()) <= 60 and not is_instruction_like(q.evidence):
             out.append(
                 BriefQuote(
                     text=q.text, speaker=q.speaker, citations=corpus.citations(q.article_ids)
@@ -132,15 +191,7 @@ def _single_source(corpus: Corpus, shown: set[int]) -> list[KeyPoint]:
     out = []
     for f in corpus.digest.findings:
         if f.single_source and f.id not in shown and presentable(f.text):
-            out.append(
-                KeyPoint(
-                    text=f.text,
-                    finding_ids=[f.id],
-                    citations=corpus.citations(f.article_ids),
-                    corroboration=1,
-                    kind=f.kind,
-                )
-            )
+            out.append(labelled(f.text, [f], corpus))
         if len(out) == SINGLE_SOURCE_ITEMS:
             break
     return out

@@ -38,7 +38,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except BriefgenError as exc:
-            click.echo(f"briefgen: error: {exc}", err=True)
+            say(f"briefgen: error: {exc}")  # say() redacts whatever looks like a credential
             ctx.exit(2)
 
 

@@ -41,8 +41,12 @@ def write_output(text: str, output: str | None) -> None:
 
 
 def say(message: str, quiet: bool = False) -> None:
+    """A line on standard error, with anything shaped like a credential taken out: the
+    messages are made without them, and this is the net under whatever a lower layer said."""
+    from briefgen.ledger import redact_text
+
     if not quiet:
-        click.echo(message, err=True)
+        click.echo(redact_text(message), err=True)
 
 
 def report_skipped(skipped, quiet: bool) -> None:

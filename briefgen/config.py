@@ -6,7 +6,9 @@ from (Settings.origin), so messages can say what to change.
 
 An API key comes only from the environment: files get committed and shared, so a file may
 name the variable that holds the key (api_key_env) but never hold it. The key is kept out of
-repr(), and redact() removes it from any text before it is shown or stored.
+repr(); secrets_of() lists it with the credentials a base URL may carry (a password, an
+`api-key` query parameter), and redact() removes them from any text before it is shown or
+stored. The base URL itself is only ever shown as ledger.safe_url() gives it.
 
 choose_engine() turns settings into the engine to run, its model and server, and one line
 telling the user which engine ran and how to switch.
@@ -25,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from briefgen.errors import ConfigError
-from briefgen.ledger import DEFAULT_PRICES, REDACTED, Price, safe_url
+from briefgen.ledger import DEFAULT_PRICES, Price, redact_text, safe_url, url_secrets
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -66,7 +68,14 @@ class _Rule:
 
 
 def _http_url(value: str) -> bool:
-    return bool(re.match(r"https?://[^/\s]+", value))
+    if not re.match(r"https?://[^/\s]+", value):
+        return False
+    # One that cannot be taken apart (a broken [IPv6] host) could not be shown without its
+    # credentials either, nor be connected to.
+    try:
+        return bool(urlsplit(value).hostname)
+    except ValueError:
+        return False
 
 
 _RULES: dict[str, _Rule] = {
@@ -315,7 +324,9 @@ class EngineChoice:
     """The engine to run: "llm" or "extractive", its model and server, and a line for the user.
 
     model is None for extractive; base_url is None for OpenAI's own endpoint (the client's
-    default). The message never contains the key or URL credentials.
+    default). base_url is the address to connect to, credentials and all: it is handed to
+    the client only, and shown only through safe_url(). The message never contains the key
+    or URL credentials.
     """
 
     name: str
@@ -376,23 +387,16 @@ def choose_engine(settings: Settings) -> EngineChoice:
     return EngineChoice("llm", chosen, base_url, message)
 
 
+def secrets_of(settings: Settings) -> list[str]:
+    """What must never be shown or stored: the API key, and what the base URL carries."""
+    return [s for s in (settings.api_key, *url_secrets(settings.base_url)) if s]
+
+
 def redact(text: str, settings: Settings) -> str:
-    """`text` with the API key and the base URL's credentials and query string replaced.
+    """`text` with the API key, the base URL's credentials and query string, and anything
+    shaped like a credential replaced (see ledger.redact_text).
 
     A key under 4 characters is left alone: that is a placeholder local servers accept
     ("x"), not a secret, and replacing it would garble ordinary words.
     """
-    if settings.base_url:
-        try:
-            parts = urlsplit(settings.base_url)
-        except ValueError:
-            parts = None
-        if parts is not None and "@" in parts.netloc:
-            userinfo = parts.netloc.rpartition("@")[0]
-            text = text.replace(userinfo + "@", REDACTED + "@")
-        if parts is not None and parts.query:
-            text = text.replace("?" + parts.query, "?" + REDACTED)
-    key = settings.api_key or ""
-    if len(key) >= 4:
-        text = text.replace(key, REDACTED)
-    return text
+    return redact_text(text, secrets_of(settings))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from briefgen import dates
+from briefgen import dates, speakers
 from briefgen.schema import (
     Claim,
     ClaimKind,
@@ -22,7 +22,7 @@ from briefgen.schema import (
     Quote,
     Span,
 )
-from briefgen.text import collapse_spaces, strip_bullet, words
+from briefgen.text import collapse_spaces, sentence_spans, strip_bullet, words
 
 # ---------------------------------------------------------------- claims
 
@@ -94,76 +94,46 @@ def make_claim(text: str, article_id: str, start: int, end: int) -> Claim:
 # ---------------------------------------------------------------- quotes
 
 _QUOTE = re.compile(r"“([^”]{2,}?)”|\"([^\"]{2,}?)\"")
-_SPEECH = (
-    r"said|says|say|told|tells|stated|states|added|adds|wrote|writes|noted|notes|argued|argues|"
-    r"asked|replied|explained|explains|echoed|warned|warns|predicted|described|described the talks as|"
-    r"insisted|claimed|stressed|emphasized|emphasised|revealed|announced|admits|admitted"
-)
-_NAME = r"(?:[A-Z][\w.’'\-]*(?:\s+(?:[A-Z][\w.’'\-]*|of|de|da|van|von|bin|al)){0,5})"
-_SPEAKER_BEFORE = re.compile(rf"(?P<who>{_NAME})(?:,[^,“\"]{{3,120}},)?\s+(?:{_SPEECH})\b", re.U)
-_SPEAKER_AFTER = re.compile(rf"\b(?:{_SPEECH})\s+(?P<who>{_NAME})", re.U)
-_SPEAKER_ACCORDING = re.compile(rf"\baccording to (?P<who>{_NAME})", re.U)
-_PRONOUN_SPEAKER = re.compile(rf"\b(?P<pro>he|she)\s+(?:{_SPEECH})\b", re.I)
-_UNNAMED = re.compile(
-    rf"\b(?:the|a|one|another) (?:person|official|source|people|diplomat|analyst)\b[^.“\"]{{0,60}}?\b(?:{_SPEECH})\b",
-    re.I,
-)
-_NOT_A_NAME = frozenset(
+
+
+def find_quotes(text: str, article_id: str, start: int, end: int) -> list[Quote]:
+    """Quotations that open in the sentence text[start:end], with their speakers.
+
+    A quotation may run on into later sentences of its paragraph; its evidence is then every
+    sentence it spans. The speaker is whoever the article attributes it to
+    (`speakers.speaker_of`), or None when the article does not say.
     """
-    The A An This That It He She They We I But And Meanwhile However Heading Announcing
-    Separately According When While After Before In On At As If
-    """.split()
-)
-
-
-def find_quotes(
-    text: str, article_id: str, start: int, end: int, last_person: str | None
-) -> list[Quote]:
-    """Quotations in text[start:end] with their speakers; `last_person` resolves "he says"."""
-    sentence = text[start:end]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
     quotes = []
-    for m in _QUOTE.finditer(sentence):
-        inner = m.group(1) if m.group(1) is not None else m.group(2)
-        inner = inner.strip().rstrip(",")
+    for qs, qe in speakers.quotations(text, line_start, line_end):
+        if not start <= qs - 1 < end:
+            continue
+        inner = text[qs:qe].strip().rstrip(",")
         n_words = len(words(inner))
-        outside = sentence[: m.start()] + " " + sentence[m.end() :]
-        speaker = attribute_speaker(outside, last_person)
+        speaker = attribute_speaker(text, qs, qe)
         # Scare quotes ("Liberation Day") are names, not statements: keep short ones only
         # when someone is said to have spoken them.
         if n_words < 4 and not (n_words >= 2 and speaker):
             continue
+        stop = end
+        if qe >= end:  # the sentence the quotation closes in ends the evidence
+            stop = next((e for s, e in sentence_spans(text, end, line_end) if e > qe), line_end)
         quotes.append(
             Quote(
                 text=inner,
                 speaker=speaker,
-                evidence=sentence,
-                span=Span(article_id=article_id, start=start, end=end),
+                evidence=text[start:stop],
+                span=Span(article_id=article_id, start=start, end=stop),
             )
         )
     return quotes
 
 
-def attribute_speaker(outside: str, last_person: str | None) -> str | None:
-    for pattern in (_SPEAKER_BEFORE, _SPEAKER_AFTER, _SPEAKER_ACCORDING):
-        for m in pattern.finditer(outside):
-            who = _clean_name(m.group("who"))
-            if who:
-                return who
-    if _PRONOUN_SPEAKER.search(outside) and last_person:
-        return last_person
-    if _UNNAMED.search(outside):
-        return "an unnamed source"
-    return None
-
-
-def _clean_name(who: str) -> str | None:
-    parts = who.split()
-    while parts and parts[0] in _NOT_A_NAME:
-        parts.pop(0)
-    while parts and parts[-1].lower() in {"of", "de", "da", "van", "von", "bin", "al"}:
-        parts.pop()
-    name = " ".join(parts).strip(" ,.")
-    return name or None
+def attribute_speaker(text: str, quote_start: int, quote_end: int) -> str | None:
+    """Who the article attributes the quotation text[quote_start:quote_end] to, or None."""
+    return speakers.speaker_of(text, quote_start, quote_end)
 
 
 # ---------------------------------------------------------------- figures

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from briefgen.facts import additions, quoted_spans
 from briefgen.schema import Article, Chunk, ChunkNotes, Claim, Event, Figure, Quote, Span
+from briefgen.speakers import same_speaker, speaker_of
 from briefgen.text import numbers
 
 FUZZY_THRESHOLD = 0.85
@@ -25,10 +27,12 @@ QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 class GroundingStats:
     kept: int = 0
     dropped: int = 0
+    speakers_corrected: int = 0  # model quotes whose speaker was not the one the text gives
 
     def add(self, other: GroundingStats) -> None:
         self.kept += other.kept
         self.dropped += other.dropped
+        self.speakers_corrected += other.speakers_corrected
 
 
 def align(evidence: str, article: Article, chunk: Chunk) -> Span | None:
@@ -69,7 +73,15 @@ def ground_notes(
                 stats.dropped += 1
                 continue
             stats.kept += 1
-            out.append(item.model_copy(update={"span": span}))
+            update: dict[str, object] = {"span": span}
+            if isinstance(item, Quote):
+                # The speaker is the text's, not the model's: a wrong one is replaced by the
+                # speaker of record (None when the text does not say) and counted.
+                record = _speaker_of_record(item.text, article.text, span)
+                if not same_speaker(item.speaker, record):
+                    update["speaker"] = record
+                    stats.speakers_corrected += 1
+            out.append(item.model_copy(update=update))
         return out
 
     grounded = notes.model_copy(
@@ -92,7 +104,8 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
     """Whether what a note states stands in its aligned evidence, not only near it.
 
     A quote's words must be verbatim; a figure's digits and an event's date as written must be
-    in the evidence; a claim must not carry a number its evidence lacks. The extractive engine
+    in the evidence; a claim must not add a negation, figure, date or name its evidence lacks
+    (facts.additions). The extractive engine
     passes all of these by construction; a model's notes are held to them.
     """
     if isinstance(item, Quote):
@@ -102,11 +115,36 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
         return bool(digits) and digits <= numbers(evidence)
     if isinstance(item, Event):
         return not item.date_text or _fold(item.date_text).casefold() in _fold(evidence).casefold()
-    # A claim says no number, and quotes no words, that its evidence does not.
-    quoted = (m.group(1) or m.group(2) for m in QUOTED.finditer(item.text))
-    return numbers(item.text) <= numbers(evidence) and all(
-        len(q.split()) < 3 or quote_is_verbatim(q, evidence) for q in quoted
+    # A claim adds no negation, figure (digits or words), date or name its evidence lacks,
+    # and quotes no words, of any length and in any quote style, that it does not hold.
+    return not additions(item.text, evidence) and all(
+        quote_is_verbatim(q, evidence) for _, _, q in quoted_spans(item.text)
     )
+
+
+def _speaker_of_record(quote: str, text: str, span: Span) -> str | None:
+    """The speaker the article gives the quoted words found inside the aligned span."""
+    at = _find_folded(_fold(quote).strip("\"' ,."), text, span.start, span.end)
+    return None if at is None else speaker_of(text, *at)
+
+
+def _find_folded(needle: str, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Offsets in `text` of `needle` inside text[start:end], compared as `_fold` compares
+    (straight quotes for curly, one space for any run)."""
+    chars: list[str] = []
+    positions: list[int] = []
+    for i in range(start, end):
+        ch = text[i].translate(_QUOTE_FOLD)
+        if ch.isspace():
+            if chars and chars[-1] == " ":
+                continue
+            ch = " "
+        chars.append(ch)
+        positions.append(i)
+    at = "".join(chars).find(needle)
+    if at < 0 or not needle:
+        return None
+    return positions[at], positions[at + len(needle) - 1] + 1
 
 
 def _span_ok(span: Span | None, evidence: str, article: Article) -> bool:

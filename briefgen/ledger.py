@@ -6,23 +6,31 @@ that go stale, so the config file's [prices] table extends and overrides them. A
 no price costs nothing when it runs on a local server, and is "cost unknown" otherwise:
 a guessed number would be worse than none.
 
-Nothing stored here may hold an API key: base URLs lose their userinfo and query string
-(safe_url), and store_run replaces any secret it is given wherever it appears.
+Nothing stored here may hold an API key. This module also owns what any part of briefgen
+may show or store of a credential, which is nothing: safe_url() is the endpoint as shown and
+stored (no userinfo, no query string), url_secrets() names what a base URL carries, and
+redact_text() replaces those, any key, and whatever looks like a credential in a text.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import json
+import re
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 REDACTED = "[redacted]"
+# A shorter "key" is a placeholder local servers accept ("x", "sk-"), not a secret; replacing
+# it everywhere would garble ordinary words.
+MIN_SECRET = 4
 
 
 @dataclass(frozen=True)
@@ -231,14 +239,103 @@ def plan_summary(
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- secrets
+
+
 def safe_url(url: str) -> str:
-    """`url` without userinfo, query string or fragment: the places a key can hide."""
+    """The endpoint as briefgen shows and stores it, everywhere: `url` without userinfo, query
+    string or fragment, the places a credential can hide.
+
+    The whole query goes, not only the parameters known to be secret: a name we do not know
+    may hold a key too, and no address shown needs its query to be recognised.
+    """
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. a malformed IPv6 host: show nothing rather than a secret
         return "[unparseable url]"
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def basic_credentials(user: str, password: str) -> str:
+    """The value of the Authorization header for a URL's `user:password`, as curl sends it."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+# Query parameters that carry a credential (Azure's api-key, a signed URL's sig, ...): in a
+# text, their values are redacted whatever URL they are in.
+SECRET_PARAMS = (
+    "api-key", "api_key", "apikey", "key", "token", "access_token", "sig", "signature",
+    "password", "secret",
+)  # fmt: skip
+
+
+def url_secrets(url: str | None) -> list[str]:
+    """The credentials `url` carries, as they could show up in a text: its userinfo (as typed
+    and decoded, the password alone, and the Basic credential made of it), its query string
+    and the value of every secret parameter in it.
+
+    Other parameters' values are left out: `api-version=2024-06-01` or `format=json` are no
+    secret, and replacing "json" or a date wherever it appears would garble the log.
+    """
+    if not url:
+        return []
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return [url]  # cannot tell its parts apart: the whole of it is the secret
+    found: list[str] = []
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    if at:
+        user, _, password = userinfo.partition(":")
+        found += [userinfo, password, unquote(password)]
+        found.append(basic_credentials(unquote(user), unquote(password)).removeprefix("Basic "))
+    if parts.query:
+        # With its "?": a short query ("?k=z") is still a secret, and long enough to replace.
+        found += ["?" + parts.query, parts.query]
+        for name, value in parse_qsl(parts.query, keep_blank_values=True):
+            if name.lower() in SECRET_PARAMS:
+                found.append(value)
+    return found
+
+
+_SECRET_QUERY = re.compile(
+    r"([?&;](?:" + "|".join(re.escape(p) for p in SECRET_PARAMS) + r")=)[^&;#\s'\"]+",
+    re.IGNORECASE,
+)
+# scheme://user:password@host: the userinfo, wherever a URL stands in a text.
+_USERINFO = re.compile(r"(?<=://)[^\s/?#@'\"]+@")
+# An Authorization value: "Bearer <token>", or "Basic <base64 of user:password>".
+_AUTHORIZATION = re.compile(r"\b(Bearer|Basic)(\s+)([A-Za-z0-9+/=._~-]{8,})", re.IGNORECASE)
+
+
+def _authorization(match: re.Match) -> str:
+    scheme, space, value = match.groups()
+    if scheme.lower() == "bearer" and not any(c.isdigit() for c in value):
+        return match.group(0)  # "the bearer instruments": tokens are not words
+    if scheme.lower() == "basic":
+        # "Basic" is an English word too: only a value that decodes to user:password is one.
+        try:
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            return match.group(0)
+        if ":" not in decoded:
+            return match.group(0)
+    return f"{scheme}{space}{REDACTED}"
+
+
+def redact_text(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """`text` as it may be shown or stored: every string of `secrets` (an API key, what
+    url_secrets() found) replaced by [redacted], and so is anything shaped like a
+    credential whatever its source (a server's error page echoing the request, say): a
+    URL's userinfo, the value of a secret query parameter, an Authorization value."""
+    # Longest first, so that a password inside a longer secret does not leave the rest.
+    known = sorted({s for s in secrets if s and len(s) >= MIN_SECRET}, key=len, reverse=True)
+    for secret in known:
+        text = text.replace(secret, REDACTED)
+    text = _USERINFO.sub("", text)
+    text = _SECRET_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
+    return _AUTHORIZATION.sub(_authorization, text)
 
 
 def is_local_url(url: str | None) -> bool:
@@ -309,12 +406,11 @@ CREATE INDEX IF NOT EXISTS calls_run ON calls(run_id);
 
 
 def _scrub(value: object, secrets: Sequence[str]) -> object:
-    """`value` with every secret replaced; non-strings pass through."""
+    """`value` with every secret (and anything shaped like one) replaced; non-strings pass
+    through."""
     if not isinstance(value, str):
         return value
-    for secret in secrets:
-        value = value.replace(secret, REDACTED)
-    return value
+    return redact_text(value, secrets)
 
 
 def _column_value(value: object, secrets: Sequence[str]) -> object:
@@ -329,13 +425,14 @@ def store_run(
     db_path: Path,
     run: Mapping[str, object],
     records: Sequence[CallRecord],
-    secrets: Sequence[str] = (),
+    secrets: Sequence[str | None] = (),
 ) -> int:
     """Append one run and its calls to the SQLite log at `db_path`; return the run id.
 
     Keys of `run` that name a column of `runs` fill it; any other key goes into report_json
     only. Call counts and token totals missing from `run` are taken from `records`. Every
-    string in `secrets` (e.g. the API key) is replaced wherever it would be stored.
+    string in `secrets` (e.g. the API key, the base URL's credentials) is replaced wherever it
+    would be stored, and so is anything shaped like a credential (redact_text).
     """
     secrets = [s for s in secrets if s]
     row = {name: _column_value(run.get(name), secrets) for name in _RUN_COLUMNS}
@@ -391,5 +488,5 @@ def _call_row(run_id: int, rec: CallRecord, secrets: Sequence[str]) -> list[obje
     values = asdict(rec)
     values["cached"] = int(rec.cached)
     values["ok"] = int(rec.ok)
-    values["error"] = _scrub(rec.error, secrets)
-    return [run_id, *(values[name] for name in _CALL_COLUMNS)]
+    # Every column, not only error: a model name or article id is text like any other.
+    return [run_id, *(_column_value(values[name], secrets) for name in _CALL_COLUMNS)]

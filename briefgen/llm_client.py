@@ -12,6 +12,11 @@ differ between servers and are handled here, once, so no caller has to:
 * Transient faults: 429, 5xx, timeouts and dropped connections are retried with tenacity, with
   the openai client's own retries off so that waits are counted, and tested, in one place.
 
+Credentials in the base URL are sent, never shown: a `user:password@` becomes the Basic
+Authorization header (as curl sends it) and the query string (Azure's `api-key=...`) goes
+with every request, while `base_url`, the mode memory's key and every error message carry
+the URL as ledger.safe_url() shows it, with any key or credential a server echoed redacted.
+
 Nothing here parses or validates the answer: that is structured.py's job.
 """
 
@@ -24,6 +29,7 @@ import os
 import random
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +38,7 @@ import tenacity
 
 from briefgen.errors import EndpointError
 from briefgen.json_answers import extract_json, strict_once
+from briefgen.ledger import basic_credentials, redact_text, safe_url, url_secrets
 
 OUTPUT_MODES = ("json_schema", "json_object", "text")
 
@@ -140,11 +147,16 @@ class LLMClient:
         mode_memory: MutableMapping[str, str] | None = None,
         on_call: Callable[[Completion], None] | None = None,
     ):
-        # Kept only to scrub it from error messages; too short a key would scrub ordinary words.
-        self._secret = api_key if api_key and len(api_key) >= 6 else None
+        # As the openai client resolves it: None means OPENAI_BASE_URL, else OpenAI's own.
+        resolved = base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        address, query, headers = _connection(resolved)
+        # Kept only to scrub them from error messages.
+        self._secrets = [api_key, *url_secrets(resolved)]
         self._options = {
             "api_key": api_key or "not-needed",  # local servers need none; the client insists
-            "base_url": base_url,
+            "base_url": address,
+            "default_query": query or None,
+            "default_headers": headers or None,
             "timeout": timeout,
             "max_retries": 0,  # retries happen in _send only, where they are counted and capped
             "http_client": http_client,
@@ -159,9 +171,8 @@ class LLMClient:
         self._memory = _MODE_MEMORY if mode_memory is None else mode_memory
         # Public so an owner (engines/llm.py) can attach its ledger after construction.
         self.on_call = on_call
-        # As the openai client resolves it: None means OPENAI_BASE_URL, else OpenAI's own.
-        resolved = base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
-        self.base_url = resolved.rstrip("/")
+        # The endpoint as shown and stored, never with its credentials.
+        self.base_url = safe_url(resolved).rstrip("/")
 
     @property
     def _client(self) -> Any:
@@ -173,7 +184,9 @@ class LLMClient:
 
     @property
     def endpoint(self) -> str:
-        """The key for mode memory: one model at one address."""
+        """The key for mode memory: one model at one address. The address is the safe URL, so
+        no credential is written to the memory's file and a new password keeps what was
+        learnt."""
         return f"{self.base_url}#{self.model}"
 
     def complete(
@@ -327,13 +340,41 @@ class LLMClient:
             message += ": timeout"
         elif isinstance(error, openai.APIConnectionError):
             message += ": connection"
-        # A server may echo the key back in its error; no message of ours ever carries it.
-        if self._secret:
-            message = message.replace(self._secret, "***")
-        return EndpointError(message, status=status, base_url=self.base_url)
+        # A server (or a proxy's error page) may echo the key, the password or the request's
+        # URL back in its error; no message of ours ever carries them.
+        return EndpointError(
+            redact_text(message, self._secrets), status=status, base_url=self.base_url
+        )
 
 
 CONNECTION_RETRIES = 2
+
+
+def _connection(url: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """(address, query, headers) for the openai client from a base URL that may carry
+    credentials: the URL without userinfo or query, the query parameters to send with every
+    request, and the Authorization header a `user:password@` stands for.
+
+    The openai client appends the request's path to its base URL, query and all
+    (`/v1?api-key=K` would become `/v1/?api-key=Kchat/completions`), so the query is passed
+    as its default_query. The password becomes a header rather than staying in the URL so
+    that no URL object below us, and so no message of theirs, holds it; as with curl (and
+    httpx), it takes the place of the Bearer key. A parameter given twice is sent once, with
+    its last value.
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url, {}, {}  # config rejects such a URL; the client will say what is wrong
+    headers: dict[str, str] = {}
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if at:
+        user, _, password = userinfo.partition(":")
+        unquote = urllib.parse.unquote
+        headers["Authorization"] = basic_credentials(unquote(user), unquote(password))
+    query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+    address = urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
+    return address, query, headers
 
 
 def _next_rung(rung: str, error: openai.APIStatusError) -> str:

@@ -1,11 +1,19 @@
 """Merge per-chunk notes across articles into findings, quotes, conflicts and entities.
 
 One fact told by three articles becomes one Finding citing all three: claims are grouped when
-their weighted word vectors are close (cosine >= SAME_FACT). How many distinct articles stand
-behind a finding is its corroboration; a finding with one is single-source. Figures of the same
-kind (unit) told about the same thing (shared context words) with different values become a
-Conflict, shown to the reader rather than resolved. Everything here is deterministic: ties are
-broken by article order and position.
+their weighted word vectors are close (cosine >= SAME_FACT), and other articles add support
+when they state one of its clauses in their own words. Closeness only says two sentences are
+about the same thing; support needs agreement too (facts.relation, clause by clause): the
+same polarity, compatible figures, dates and actors. A sentence about the same thing that
+states the opposite ("will not delay" against "will delay"), or another figure for it ("two
+years" against "one year"), disputes the finding instead: the finding lists the articles
+that dispute it, and the pair becomes a Conflict of kind "claim", shown to the reader.
+
+How many independent articles stand behind a finding is its corroboration: copies of one
+story (copies.py) count once; a finding with one is single-source. Figures of the same kind
+(unit) told about the same thing (shared context words) with different values become a
+Conflict of kind "figures". Everything here is deterministic: ties are broken by article
+order and position.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from briefgen.copies import independent_sources
+from briefgen.facts import polarity_cues, relation
 from briefgen.schema import (
     Article,
     ChunkNotes,
@@ -58,29 +68,42 @@ class _Claim:
     salience: float = 0.0
     clauses: list[dict[str, float]] = field(default_factory=list)
     clause_facts: list[set[str]] = field(default_factory=list)  # lower-case words: not names
+    clause_texts: list[str] = field(default_factory=list)
 
 
 @dataclass
 class _Cluster:
     members: list[_Claim] = field(default_factory=list)
     vector: dict[str, float] = field(default_factory=dict)
+    # Claims of other articles that state the opposite of this cluster's lead, by article.
+    disputes: dict[str, _Claim] = field(default_factory=dict)
 
 
-def merge(articles: list[Article], notes: list[ChunkNotes]) -> Digest:
+def merge(
+    articles: list[Article], notes: list[ChunkNotes], copies: dict[str, str] | None = None
+) -> Digest:
+    """Findings, quotes, conflicts and entities across articles.
+
+    `copies` maps an article to the one it copies (copies.find_copies): a copy's support
+    counts as its original's, so corroboration counts independent articles.
+    """
+    copies = copies or {}
     order = {a.id: i for i, a in enumerate(articles)}
     notes = sorted(notes, key=lambda n: (order.get(n.article_id, 0), n.chunk_index))
     claims = _weighted_claims(notes, order)
     clusters = _cluster(claims)
     _add_support(clusters, claims)
-    findings = _findings(clusters)
+    _mirror_disputes(clusters)
+    findings, disputes = _findings(clusters, copies)
     entities = _entities(notes)
     quotes = _quotes(notes, claims)
     _name_speakers(quotes, entities)
     return Digest(
         findings=findings,
         quotes=quotes,
-        conflicts=_conflicts(notes, order),
+        conflicts=_without_repeats(_claim_conflicts(disputes), _conflicts(notes, order)),
         entities=entities,
+        copies=dict(copies),
     )
 
 
@@ -140,8 +163,6 @@ def _weighted_claims(notes: list[ChunkNotes], order: dict[str, int]) -> list[_Cl
     for claim, aid, pos, ws in raw:
         salience = _salience(claim, ws, pos, corpus_tf, total, article_df, n_articles)
         split = _clause_words(claim.text)
-        clauses = [weigh(c) for c, _ in split]
-        facts = [f for _, f in split]
         out.append(
             _Claim(
                 claim,
@@ -150,8 +171,9 @@ def _weighted_claims(notes: list[ChunkNotes], order: dict[str, int]) -> list[_Cl
                 pos,
                 weigh(ws),
                 salience,
-                clauses,
-                facts,
+                clauses=[weigh(c) for c, _, _ in split],
+                clause_facts=[f for _, f, _ in split],
+                clause_texts=[t for _, _, t in split],
             )
         )
     return out
@@ -160,28 +182,34 @@ def _weighted_claims(notes: list[ChunkNotes], order: dict[str, int]) -> list[_Cl
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\b(?:and|while|but|whereas|although)\b")
 
 
-def _clause_words(text: str) -> list[tuple[list[str], set[str]]]:
-    """Content words of each clause, with the subset written in lower case (not names).
+def _clause_words(text: str) -> list[tuple[list[str], set[str], str]]:
+    """Content words of each clause, the subset written in lower case (not names), and the
+    clause's own words as written (for judging agreement).
 
     Clauses too short to state a fact join the next one.
     """
-    out: list[tuple[list[str], set[str]]] = []
+    out: list[tuple[list[str], set[str], str]] = []
     pending: list[str] = []
     facts: set[str] = set()
+    said: list[str] = []
+    # The splitter's capture-free pattern drops the separators; the clause text keeps the
+    # pieces joined with a space, which is all relation() needs (words, figures, cues).
     for piece in _CLAUSE_BREAK.split(text):
         words = content_words(piece)
         pending += words
+        said.append(piece.strip())
         # Facts are told in common words, numbers and dates; names alone tell no fact.
         facts |= {w for w in words if w.isdigit() or _CALENDAR.match(w)}
         facts |= set(content_words(" ".join(w for w in piece.split() if w[:1].islower())))
         if len(pending) >= MIN_SHARED + 1:
-            out.append((pending, facts))
-            pending, facts = [], set()
+            out.append((pending, facts, " ".join(p for p in said if p)))
+            pending, facts, said = [], set(), []
     if pending:
         if out and len(pending) < MIN_SHARED:
-            out[-1] = (out[-1][0] + pending, out[-1][1] | facts)
+            words, fs, clause = out[-1]
+            out[-1] = (words + pending, fs | facts, f"{clause} {' '.join(p for p in said if p)}")
         else:
-            out.append((pending, facts))
+            out.append((pending, facts, " ".join(p for p in said if p)))
     return out
 
 
@@ -220,18 +248,27 @@ def _salience(
 
 
 def _cluster(claims: list[_Claim]) -> list[_Cluster]:
-    """Greedy clustering in order of salience: each claim joins the closest cluster or starts one."""
+    """Greedy clustering in order of salience: each claim joins the closest cluster that it
+    agrees with, or starts one. A close cluster it contradicts records it as a dispute."""
     clusters: list[_Cluster] = []
     index: dict[str, list[int]] = defaultdict(list)
     for c in sorted(claims, key=lambda c: (-c.salience, c.order)):
         candidates = Counter(i for w in c.vector for i in index[w])
-        best, best_sim = None, SAME_FACT
+        close = []
         for i, shared in candidates.items():
             if shared < 3:
                 continue
             sim = cosine(c.vector, clusters[i].vector)
-            if sim >= best_sim:
-                best, best_sim = i, sim
+            if sim >= SAME_FACT:
+                close.append((sim, i))
+        best = None
+        for _, i in sorted(close, key=lambda x: (-x[0], x[1])):
+            verdict = _agreement(clusters[i].members[0], c)
+            if verdict == "agree":
+                best = i
+                break
+            if verdict == "contradict" and c.article_id != clusters[i].members[0].article_id:
+                clusters[i].disputes.setdefault(c.article_id, c)
         if best is None:
             clusters.append(_Cluster([c], dict(c.vector)))
             for w in c.vector:
@@ -241,12 +278,91 @@ def _cluster(claims: list[_Claim]) -> list[_Cluster]:
     return clusters
 
 
+def _agreement(a: _Claim, b: _Claim) -> str:
+    """ "agree", "contradict" or "differ": clause by clause where the two say the same
+    thing in their own words, else the whole sentences (facts.relation)."""
+    verdicts = {
+        _judge(ta, tb)
+        for ca, ta in zip(a.clauses, a.clause_texts)
+        for cb, tb in zip(b.clauses, b.clause_texts)
+        if _overlap(ca, cb) >= SAME_CLAUSE
+    }
+    if "contradict" in verdicts:
+        return "contradict"
+    if "agree" in verdicts:
+        return "agree"
+    if verdicts:
+        return "differ"
+    return _judge(a.claim.text, b.claim.text)
+
+
+_WORDS = re.compile(r"[A-Za-z][\w'’-]*")
+# Words between a negation and what it negates ("will not be delayed", "has not yet agreed").
+_AUXILIARY = frozenset(
+    "be been being is are was were has have had do does did will would shall should can could "
+    "may might must yet still even ever immediately fully to the a an its their any".split()
+)
+_NEGATION_CUE = re.compile(
+    r"\b(?:not|never|no|without|cannot|refus\w*|fail\w*|den(?:y|ies|ied)|reject\w*)\b|n['’]t\b",
+    re.I,
+)
+# Verbs that negate the event they follow ("the meeting was cancelled", "talks collapsed").
+_STOPPED = re.compile(
+    r"\b(?:cancel\w*|called off|scrap\w*|collaps\w*|broke down|break\w* down|halt\w*|"
+    r"suspend\w*|abandon\w*|postpon\w*|stall\w*)\b",
+    re.I,
+)
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) - len(suffix) >= 4 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def _negated_acts(text: str) -> set[str]:
+    """What a clause's negations bear on: the first word after "not"/"refused to" that is
+    not an auxiliary ("will not delay" -> delay), and the word before a verb that stops an
+    event ("the meeting was cancelled" -> meeting)."""
+    out: set[str] = set()
+    for m in _NEGATION_CUE.finditer(text):
+        for w in _WORDS.findall(text, m.end()):
+            if w.lower() not in _AUXILIARY:
+                out.add(_stem(w))
+                break
+    for m in _STOPPED.finditer(text):
+        before = [w for w in _WORDS.findall(text, 0, m.start()) if w.lower() not in _AUXILIARY]
+        if before:
+            out.add(_stem(before[-1]))
+    return out
+
+
+def _judge(a: str, b: str) -> str:
+    """facts.relation, with one more condition for a contradiction by negation: the two
+    clauses must speak of the same act. "China will not delay its rare earth controls"
+    denies "China will delay them", but not "China's rare earth controls have intensified
+    friction", which shares the topic and not the act. (Figures and antonyms name their
+    act already: "one year" against "two years", "rose" against "fell".)"""
+    verdict = relation(a, b)
+    if verdict != "contradict" or not (polarity_cues(a) or polarity_cues(b)):
+        return verdict
+    acts = _negated_acts(a) | _negated_acts(b)
+    words_a = {_stem(w) for w in _WORDS.findall(a)}
+    words_b = {_stem(w) for w in _WORDS.findall(b)}
+    return "contradict" if acts & words_a & words_b else "differ"
+
+
 def _add_support(clusters: list[_Cluster], claims: list[_Claim]) -> None:
-    """Add to each finding the articles that state one of its clauses in their own words.
+    """Add to each finding the articles that state one of its clauses in their own words,
+    and record those that state one of its clauses the other way round.
 
     Whole sentences rarely match across articles (each packs several facts differently), but
     the facts inside them do: "China will delay its rare earth export regime by one year"
-    and "...agreed to delay the proposed rare-earth export controls by one year".
+    and "...agreed to delay the proposed rare-earth export controls by one year". The same
+    words with the opposite polarity ("will not delay") or another figure ("two years") are
+    a dispute, never support.
     """
     index: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for ci, c in enumerate(claims):
@@ -257,20 +373,48 @@ def _add_support(clusters: list[_Cluster], claims: list[_Claim]) -> None:
         lead = cluster.members[0]
         have = {m.article_id for m in cluster.members}
         best: dict[str, tuple[float, _Claim]] = {}
-        for clause, facts in zip(lead.clauses, lead.clause_facts):
+        against: dict[str, tuple[float, _Claim]] = {}
+        for clause, facts, said in zip(lead.clauses, lead.clause_facts, lead.clause_texts):
             shared = Counter(index_key for w in clause for index_key in index[w])
             for (ci, k), n_shared in shared.items():
                 other = claims[ci]
-                if n_shared < MIN_SHARED or other.article_id in have:
+                if n_shared < MIN_SHARED or other.article_id == lead.article_id:
                     continue
                 # Shared names alone ("Bessent and He Lifeng") are not a shared fact.
                 if len(facts & other.clause_facts[k]) < 2:
                     continue
                 sim = _overlap(clause, other.clauses[k])
-                if sim >= SAME_CLAUSE and sim > best.get(other.article_id, (0.0, None))[0]:
-                    best[other.article_id] = (sim, other)
-        for _, other in sorted(best.values(), key=lambda b: b[1].order):
-            cluster.members.append(other)
+                if sim < SAME_CLAUSE:
+                    continue
+                verdict = _judge(said, other.clause_texts[k])
+                pick = best if verdict == "agree" else against if verdict == "contradict" else None
+                if pick is not None and sim > pick.get(other.article_id, (0.0, None))[0]:
+                    pick[other.article_id] = (sim, other)
+        for aid, (_, other) in sorted(against.items(), key=lambda kv: kv[1][1].order):
+            cluster.disputes.setdefault(aid, other)
+        for aid, (_, other) in sorted(best.items(), key=lambda kv: kv[1][1].order):
+            if aid not in have:
+                cluster.members.append(other)
+
+
+def _mirror_disputes(clusters: list[_Cluster]) -> None:
+    """A dispute runs both ways: when B's claim contradicts finding A, the finding B's claim
+    belongs to is disputed by A's article. An article that supports a finding elsewhere does
+    not also dispute it (it may tell two stages of one story)."""
+    home: dict[int, int] = {}
+    for i, cluster in enumerate(clusters):
+        for m in cluster.members:
+            home.setdefault(id(m), i)
+    for cluster in clusters:
+        lead = cluster.members[0]
+        for other in list(cluster.disputes.values()):
+            j = home.get(id(other))
+            if j is not None and clusters[j] is not cluster:
+                clusters[j].disputes.setdefault(lead.article_id, lead)
+    for cluster in clusters:
+        supporters = {m.article_id for m in cluster.members}
+        for aid in [a for a in cluster.disputes if a in supporters]:
+            del cluster.disputes[aid]
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
@@ -281,29 +425,94 @@ def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
     return shared / min(sum(a.values()), sum(b.values()))
 
 
-def _findings(clusters: list[_Cluster]) -> list[Finding]:
+def _findings(
+    clusters: list[_Cluster], copies: dict[str, str]
+) -> tuple[list[Finding], list[tuple[Finding, Finding | None, _Claim]]]:
+    """Findings best first, and each dispute as (finding, the finding the disputing claim
+    belongs to, the disputing claim)."""
     findings = []
+    by_cluster: dict[int, Finding] = {}
+    home: dict[int, int] = {}
     for cluster in clusters:
         lead = cluster.members[0]  # the most salient member states the finding
         by_article: dict[str, _Claim] = {}
         for m in cluster.members:
             by_article.setdefault(m.article_id, m)
+            home.setdefault(id(m), id(cluster))
         supporters = sorted(by_article.values(), key=lambda m: m.order)
-        score = lead.salience * (1 + CORROBORATION_BONUS * (len(supporters) - 1))
-        findings.append(
-            Finding(
-                id=0,
-                text=lead.claim.text,
-                kind=lead.claim.kind,
-                article_ids=[m.article_id for m in supporters],
-                evidence=[_evidence(m) for m in supporters],
-                score=round(score, 6),
-            )
+        article_ids = [m.article_id for m in supporters]
+        independent = independent_sources(article_ids, copies)
+        score = lead.salience * (1 + CORROBORATION_BONUS * (independent - 1))
+        against = sorted(cluster.disputes.values(), key=lambda m: m.order)
+        finding = Finding(
+            id=0,
+            text=lead.claim.text,
+            kind=lead.claim.kind,
+            article_ids=article_ids,
+            evidence=[_evidence(m) for m in supporters],
+            score=round(score, 6),
+            sources=independent,
+            disputed_by=[m.article_id for m in against],
+            disputes=[_evidence(m) for m in against],
         )
+        findings.append(finding)
+        by_cluster[id(cluster)] = finding
+    disputes = [
+        (by_cluster[id(cluster)], by_cluster.get(home.get(id(other), -1)), other)
+        for cluster in clusters
+        for other in sorted(cluster.disputes.values(), key=lambda m: m.order)
+    ]
     findings.sort(key=lambda f: -f.score)
     for i, f in enumerate(findings, start=1):
         f.id = i
-    return findings
+    return findings, disputes
+
+
+def _without_repeats(claims: list[Conflict], figures: list[Conflict]) -> list[Conflict]:
+    """Both kinds of conflict; a dispute that is a difference of figures already listed is
+    shown once, as the figures (they name the values)."""
+    by_figures = [{v.evidence for v in c.values} for c in figures]
+    kept = [c for c in claims if not any({v.evidence for v in c.values} <= f for f in by_figures)]
+    return kept + figures
+
+
+CONFLICT_ABOUT_WORDS = 14  # a disputed finding is named by its first words in the conflicts
+
+
+def _claim_conflicts(disputes: list[tuple[Finding, Finding | None, _Claim]]) -> list[Conflict]:
+    """One Conflict of kind "claim" per pair of findings that contradict each other: what
+    the finding's articles say, and what the disputing article says."""
+    seen: set[frozenset[int]] = set()
+    out = []
+    for finding, other_finding, other in disputes:
+        pair = frozenset({finding.id, other_finding.id if other_finding else -id(other)})
+        if pair in seen:
+            continue
+        seen.add(pair)
+        words = finding.text.split()
+        about = " ".join(words[:CONFLICT_ABOUT_WORDS]) + (
+            "…" if len(words) > CONFLICT_ABOUT_WORDS else ""
+        )
+        against_ids = other_finding.article_ids if other_finding else [other.article_id]
+        out.append(
+            Conflict(
+                about=about,
+                kind="claim",
+                values=[
+                    ConflictValue(
+                        value=finding.text,
+                        article_ids=list(finding.article_ids),
+                        evidence=finding.evidence[0].text,
+                    ),
+                    ConflictValue(
+                        value=other_finding.text if other_finding else other.claim.text,
+                        article_ids=[a for a in against_ids if a not in finding.article_ids],
+                        evidence=other.claim.evidence,
+                    ),
+                ],
+            )
+        )
+    return out
 
 
 def _evidence(m: _Claim) -> Evidence:

@@ -17,10 +17,12 @@ from typing import IO
 from briefgen import dates
 from briefgen.assemble import assemble
 from briefgen.chunking import DEFAULT_MAX_TOKENS, chunk_article
+from briefgen.copies import find_copies
 from briefgen.engines import Engine, get_engine
 from briefgen.engines.extractive import headline
 from briefgen.errors import BriefgenError, EndpointError, NoArticlesError
 from briefgen.ground import GroundingStats, ground_notes
+from briefgen.injection import flag_article, flag_articles
 from briefgen.merge import merge
 from briefgen.schema import (
     Article,
@@ -106,7 +108,9 @@ def read_corpus(
         # Not one chunk could be read: there is nothing to brief from, and the cause (a
         # server down, a wrong key) is the same for all; say it once.
         raise first_error  # type: ignore[misc]
-    sources = number_sources(articles, references)
+    # Copies are found oldest first, so the first to tell a story is the one the others copy.
+    copies = find_copies(sorted(articles, key=lambda a: _date_order(a, references)))
+    sources = number_sources(articles, references, copies)
     report = RunReport(
         engine=engine.name,
         model=engine.model,
@@ -115,11 +119,21 @@ def read_corpus(
         chunks=len(work),
         notes_kept=stats.kept,
         notes_dropped=stats.dropped,
+        speakers_corrected=getattr(stats, "speakers_corrected", 0),
         missing=missing,
     )
     corpus = Corpus(
-        articles, loaded.skipped, references, notes, merge(articles, notes), sources, report, engine
+        articles,
+        loaded.skipped,
+        references,
+        notes,
+        merge(articles, notes, copies),
+        sources,
+        report,
+        engine,
     )
+    # Text addressed to a model or the reader: listed, never made into points.
+    corpus.digest.flagged = flag_articles(articles)
     report.seconds = round(time.perf_counter() - started, 3)
     return corpus
 
@@ -201,15 +215,23 @@ def reference_dates(articles: list[Article]) -> dict[str, tuple[dt.date, str]]:
     return refs
 
 
-def number_sources(
-    articles: list[Article], references: dict[str, tuple[dt.date, str]]
-) -> list[SourceRef]:
-    def key(a: Article):
-        ref = references.get(a.id)
-        return (ref[0] if ref else dt.date.max, a.path)
+def _date_order(a: Article, references: dict[str, tuple[dt.date, str]]) -> tuple:
+    """Oldest first, undated last, then by path: how sources are numbered."""
+    ref = references.get(a.id)
+    return (ref[0] if ref else dt.date.max, a.path)
 
+
+def number_sources(
+    articles: list[Article],
+    references: dict[str, tuple[dt.date, str]],
+    copies: dict[str, str] | None = None,
+) -> list[SourceRef]:
+    """Sources numbered oldest first; a copy names the number of the article it copies."""
+    copies = copies or {}
+    ordered = sorted(articles, key=lambda a: _date_order(a, references))
+    numbers = {a.id: n for n, a in enumerate(ordered, start=1)}
     out = []
-    for n, a in enumerate(sorted(articles, key=key), start=1):
+    for n, a in enumerate(ordered, start=1):
         ref = references.get(a.id)
         out.append(
             SourceRef(
@@ -221,6 +243,8 @@ def number_sources(
                 published=a.published,
                 date_basis=ref[1] if ref and not a.published else None,
                 path=a.path,
+                copy_of=numbers.get(copies[a.id]) if a.id in copies else None,
+                instruction_like=flag_article(a),
             )
         )
     return out

@@ -13,6 +13,7 @@ back with Brief.model_validate_json / WatchList.model_validate_json.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -100,6 +101,37 @@ def citations(eval_ctx: jinja2.nodes.EvalContext, numbers: Iterable[int]) -> str
             for n in nums
         )
     return "".join(f"[{n}]" for n in nums)
+
+
+@jinja2.pass_eval_context
+def point_labels(
+    eval_ctx: jinja2.nodes.EvalContext, point: Any, every: bool = True, plain: bool = False
+) -> list[str]:
+    """What stands behind a sentence, as short labels: the one wording every template uses.
+
+    ["2 sources", "disputed by [3]", "[4] copies [2]"]: how many independent sources agree
+    (always with `every`; otherwise only "single source", the count worth a warning, as in a
+    bottom line), which sources state otherwise, and which cited sources are copies of
+    another cited one (so count once). `plain` words the copies for subscribers ("[4] is a
+    copy of [2]"). In HTML the numbers are links, as the `citations` filter makes them.
+    """
+    cite = functools.partial(citations, eval_ctx)
+    out: list[str] = []
+    if every or point.corroboration <= 1:
+        out.append(corroboration(point.corroboration))
+    if point.disputed_by:
+        out.append(_joined(eval_ctx, "disputed by ", cite(point.disputed_by)))
+    for note in point.copies:
+        verb = " is a copy of " if plain else " copies "
+        out.append(_joined(eval_ctx, cite([note.n]), verb, cite([note.of])))
+    return out
+
+
+def _joined(eval_ctx: jinja2.nodes.EvalContext, *parts: str) -> str:
+    """Our own words and citations made into one label: Markup in HTML, a str elsewhere."""
+    if eval_ctx.autoescape:
+        return Markup("").join(parts)
+    return "".join(parts)
 
 
 _MD_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
@@ -191,6 +223,7 @@ def _environment(templates: Path | None) -> jinja2.Environment:
         when=when,
         corroboration=corroboration,
         citations=citations,
+        point_labels=point_labels,
         md=md,
         md_cell=md_cell,
         ics=ics_text,

@@ -2,7 +2,8 @@
 
 The CLI prints these lines on standard error and stores every run, with each of its model
 calls, in `<state dir>/log.db` (like simonw/llm's log): `sqlite3 .briefgen/log.db 'select *
-from runs'` shows what every brief cost. Nothing stored carries the API key.
+from runs'` shows what every brief cost. Nothing stored carries the API key or the base URL's
+credentials: the log is given them to replace, and the endpoint memory is keyed by safe URLs.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from briefgen.config import Settings
+from briefgen.config import Settings, secrets_of
 from briefgen.engines import Engine
-from briefgen.ledger import plan_summary, store_run
+from briefgen.ledger import plan_summary, safe_url, store_run
 from briefgen.pipeline import Result
 from briefgen.resources import write_atomically
 
@@ -100,25 +101,38 @@ def store(
     }
     try:
         store_run(
-            folder / LOG_FILE, run, ledger.records if ledger else [], secrets=[settings.api_key]
+            folder / LOG_FILE, run, ledger.records if ledger else [], secrets=secrets_of(settings)
         )
     except (OSError, sqlite3.Error) as exc:
         return f"could not write the run log in {folder} ({exc}); pass --cache DIR to move it"
     return None
 
 
+def _safe_endpoint(key: str) -> str:
+    # "url#model"; a safe URL has no "#", so the first one ends it.
+    url, hash_, model = key.partition("#")
+    return f"{safe_url(url)}{hash_}{model}"
+
+
 def load_modes(folder: Path) -> dict[str, str]:
-    """What each endpoint accepted last time; empty when unknown or unreadable."""
+    """What each endpoint accepted last time; empty when unknown or unreadable.
+
+    Keys are cleaned as they are read: an older briefgen keyed the memory by the base URL as
+    given, password and all, and the file loses that at its next save.
+    """
     try:
         data = json.loads((folder / MODES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {_safe_endpoint(str(k)): str(v) for k, v in data.items()}
 
 
 def save_modes(folder: Path, modes: dict[str, str]) -> None:
     """Keep what worked for the next run; quietly skipped where the folder is not writable."""
     if not modes:
         return
+    kept = {_safe_endpoint(k): v for k, v in sorted(modes.items())}
     with contextlib.suppress(OSError):
-        write_atomically(folder / MODES_FILE, json.dumps(dict(sorted(modes.items())), indent=1))
+        write_atomically(folder / MODES_FILE, json.dumps(kept, indent=1))

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from briefgen import dates
+from briefgen.injection import is_instruction_like
 from briefgen.schema import ChunkNotes, Event, WatchItem, WatchList
 from briefgen.text import content_words, cosine
 
@@ -40,6 +41,8 @@ def build_watchlist(
         for event in n.events:
             if event.date_text and dates.looks_back(event.date_text):
                 continue
+            if is_instruction_like(event.evidence):
+                continue  # an article addressing a model or reader sets no date to watch
             item = _item(event, n.article_id, ref)
             vec = Counter(content_words(item.description))
             at = _find_twin(item, vec, items, vectors)

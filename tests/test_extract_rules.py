@@ -23,8 +23,10 @@ def test_claim_kinds():
     assert rules.claim_kind("Officials met in Geneva on Monday.") == "fact"
 
 
-def _quotes(sentence: str, last_person=None):
-    return rules.find_quotes(sentence, "a", 0, len(sentence), last_person)
+def _quotes(text: str):
+    """Quotes opening in the last sentence of `text` (earlier sentences are its context)."""
+    start = text.rfind("\n") + 1
+    return rules.find_quotes(text, "a", start, len(text))
 
 
 def test_speakers_before_after_and_by_pronoun():
@@ -32,12 +34,18 @@ def test_speakers_before_after_and_by_pronoun():
     assert (q.text, q.speaker) == ("We’ve reached a very substantial framework", "Bessent")
     [q] = _quotes("“This is a huge expansion of jurisdiction,” said Cory Combs, an expert.")
     assert q.speaker == "Cory Combs"
+    # "He says" is the person the article named before it (speakers.speaker_of).
     [q] = _quotes(
-        "He says, “The iron curtain of competition still hangs low.”", last_person="Little Flute"
+        "A columnist using the pseudonym Little Flute wrote on Monday.\n"
+        "He says, “The iron curtain of competition still hangs low.”"
     )
     assert q.speaker == "Little Flute"
-    [q] = _quotes("“There isn’t an easy fix, like another pause,” the person added.")
-    assert q.speaker == "an unnamed source"
+    # A role with no name: the role as the article wrote it, never "an unnamed source".
+    [q] = _quotes(
+        "Tariffs are war, a person familiar with the talks said.\n"
+        "“There isn’t an easy fix, like another pause,” the person added."
+    )
+    assert q.speaker == "a person"
 
 
 def test_scare_quotes_are_not_quotes():

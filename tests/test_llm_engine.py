@@ -219,10 +219,10 @@ def test_an_article_cannot_close_its_own_data_block():
     "point, reason",
     [
         ("China paused rare-earth licensing for one year.", None),
-        ("China paused rare-earth licensing for two years, 2 in all.", "2 not in"),
+        ("China paused rare-earth licensing for two years.", "“two years” is not in"),
         ('China said it "will never sell rare earths again".', "not verbatim"),
         ("China paused rare-earth licensing in mid-November.", "date"),
-        ("China paused rare-earth licensing on November 3.", "3 not in"),
+        ("China paused rare-earth licensing on November 3.", "“November 3” is not in"),
         ("Bananas and mangoes flooded the European fruit markets.", "words"),
     ],
 )

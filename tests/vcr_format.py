@@ -4,7 +4,9 @@
   reviewer reads the prompt and the model's answer instead of one escaped line.
 - Only the request headers a replay needs are kept (content-type); Authorization, api-key,
   OpenAI-Organization, OpenAI-Project and cookies never reach a file, and neither do the
-  response's set-cookie or organisation headers.
+  response's set-cookie or organisation headers. The request's URL is kept as briefgen shows
+  an endpoint (ledger.safe_url: no userinfo, no query such as `?api-key=`), and a response
+  body that echoes a credential has it redacted.
 - Every cassette starts with `source:`, saying where its responses came from: the endpoint and
   model it was recorded against (set by BRIEFGEN_RECORD_* at record time), or, for files in
   authored/, that a person wrote the answers.
@@ -15,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -46,6 +49,13 @@ def _safe_url(url: str) -> str:
     return safe_url(url)
 
 
+def _known_secrets() -> list[str]:
+    """The key and URL credentials recording runs with (see conftest's llm_engine_factory)."""
+    from briefgen.ledger import url_secrets
+
+    return [os.environ.get("BRIEFGEN_RECORD_API_KEY", ""), *url_secrets(RECORD_BASE_URL)]
+
+
 def recorded_source() -> str:
     return (
         f"recorded from {_safe_url(RECORD_BASE_URL)}, model {RECORD_MODEL}, "
@@ -54,19 +64,32 @@ def recorded_source() -> str:
 
 
 def scrub_request(request):
-    """before_record_request: keep only the headers a replay needs."""
+    """before_record_request: keep only the headers a replay needs, and the URL without its
+    credentials (requests match on the path's ending, so a replay needs no more)."""
     for name in list(request.headers):
         if name.lower() not in _KEEP_REQUEST_HEADERS:
             del request.headers[name]
+    request.uri = _safe_url(request.uri)
     return request
 
 
 def scrub_response(response):
-    """before_record_response: no cookies or account headers; the rest is noise."""
+    """before_record_response: no cookies or account headers (the rest is noise), and no
+    credential a server echoed in its body."""
+    from briefgen.ledger import redact_text
+
     headers = response.get("headers", {})
     for name in list(headers):
         if name.lower() not in _KEEP_RESPONSE_HEADERS:
             del headers[name]
+    body = response.get("body") or {}
+    text = body.get("string")
+    if isinstance(text, bytes):
+        # A body that is not text is nothing a person or a grep would read: left as it is.
+        with contextlib.suppress(UnicodeDecodeError):
+            body["string"] = redact_text(text.decode("utf-8"), _known_secrets()).encode("utf-8")
+    elif isinstance(text, str):
+        body["string"] = redact_text(text, _known_secrets())
     return response
 
 

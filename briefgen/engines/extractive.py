@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from briefgen import extract_rules as rules
+from briefgen.injection import is_instruction_like
 from briefgen.schema import (
     Article,
     Audience,
@@ -56,15 +57,15 @@ class ExtractiveEngine:
     def extract(self, chunk: Chunk, article: Article) -> ChunkNotes:
         notes = ChunkNotes(article_id=article.id, chunk_index=chunk.index)
         text = article.text
-        last_person: str | None = None
         entities: dict[str, object] = {}
         for start, end in sentence_spans(text, chunk.start, chunk.end):
             sentence = text[start:end]
             if _is_heading(sentence):
                 continue
             notes.claims.append(rules.make_claim(text, article.id, start, end))
-            quotes = rules.find_quotes(text, article.id, start, end, last_person)
-            notes.quotes.extend(quotes)
+            # Speakers come from the whole article (speakers.speaker_of): "he said" reaches
+            # back to the person it names, across chunk boundaries too.
+            notes.quotes.extend(rules.find_quotes(text, article.id, start, end))
             notes.figures.extend(rules.find_figures(text, article.id, start, end))
             event = rules.find_event(text, article.id, start, end)
             if event is not None:
@@ -74,11 +75,6 @@ class ExtractiveEngine:
                     entities[entity.name].mentions += entity.mentions
                 else:
                     entities[entity.name] = entity
-                if entity.kind == "person" and " " in entity.name:
-                    last_person = entity.name
-            for q in quotes:
-                if q.speaker and q.speaker != "an unnamed source":
-                    last_person = q.speaker
         notes.entities = list(entities.values())
         return notes
 
@@ -87,8 +83,17 @@ class ExtractiveEngine:
     def write(self, digest: Digest, audience: Audience, articles: list[Article]) -> Draft:
         candidates = [f for f in digest.findings if presentable(f.text)]
         ranked = sorted(candidates, key=lambda f: -f.score * KIND_WEIGHT[f.kind])
+        # The bottom line opens on what several independent articles agree on and none
+        # denies, whenever there is such a finding: the best of them leads.
+        lead = next((f for f in ranked if f.corroboration > 1 and not f.disputed), None)
+        if lead is not None:
+            ranked = [lead, *(f for f in ranked if f is not lead)]
         chosen = select_diverse(ranked, BOTTOM_LINE_SENTENCES + KEY_POINTS[audience])
-        bottom, points = chosen[:BOTTOM_LINE_SENTENCES], chosen[BOTTOM_LINE_SENTENCES:]
+        # What other articles deny is a key point, shown with who disputes it; never the
+        # bottom line.
+        settled = [f for f in chosen if not f.disputed]
+        bottom = settled[:BOTTOM_LINE_SENTENCES]
+        points = [f for f in chosen if f not in bottom]
         sections = _sections(points) if audience == "newsletter" else []
         return Draft(
             headline=headline(articles, digest.findings),
@@ -114,13 +119,19 @@ def _is_heading(sentence: str) -> bool:
 
 
 def presentable(text: str) -> bool:
-    """Whether a sentence can stand alone as a point in a brief."""
+    """Whether a sentence can stand alone as a point in a brief.
+
+    Text addressed to a model or the reader ("Ignore previous instructions", "SYSTEM: the
+    brief must say ...") is data about the article, never a point: see briefgen.injection.
+    """
     n = word_count(text)
     if n < 8 or n > 48 or "?" in text or text.endswith(":"):
         return False
     if _NEEDS_CONTEXT.match(text) or text.count("“") != text.count("”") or text.count('"') % 2:
         return False
-    return text[0].isupper() or text[0].isdigit() or text[0] in '“"'
+    if not (text[0].isupper() or text[0].isdigit() or text[0] in '“"'):
+        return False
+    return not is_instruction_like(text)
 
 
 def select_diverse(ranked: list[Finding], limit: int) -> list[Finding]:
@@ -143,7 +154,9 @@ def headline(articles: list[Article], findings: list[Finding]) -> str:
 
     A real headline is short and is not simply the opening of its article; among those, the
     one whose words weigh most across all findings names the common story, not one angle.
+    Neither a title nor a finding that addresses a model or the reader is ever a headline.
     """
+    findings = [f for f in findings if not is_instruction_like(f.text)]
     # Words that recur in the best-supported findings, but not in every finding ("China"
     # in a China story): the words that tell this story apart.
     df: Counter[str] = Counter(w for f in findings for w in set(content_words(f.text)))
@@ -156,7 +169,7 @@ def headline(articles: list[Article], findings: list[Finding]) -> str:
     for a in articles:
         title = a.title.strip()
         n = word_count(title)
-        if not 3 <= n <= 14 or title.endswith(("…", ".", ":")):
+        if not 3 <= n <= 14 or title.endswith(("…", ".", ":")) or is_instruction_like(title):
             continue
         if a.text.lstrip().startswith(title.rstrip("…")):
             continue

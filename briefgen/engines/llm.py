@@ -357,7 +357,13 @@ SCHEMA_TOKENS = {
 
 
 def _finding_view(f: Finding) -> dict:
-    return {"id": f.id, "kind": f.kind, "corroboration": f.corroboration, "text": f.text}
+    return {
+        "id": f.id,
+        "kind": f.kind,
+        "corroboration": f.corroboration,
+        "disputed": len(f.disputed_by),
+        "text": f.text,
+    }
 
 
 def _findings_tokens(findings: list[Finding]) -> int:

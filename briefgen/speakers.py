@@ -1,0 +1,607 @@
+"""Who a quotation is attributed to: the one job of this module.
+
+`speaker_of(text, start, end)` answers for the quotation whose words are text[start:end], by
+the conventions of English news copy, and answers None whenever the text does not say or
+could be read two ways: a wrong speaker is far worse than none.
+
+1. The quotation's own attribution clause: after it ('"...," said X', '"...," X told'), else
+   the nearest clause before it ('X said: "..."', 'X, an analyst, warned that "..."'), else
+   "according to X" in the sentence. Quotations opened in one sentence and closed in a later
+   one are one quotation: their attribution is before the first or after the last.
+2. A name is given as fully as the article gives it ("Wu" -> "Wu Xinbo"), without titles
+   ("Treasury Secretary Scott Bessent" -> "Scott Bessent").
+3. A role ("the official said") is the nearest earlier person introduced with that role;
+   when that is itself unnamed ("a WFP official"), the role as written.
+4. A pronoun ("he noted") is the nearest person mentioned before it, within a few sentences;
+   None when that nearest mention is one of two people, of the other gender, or a role that
+   names nobody (then the role as written, never a person named earlier).
+5. A quotation with no attribution at all is None: unattributed.
+
+`same_speaker` checks a model's claimed speaker against the one of record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefgen.text import sentence_spans
+
+# Verbs of saying. "told" and "asked" take an object after them, so only the others may
+# come before their subject ('"...," said Smith').
+_SPEECH = set(
+    """said says say told tells added adds noted notes stated states wrote writes argued argues
+    asked asks replied replies explained explains warned warns insisted insists claimed claims
+    stressed stresses emphasized emphasised remarked remarks commented comments continued
+    recounted recounts echoed concluded declared declares announced announces admitted admits acknowledged conceded
+    confirmed confirms cautioned urged urges recalled observed observes predicted predicts
+    described describes called calls reported reports tweeted posted""".split()
+)
+# Base forms: "prompting the BEA to warn against "..."" reads back to "to" and so to no one,
+# which is right: the clause nearest the quotation is not a subject's own "X said".
+_SPEECH |= set(
+    """warn add note state claim stress insist explain urge comment declare announce admit
+    confirm""".split()
+)
+_INVERTS = _SPEECH - {"told", "tells", "asked", "asks", "called", "calls", "described"}
+# Between a subject and its verb: "Smith also said", "he has repeatedly warned".
+_ADVERBS = set(
+    """also later then further again recently previously earlier repeatedly once has have had
+    was is would will had reportedly simply flatly publicly privately today yesterday""".split()
+)
+# Words that end a subject when reading back from its verb.
+_STOP = set(
+    """and or but whilst according that which who whom whose when while where after before as because if than
+    in on at to for with by from into about over under since until during against among
+    said says told added noted is are was were be been has have had it they we i you this these
+    those there here not also however meanwhile""".split()
+)
+_PRONOUNS = {"he": "m", "she": "f"}
+# Nouns that name a person by role; what "the official said" refers back to.
+_ROLES = set(
+    """official spokesman spokeswoman spokesperson minister secretary president director
+    chief head leader analyst expert economist diplomat source person officer commander
+    governor mayor senator lawmaker ambassador chairman chairwoman chair professor researcher
+    scientist doctor witness resident police policeman lawyer attorney judge prosecutor
+    representative adviser advisor negotiator envoy manager executive founder aide pastor
+    priest coordinator administrator general colonel captain general-secretary
+    secretary-general premier chancellor king queen prince activist journalist reporter
+    editor author worker survivor student teacher employee volunteer columnist commentator
+    filmmaker producer designer singer artist athlete player coach
+    observer writer blogger mother father son daughter wife husband uncle aunt brother
+    sister grandmother grandfather friend neighbour neighbor""".split()
+)
+# Titles before a name: dropped from the speaker's name.
+_TITLES = set(
+    """President Vice Premier Secretary Minister Chancellor Prime Senator Sen. Rep. Gov.
+    Representative Governor Mayor Ambassador Commissioner Director Professor Prof. Chairman
+    Chair Chief Spokesman Spokeswoman Spokesperson Mr. Mrs. Ms. Dr. King Queen Prince Pope
+    General Gen. Judge Justice Speaker Leader Secretary-General Deputy Foreign Finance Trade
+    Treasury Defense Defence Interior Commerce State Senior Pastor Rev. Father Sister Lt.
+    Col. Capt. Sgt. Officer Captain Colonel Lieutenant Sergeant Admiral Adm. Emperor Sheikh
+    Chief Executive CEO USTR Sir Lord Dame Analyst Economist Mr Mrs Ms Dr""".split()
+)
+_GENDER = {"Mr.": "m", "Mr": "m", "Mrs.": "f", "Mrs": "f", "Ms.": "f", "Ms": "f"}
+_GENDER_ROLES = {"spokesman": "m", "spokeswoman": "f", "chairman": "m", "chairwoman": "f"}
+# Capitalised words that open sentences without naming anyone.
+_NOT_NAMES = set(
+    """The A An This That It He She They We I But And Meanwhile However According When While
+    After Before In On At As If Officials Analysts Experts Sources Police Witnesses""".split()
+)
+# A name ending in one of these is an organisation's ("the State Department").
+_ORG_WORDS = set(
+    """Department Ministry Agency Office Council Bank Program Programme Fund Organization
+    Organisation Union Institute Foundation Company Administration Congress Parliament Senate
+    House Court Commission Committee Association Group Party Service Times Post News Herald
+    Journal Network Reuters Press Church Cross Nations Government""".split()
+)
+_PREPOSITIONS = {"at", "of", "for", "in", "with", "from", "by", "on", "to"}
+_WHEN = set("""Monday Tuesday Wednesday Thursday Friday Saturday Sunday week month year""".split())
+_PARTICLES = {"de", "da", "van", "von", "bin", "al", "del", "der", "la", "le", "du"}
+_DETERMINERS = {"a", "an", "the", "one", "another", "his", "her", "its", "their"}
+_TOKEN = re.compile(r"[^\W_][\w'’.-]*|[,;:()—–]")
+# A capitalised name on one line; a full stop only after an initial or a short title ("Mr.").
+_NAME = (
+    r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'’-]*)"
+    r"(?:[ \t]+(?:[A-Z][a-z]?\.|[A-Z][\w'’-]+|(?:de|da|van|von|bin|al|del)\b))*"
+)
+_ROLE_WORDS = "|".join(sorted(_ROLES, key=len, reverse=True))
+_ROLE = rf"(?:\b(?:{_ROLE_WORDS})s?\b|\b[a-z]+(?:man|men|woman|women|person)\b)"
+_ROLE_CAPS = rf"(?:\b(?i:{_ROLE_WORDS})s?\b)"  # "The Director of ...": capitalised as a title
+_MENTION = re.compile(
+    # "President Rene Preval", "USGS analyst Dale Grant"
+    rf"(?P<titled>(?:(?P<title>\b(?:{'|'.join(map(re.escape, sorted(_TITLES)))}))"
+    rf"|(?P<rolew>{_ROLE}))\s+(?P<tname>{_NAME}))"
+    # "Ban noted", "Efstathios Daras, the Greek ambassador, described"
+    rf"|(?P<said>(?P<sname>{_NAME})(?:,[^,“”\"]{{3,100}},)?\s+(?:\w+ly\s+|also\s+)?"
+    rf"(?:{'|'.join(sorted(_SPEECH))})\b)"
+    # "Cory Combs, an expert at ..."
+    rf"|(?P<appos>(?P<aname>{_NAME}),\s+(?:(?:a|an|the|its|his|her|their)\s+)?"
+    rf"(?:[\w'’-]+\s+){{0,3}}?(?P<arole>{_ROLE}))"
+    # "a WFP official", "The Director of the WFP office in Geneva, Charles Vincent,"
+    rf"|(?P<unnamed>\b(?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother)\s+"
+    rf"(?P<urole>{_ROLE_CAPS}|(?:[\w'’-]+\s+){{0,3}}?{_ROLE})"
+    rf"(?:(?:\s+(?:of|for|to|at|in|with)\s+[^,.;“”\"]{{0,50}}?)?,\s+(?P<uname>{_NAME})\s*,"
+    # "a Shandong-based writer named Yixing"
+    rf"|\s+(?:named|called|known as|using the pseudonym)\s+(?P<uname2>{_NAME}))?)"
+)
+_PRONOUN_WINDOW = 3  # sentences back a he/she may reach: news copy keeps antecedents close
+
+
+# ---------------------------------------------------------------- quotations
+
+
+def quotations(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the words inside each pair of quotation marks in text[start:end].
+
+    Marks pair within a line (a paragraph in news copy), so a quotation may hold several
+    sentences; an opening mark that is never closed on its line opens nothing.
+    """
+    end = len(text) if end is None else end
+    out = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch not in '“"':
+            i += 1
+            continue
+        line_end = text.find("\n", i, end)
+        line_end = end if line_end < 0 else line_end
+        close = text.find("”" if ch == "“" else '"', i + 1, line_end)
+        if close < 0:
+            i = line_end
+            continue
+        if ch == "“" and "“" in text[i + 1 : close]:  # a "continuing" opener: the next one counts
+            i = text.index("“", i + 1, close)
+            continue
+        if close - i > 2:
+            out.append((i + 1, close))
+        i = close + 1
+    return out
+
+
+def _enclosing(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole quotation that text[start:end] is (part of); the offsets themselves if none."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    for qs, qe in quotations(text, ls, len(text) if le < 0 else le):
+        if qs - 1 <= start and end <= qe + 1:
+            return qs, qe
+    return start, end
+
+
+# ---------------------------------------------------------------- the rule
+
+
+def speaker_of(text: str, quote_start: int, quote_end: int) -> str | None:
+    """Who `text` attributes the quotation at text[quote_start:quote_end] to, or None."""
+    qs, qe = _enclosing(text, quote_start, quote_end)
+    before, after = _zones(text, qs, qe)
+    if re.search(r"\b[Cc]iting\b", text[before[0] : before[1]]):
+        return None  # "Citing Wang, Little Flute says ... "...": whose words are they?
+    who = _clause_after(text, after) or _clause_before(text, before) or _according(text, before)
+    if who is None:
+        who = _according(text, after)
+    if who is None:
+        return _introduced(text, before, after)
+    return _resolve(_masked(text), who)
+
+
+def _masked(text: str) -> str:
+    """The text with every quotation's words blanked: what a quotation says ("I spoke with
+    Mr. Clinton") mentions nobody the narrative introduced."""
+    chars = list(text)
+    for qs, qe in quotations(text):
+        chars[qs:qe] = " " * (qe - qs)
+    return "".join(chars)
+
+
+def _introduced(text: str, before: tuple[int, int], after: tuple[int, int]) -> str | None:
+    """A quotation that is a whole sentence of its own speaks for whoever the sentence before
+    it, in the same paragraph, introduced: its one person, named at its start ("Joseph Delva,
+    a reporter, was in the area. "Everything started shaking.""), or the speaker of the
+    quotation that sentence ends with (a quotation continued)."""
+    if text[before[0] : before[1]].strip() or text[after[0] : after[1]].strip(" .,"):
+        return None
+    ls = text.rfind("\n", 0, before[0]) + 1
+    prev = [(s, e) for s, e in sentence_spans(text, ls, before[0]) if e <= before[0]]
+    if not prev:
+        return None
+    ps, pe = prev[-1]
+    inner = quotations(text, ps, pe)
+    if inner and len(text[inner[-1][1] + 1 : pe].split()) <= 12:
+        return speaker_of(text, *inner[-1])  # '"A," he said. "B."': B is his too
+    masked = _masked(text)
+    people = [m for m in _mentions(masked, pe) if m.at >= ps and m.kind != "org"]
+    opener = re.match(rf"({_NAME}),", text[ps:pe])
+    names = _names(opener.group(1)) if opener else []
+    if not people and len(names) == 1 and " " in names[0]:
+        return names[0]  # "Rachmani Domersant, an employee for a charity, described ..."
+    if len({m.name or m.role for m in people}) != 1 or people[0].at > ps + 2:
+        return None
+    return people[0].name or people[0].role
+
+
+@dataclass
+class _Who:
+    kind: str  # "name", "role" or "pronoun"
+    words: str
+    at: int  # where it stands in the text
+
+
+def _zones(text: str, qs: int, qe: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The rest of the quotation's sentence(s): before its opening mark and after its close,
+    not reaching into another quotation."""
+    ls = text.rfind("\n", 0, qs) + 1
+    le = text.find("\n", qe)
+    le = len(text) if le < 0 else le
+    spans = sentence_spans(text, ls, le)
+    lo = max([s for s, _ in spans if s <= qs - 1], default=ls)
+    hi = min([e for _, e in spans if e > qe], default=le)
+    others = [q for q in quotations(text, ls, le) if q != (qs, qe)]
+    lo = max([lo, *(e + 1 for _, e in others if e < qs)])
+    hi = min([hi, *(s - 1 for s, _ in others if s > qe)])
+    if not text[qe + 1 : hi].strip(" \t.,") and hi < le:
+        # '"Why?" Smith asked.' ends a sentence at the mark: a short clause that follows
+        # is still this quotation's attribution.
+        nxt = next(((s, e) for s, e in spans if s >= qe + 1), None)
+        if nxt and len(text[nxt[0] : nxt[1]].split()) <= 12 and not _has_mark(text, *nxt):
+            hi = nxt[1] if _clause_after(text, nxt) else hi
+    return (lo, max(lo, qs - 1)), (min(qe + 1, hi), hi)
+
+
+def _has_mark(text: str, start: int, end: int) -> bool:
+    return any(c in text[start:end] for c in '“”"')
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        tok = m.group(0)
+        if len(tok) > 2 and tok.endswith(".") and tok[:-1] not in _TITLES and "." not in tok[:-1]:
+            tok = tok[:-1]  # a full stop, not an abbreviation
+        out.append((tok, m.start()))
+    return out
+
+
+def _clause_after(text: str, zone: tuple[int, int]) -> _Who | None:
+    """'..." said X' or '..." X said', right after the closing mark."""
+    toks = _tokens(text, *zone)
+    while toks and toks[0][0] in ",;:—–":
+        toks.pop(0)
+    words = [t.lower() for t, _ in toks]
+    if words[:1] and words[0] in _INVERTS:
+        return _subject_forward(toks[1:])
+    if words[:2] == ["according", "to"]:
+        return _subject_forward(toks[2:])
+    for v in range(1, min(len(words), 30)):
+        if words[v] in _SPEECH:
+            # '"...," Wu Xinbo, an expert on ties, said': the subject must open the zone.
+            return _subject_back(toks, v, whole=True)
+        if toks[v][0] in ";:()":
+            break
+    return None
+
+
+def _clause_before(text: str, zone: tuple[int, int]) -> _Who | None:
+    """The nearest 'X said' before the opening mark: its subject speaks."""
+    toks = _tokens(text, *zone)
+    words = [t.lower() for t, _ in toks]
+    for v in range(len(words) - 1, -1, -1):
+        if words[v] in _SPEECH and not (v and words[v - 1] in {"was", "were", "be", "been"}):
+            if v == 0 and len(words) > 1 and toks[1][0][:1].isupper() and words[0] in _INVERTS:
+                return _subject_forward(toks[v + 1 :])  # 'Said Smith: "..."'
+            return _subject_back(toks, v)
+    return None
+
+
+def _according(text: str, zone: tuple[int, int]) -> _Who | None:
+    toks = _tokens(text, *zone)
+    words = [t.lower() for t, _ in toks]
+    for i in range(len(words) - 2, -1, -1):
+        if words[i : i + 2] == ["according", "to"]:
+            return _subject_forward(toks[i + 2 :])
+    return None
+
+
+def _subject_back(toks: list[tuple[str, int]], v: int, whole: bool = False) -> _Who | None:
+    """The subject of the verb toks[v], read back from it; `whole`: it must open the zone."""
+    i = v - 1
+    while i >= 0 and toks[i][0].lower() in _ADVERBS:
+        i -= 1
+    if i >= 1 and toks[i][0] in _WHEN and toks[i - 1][0].lower() in {"on", "last", "this"}:
+        i -= 2  # "Ahmadinejad on Wednesday announced"
+    appos: list[tuple[str, int]] = []
+    if i >= 0 and toks[i][0] == ",":  # "Smith, the head of the agency, said"
+        j = i - 1
+        while j >= 0 and toks[j][0] not in ",;:()—–" and i - j < 20:
+            j -= 1
+        if j < 0 or toks[j][0] != ",":
+            return None
+        appos, i = toks[j + 1 : i], j - 1
+    np: list[tuple[str, int]] = []
+    while i >= 0 and toks[i][0] not in ",;:()—–" and toks[i][0].lower() not in _STOP:
+        np.insert(0, toks[i])
+        i -= 1
+        if len(np) == 8:
+            break
+    if not appos and np and i >= 0 and toks[i][0].lower() in _PREPOSITIONS:
+        # "John Sifton, researcher at Human Rights Watch said": the subject is further back
+        j = i
+        while j >= 0 and toks[j][0] not in ",;:()—–" and v - j < 16:
+            j -= 1
+        if j >= 1 and toks[j][0] == "," and any(_is_role(t) for t, _ in toks[j + 1 : v]):
+            return _name_in(_np_back(toks, j - 1))
+        return None
+    if not appos and np and i >= 1 and toks[i][0] == "," and _is_role(np[-1][0]):
+        # "Margaret Beckett, the U.K.'s Foreign Secretary said": the name before the role
+        name = _name_in(_np_back(toks, i - 1))
+        if name:
+            return name
+    if whole and i >= 0:
+        return None  # '..." and the talks, Smith said' is not the quotation's clause
+    return _who(np, appos)
+
+
+def _np_back(toks: list[tuple[str, int]], i: int) -> list[tuple[str, int]]:
+    np: list[tuple[str, int]] = []
+    while i >= 0 and toks[i][0] not in ",;:()—–" and toks[i][0].lower() not in _STOP:
+        np.insert(0, toks[i])
+        i -= 1
+    return np
+
+
+def _subject_forward(toks: list[tuple[str, int]]) -> _Who | None:
+    np: list[tuple[str, int]] = []
+    for tok, at in toks:
+        if tok in ",;:()—–" or tok.lower() in _STOP or len(np) == 8:
+            break
+        np.append((tok, at))
+    n = len(np)
+    if np and _is_role(np[-1][0]) and n + 1 < len(toks) and toks[n][0] in ("of", "for"):
+        for tok, at in toks[n : n + 4]:  # "the Minister for London": the role as written
+            if tok in ",;:()—–":
+                break
+            np.append((tok, at))
+        return _Who("role", " ".join(t for t, _ in np), np[0][1])
+    appos: list[tuple[str, int]] = []
+    rest = toks[len(np) + 1 :]
+    if len(np) < len(toks) and toks[len(np)][0] == ",":  # "said the director, Charles Vincent"
+        for tok, at in rest:
+            if tok in ",;:()—–" or tok.lower() in _STOP:
+                break
+            appos.append((tok, at))
+    return _who(np, appos)
+
+
+def _who(np: list[tuple[str, int]], appos: list[tuple[str, int]]) -> _Who | None:
+    if not np:
+        return None
+    first = np[0][0].lower()
+    if len(np) == 1 and first in _PRONOUNS:
+        return _Who("pronoun", first, np[0][1])
+    cut = next((i for i, (t, _) in enumerate(np) if t in ("of", "at")), None)
+    if cut and _name_in(np[:cut]) and " " in _name_in(np[:cut]).words:
+        return _name_in(np[:cut])  # "John Bellinger of the State Department"
+    name = _name_in(np)
+    if name:
+        return name
+    head = np[-1][0].lower()
+    if _is_role(head):
+        other = _name_in(appos) if appos else None
+        if other:  # "the director, Charles Vincent, said"
+            return other
+        return _Who("role", " ".join(t for t, _ in np), np[0][1])
+    return None
+
+
+def _name_in(np: list[tuple[str, int]]) -> _Who | None:
+    """The name a noun phrase ends with, after its titles; None if it ends in a common word."""
+    run: list[tuple[str, int]] = []
+    for tok, at in reversed(np):
+        if tok[:1].isupper() or (run and tok in _PARTICLES):
+            run.insert(0, (tok, at))
+        else:
+            break
+    while run and (run[0][0] in _NOT_NAMES or run[0][0] in _PARTICLES):
+        run.pop(0)
+    if run and len(run) < len(np) and np[len(np) - len(run) - 1][0] == "of" and len(np) > 2:
+        if not any(t in _TITLES for t, _ in run):
+            return None  # "supporters of Ahmadinejad said": he is not the one speaking
+    titled = [i for i, (t, _) in enumerate(run) if t in _TITLES or t.rstrip(".") in _TITLES]
+    if titled:
+        run = run[titled[-1] + 1 :]
+    while len(run) > 1 and _is_role(run[0][0]):
+        run.pop(0)  # "Filmmaker Zhang Yimou"
+    if not run or _is_role(run[-1][0].lower()):
+        return None
+    return _Who("name", " ".join(t for t, _ in run), run[0][1])
+
+
+def _is_role(word: str) -> bool:
+    lower = word.lower()
+    if lower in _ROLES or (lower.endswith("s") and lower[:-1] in _ROLES):
+        return True
+    # "servicemen", "chairwoman"; not a surname such as "Triesman"
+    return word.islower() and len(word) > 6 and word.endswith(("man", "men", "person", "people"))
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _resolve(text: str, who: _Who) -> str | None:
+    if who.kind == "name":
+        return full_name(text, who.words)
+    if who.kind == "role":
+        return _role(text, who)
+    return _pronoun(text, who)
+
+
+def full_name(text: str, name: str) -> str:
+    """The fullest form of `name` the article gives: "Wu" -> "Wu Xinbo" when that is the one
+    person the article calls both; the name itself when it is already full or not unique."""
+    if " " in name:
+        return name
+    longer = {
+        n for n in _names(text) if len(n.split()) > 1 and name in (n.split()[0], n.split()[-1])
+    }
+    return longer.pop() if len(longer) == 1 else name
+
+
+def _names(text: str) -> list[str]:
+    """Capitalised names in the text, titles dropped ("President Barack Obama" -> "Barack
+    Obama"); sentence openers ("The") are not part of them."""
+    out = []
+    for m in re.finditer(_NAME, text):
+        tokens = m.group(0).split()
+        titled = [i for i, t in enumerate(tokens) if t in _TITLES or t.rstrip(".") in _TITLES]
+        tokens = tokens[titled[-1] + 1 :] if titled else tokens
+        while tokens and tokens[0] in _NOT_NAMES:
+            tokens.pop(0)
+        if tokens and tokens[-1] not in _ORG_WORDS:
+            out.append(" ".join(tokens))
+    return out
+
+
+@dataclass
+class _Mention:
+    at: int
+    name: str | None  # None: a role that names nobody ("a WFP official")
+    role: str  # the role as written, or ""
+    gender: str | None
+    kind: str = "person"  # "org": a one-word subject not known as a person ("Oxfam said")
+
+
+def _mentions(text: str, end: int) -> list[_Mention]:
+    """People mentioned in text[:end], in order: a name beside a title or role, a name that
+    says something, and roles that name nobody. `text` should have its quotations blanked."""
+    out: list[_Mention] = []
+    for m in _MENTION.finditer(text, 0, end):
+        if m.group("titled"):
+            name = _names(m.group("tname"))
+            words = m.group("titled").split()
+            if name:
+                role = words[len(words) - len(name[0].split()) - 1]
+                out.append(_Mention(m.start(), name[0], role.lower(), _gender(role)))
+        elif m.group("said") and _names(m.group("sname")):
+            name = _names(m.group("sname"))[-1]
+            if not _is_role(name.split()[-1]):
+                # One word that no title or role marks ("Oxfam said") may not be a person:
+                # it stands between a pronoun and anyone before it, but is never its answer.
+                kind = "person" if " " in name else "org"
+                out.append(_Mention(m.start(), name, "", None, kind))
+        elif m.group("appos") and _names(m.group("aname")):
+            name = _names(m.group("aname"))[-1]
+            out.append(_Mention(m.start(), name, m.group("arole").lower(), None))
+        elif m.group("unnamed"):
+            role = m.group("urole").split()[-1].lower()
+            named = m.group("uname") or m.group("uname2")
+            name = _names(named)[-1] if named and _names(named) else None
+            written = re.split(r",| named| called| known| using", m.group("unnamed"))[0].strip()
+            if name is None and written.split()[0].lower() == "the":
+                # "the president" is the president named before, if any was.
+                earlier = [n for n in out if n.name and _same_role(n.role, role)]
+                name = earlier[-1].name if earlier else None
+            out.append(_Mention(m.start(), name, written if name is None else role, _gender(role)))
+    known: dict[str, set[str]] = {}
+    for n in out:
+        if n.name and " " in n.name:
+            for part in (n.name.split()[0], n.name.split()[-1]):
+                known.setdefault(part, set()).add(n.name)
+    for n in out:  # a surname alone ("Vincent said") is the person named in full before
+        if n.name in known and len(known[n.name]) == 1:
+            n.name, n.kind = next(iter(known[n.name])), "person"
+    return sorted(out, key=lambda n: n.at)
+
+
+def _same_role(a: str, b: str) -> bool:
+    return bool(a and b) and a.split()[-1].lower().rstrip("s") == b.split()[-1].lower().rstrip("s")
+
+
+def _gender(word: str) -> str | None:
+    return _GENDER.get(word) or _GENDER_ROLES.get(word.lower())
+
+
+def _role(text: str, who: _Who) -> str | None:
+    """A definite role ("the official") is the nearest person introduced with it before;
+    an indefinite or plural one ("a WFP official", "officials") speaks as written."""
+    words = who.words.split()
+    head = words[-1].lower()
+    if words[0].lower() != "the" or len(words) != 2:
+        return who.words  # "a WFP official", "officials", "the Minister for London"
+    same = [m for m in _mentions(text, who.at) if _same_role(m.role, head)]
+    if not same:
+        return who.words
+    if len({m.name for m in same if m.name}) > 1:
+        return None  # "the minister" when two ministers were named: either could be meant
+    return same[-1].name or same[-1].role
+
+
+def _pronoun(text: str, who: _Who) -> str | None:
+    """He or she: the nearest person before it, if nearby, unambiguous and of that gender."""
+    mentions = [m for m in _mentions(text, who.at) if not m.role.endswith("s") or m.name]
+    if not mentions:
+        return None
+    nearest = mentions[-1]
+    if nearest.kind == "org":
+        return None
+    spans = sentence_spans(text, 0, who.at)
+    here = sum(1 for s, _ in spans if s <= nearest.at)
+    # Sentences that name no one but go on with "he" ('"...," he says.') keep him in
+    # reach; any other sentence moves him further back.
+    pronoun = re.compile(rf"\b{who.words}\b", re.I)
+    between = [(s, e) for s, e in spans[here:] if not pronoun.search(text, s, e)]
+    if len(between) >= _PRONOUN_WINDOW:
+        return None  # too far back to be what "he" points at
+    window_start = spans[here - 1][0] if here else 0
+    near = {m.name or m.role for m in mentions if m.at >= window_start}
+    if len(near) > 1 or _other_subject(text, window_start, who.at, nearest):
+        return None  # two people in reach: "he" could be either
+    if nearest.gender and nearest.gender != _PRONOUNS[who.words]:
+        return None
+    return nearest.name or nearest.role
+
+
+def _other_subject(text: str, start: int, end: int, mention: _Mention) -> bool:
+    """Whether a sentence in text[start:end] opens with a name that is not `mention`'s
+    ("Obama met Gordon Brown."): a person the mention rules missed may be who "he" is."""
+    verb = r"(?:[a-z]+ed|[a-z]+[^s]s|met|told|said|spoke|took|gave|went|made|won|lost)\b"
+    for s, _ in sentence_spans(text, start, end):
+        m = re.match(rf"({_NAME})\s+{verb}", text[s:end])
+        names = _names(m.group(1)) if m and s != mention.at else []
+        if names and names[0] not in (mention.name or "") and not names[0].isupper():
+            return not names[0].endswith(("’s", "'s", "ing", "-based"))
+    return False
+
+
+# ---------------------------------------------------------------- checking a model
+
+
+def same_speaker(claimed: str | None, of_record: str | None) -> bool:
+    """Whether a claimed speaker is the one of record: the same words up to case, titles and
+    articles, or one a part of the other that keeps its surname ("Bessent", "Scott Bessent").
+    Naming anyone when the record names no one is not the same."""
+    a, b = _key(claimed), _key(of_record)
+    if not a or not b:
+        return a == b
+    if _names_a_role(claimed) != _names_a_role(of_record):
+        return False  # Tony Blair is not "a spokesperson for Tony Blair"
+    short, long = sorted((a, b), key=len)
+    return short == long or (set(short) <= set(long) and bool({long[0], long[-1]} & set(short)))
+
+
+def _names_a_role(speaker: str | None) -> bool:
+    """Whether a speaker is a role ("a spokesperson for Tony Blair") rather than a name."""
+    words = (speaker or "").split()
+    if words and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    if len(words) == 1:
+        return _is_role(words[0])
+    return any(w.islower() and _is_role(w) for w in words) or bool(words) and words[-1].islower()
+
+
+def _key(speaker: str | None) -> list[str]:
+    words = [w.strip(".,’'").lower() for w in (speaker or "").split()]
+    titles = {t.lower().rstrip(".") for t in _TITLES}
+    words = [re.sub(r"men$", "man", w) for w in words]  # "one servicemen" is one serviceman
+    return [w for w in words if w and w not in titles and w not in _DETERMINERS]
