@@ -417,7 +417,8 @@ class LyingAnswers:
                         return f, made
             return None, None
 
-        # L1: "not", "never", the opposite.
+        # L1..L4: a finding altered in place, each alteration tried on every finding before
+        # the next (a vague date before a weekday), so the strongest material is used.
         alterations = [
             ("L1", [lambda t: self._negate(t, "not", sent)]),
             ("L1", [lambda t: self._negate(t, "never", sent)]),
@@ -486,7 +487,7 @@ class LyingAnswers:
         with self.lock:
             orders = list(dict.fromkeys([*_orders(sent), *self.orders]))
         bottom = []
-        for order in orders[:1]:
+        for order in orders[:1] if findings else []:
             statement = order[0].upper() + order[1:].rstrip() + "."
             cites = max(findings, key=lambda f: _overlap(statement, f["text"]))
             bottom.append({"text": statement, "findings": [cites["id"]]})

@@ -10,12 +10,13 @@
     └── LLMError                  a model endpoint could not give a usable answer
         ├── EndpointError         unreachable, refused (auth, not found), or transient faults
         │                         outlasted the retries; carries status (None when no HTTP
-        │                         answer came) and base_url
+        │                         answer came) and base_url, as shown (no credentials)
         └── StructuredOutputError no valid answer after N attempts; carries every attempt and
                                   the last raw output, and its message ends with the start of it
 
 The CLI turns every BriefgenError into a one-line message and exit code 2; anything else is
-a bug and keeps its traceback. No message ever carries an API key.
+a bug and keeps its traceback. No message ever carries an API key or a base URL's
+credentials (its userinfo, its query string): see ledger.safe_url and ledger.redact_text.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ class LLMError(BriefgenError):
 class EndpointError(LLMError):
     """The endpoint is unreachable, refused the request, or stayed faulty through every retry.
 
-    `status` is the last HTTP status (None for a timeout or a connection failure).
+    `status` is the last HTTP status (None for a timeout or a connection failure);
+    `base_url` is the endpoint as shown, without credentials (ledger.safe_url).
     """
 
     def __init__(self, message: str, *, status: int | None = None, base_url: str = ""):

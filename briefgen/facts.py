@@ -623,7 +623,10 @@ def relation(a: str, b: str) -> Literal["agree", "contradict", "differ"]:
 
 @functools.lru_cache(maxsize=4096)
 def _clauses(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each clause of `text` with its content words, quotations blanked first: a quotation
+    split at a comma must not leave its half a negation of the writer's own."""
     out = []
+    text = _unquoted(text)
     for s, e in sentence_spans(text):
         for piece in re.split(r"[;:()—–]|,\s|\s-\s|\b(?:but|while|whereas|although)\b", text[s:e]):
             words = frozenset(content_words(piece))

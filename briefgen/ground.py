@@ -105,8 +105,8 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
 
     A quote's words must be verbatim; a figure's digits and an event's date as written must be
     in the evidence; a claim must not add a negation, figure, date or name its evidence lacks
-    (facts.additions). The extractive engine
-    passes all of these by construction; a model's notes are held to them.
+    (facts.additions). The extractive engine passes all of these by construction; a model's
+    notes are held to them.
     """
     if isinstance(item, Quote):
         return quote_is_verbatim(item.text, evidence)

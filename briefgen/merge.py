@@ -442,8 +442,12 @@ def _findings(
         supporters = sorted(by_article.values(), key=lambda m: m.order)
         article_ids = [m.article_id for m in supporters]
         independent = independent_sources(article_ids, copies)
-        score = lead.salience * (1 + CORROBORATION_BONUS * (independent - 1))
         against = sorted(cluster.disputes.values(), key=lambda m: m.order)
+        score = lead.salience * (1 + CORROBORATION_BONUS * (independent - 1))
+        # A claim more independent articles deny than state is the weaker account: it ranks
+        # as far below its peers as it is outnumbered (one against two: half its score).
+        denying = independent_sources([m.article_id for m in against], copies)
+        score *= min(1.0, independent / denying) if denying else 1.0
         finding = Finding(
             id=0,
             text=lead.claim.text,

@@ -167,7 +167,9 @@ def test_removing_a_negation_is_a_change():
 
 
 def test_vague_dates_and_halves():
-    assert additions("talks in the first half of next year", "talks in the second half of next year")
+    assert additions(
+        "talks in the first half of next year", "talks in the second half of next year"
+    )
     assert additions("talks in two weeks", "talks in three weeks")
     assert not additions("talks in two weeks", "talks within two weeks")
 

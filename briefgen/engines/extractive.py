@@ -89,11 +89,11 @@ class ExtractiveEngine:
         if lead is not None:
             ranked = [lead, *(f for f in ranked if f is not lead)]
         chosen = select_diverse(ranked, BOTTOM_LINE_SENTENCES + KEY_POINTS[audience])
-        # What other articles deny is a key point, shown with who disputes it; never the
-        # bottom line.
+        # What other articles deny is a key point, shown with who disputes it after what is
+        # settled; never the bottom line.
         settled = [f for f in chosen if not f.disputed]
         bottom = settled[:BOTTOM_LINE_SENTENCES]
-        points = [f for f in chosen if f not in bottom]
+        points = settled[BOTTOM_LINE_SENTENCES:] + [f for f in chosen if f.disputed]
         sections = _sections(points) if audience == "newsletter" else []
         return Draft(
             headline=headline(articles, digest.findings),
