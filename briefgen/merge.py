@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from briefgen.copies import independent_sources
-from briefgen.facts import polarity_cues, relation
+from briefgen.facts import Quantity, actors, polarity_cues, quantities, relation, same_quantity
 from briefgen.schema import (
     Article,
     ChunkNotes,
@@ -179,7 +179,10 @@ def _weighted_claims(notes: list[ChunkNotes], order: dict[str, int]) -> list[_Cl
     return out
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\b(?:and|while|but|whereas|although)\b")
+# A comma or colon between digits is part of a number ("200,000", "20:36"), not a break.
+_CLAUSE_BREAK = re.compile(
+    r"(?<!\d)[,:]|[,:](?!\d)|[;()\u2014\u2013]|\s-\s|\b(?:and|while|but|whereas|although)\b"
+)
 
 
 def _clause_words(text: str) -> list[tuple[list[str], set[str], str]]:
@@ -282,7 +285,7 @@ def _agreement(a: _Claim, b: _Claim) -> str:
     """ "agree", "contradict" or "differ": clause by clause where the two say the same
     thing in their own words, else the whole sentences (facts.relation)."""
     verdicts = {
-        _judge(ta, tb)
+        _judge(ta, tb, a.claim.text, b.claim.text)
         for ca, ta in zip(a.clauses, a.clause_texts)
         for cb, tb in zip(b.clauses, b.clause_texts)
         if _overlap(ca, cb) >= SAME_CLAUSE
@@ -339,19 +342,81 @@ def _negated_acts(text: str) -> set[str]:
     return out
 
 
-def _judge(a: str, b: str) -> str:
+def _judge(a: str, b: str, sentence_a: str = "", sentence_b: str = "") -> str:
     """facts.relation, with one more condition for a contradiction by negation: the two
     clauses must speak of the same act. "China will not delay its rare earth controls"
     denies "China will delay them", but not "China's rare earth controls have intensified
     friction", which shares the topic and not the act. (Figures and antonyms name their
     act already: "one year" against "two years", "rose" against "fell".)"""
     verdict = relation(a, b)
-    if verdict != "contradict" or not (polarity_cues(a) or polarity_cues(b)):
+    if verdict != "contradict":
         return verdict
+    # Who a clause speaks of may stand elsewhere in its sentence: "Lolol, named a National
+    # Monument, was severely damaged" says nothing of Pichilemu, "not severely damaged".
+    people_a, people_b = _actor_words(sentence_a or a), _actor_words(sentence_b or b)
+    if people_a and people_b and not people_a & people_b:
+        return "differ"
+    cues_a, cues_b = polarity_cues(a), polarity_cues(b)
+    if cues_a and cues_b:
+        # Both clauses deny something ("did not have paperwork, nor permissions" and "did not
+        # have any paperwork"): a second cue in one is emphasis, not a double negation.
+        return "contradict" if _differing_figures(a, b) else "differ"
+    if not (cues_a or cues_b):
+        figures = _differing_figures(a, b)
+        if figures is None:
+            return verdict  # an antonym: "rose" against "fell"
+        return "contradict" if figures else "differ"
     acts = _negated_acts(a) | _negated_acts(b)
     words_a = {_stem(w) for w in _WORDS.findall(a)}
     words_b = {_stem(w) for w in _WORDS.findall(b)}
     return "contradict" if acts & words_a & words_b else "differ"
+
+
+def _actor_words(text: str) -> set[str]:
+    """The words of the names a sentence gives: "US-China" names the US and China, "Scott
+    Bessent" Bessent; two sentences share an actor when they share one of these."""
+    return {w for name in actors(text) for w in re.split(r"[\s-]+", name) if len(w) > 1}
+
+
+FIGURE_CONTEXT = 3  # content words either side of a figure that say what it counts
+
+
+def _differing_figures(a: str, b: str) -> bool | None:
+    """Whether the two clauses give different figures for the same thing; None when they
+    give no figures of one kind that differ (the contradiction is of another sort).
+
+    "killed about 200,000 people" and "3 million people have been affected" are figures of
+    one unit for two things: the words around each figure, besides its unit, must meet
+    ("a magnitude of 5.4" and "a magnitude of 5.6" do).
+    """
+    found = None
+    for x in quantities(a):
+        for y in quantities(b):
+            if x.unit != y.unit or x.noun != y.noun or same_quantity(x, y):
+                continue
+            if _clock_time(a, x) or _clock_time(b, y):
+                continue  # "20:36 local time" is a time of day, not a count
+            found = False
+            if _figure_context(a, x) & _figure_context(b, y):
+                return True
+    return found
+
+
+def _clock_time(text: str, q: Quantity) -> bool:
+    at = text.find(q.text)
+    return at >= 0 and (
+        text[at + len(q.text) : at + len(q.text) + 1] == ":" or text[at - 1 : at] == ":"
+    )
+
+
+def _figure_context(text: str, q: Quantity) -> set[str]:
+    at = text.find(q.text)
+    if at < 0:
+        return set()
+    unit = set(content_words(f"{q.unit or ''} {q.noun or ''} {q.text}"))
+    before = content_words(text[:at])[-FIGURE_CONTEXT:]
+    after = content_words(text[at + len(q.text) :])[:FIGURE_CONTEXT]
+    return {_stem(w) for w in [*before, *after] if w not in unit and not w.isdigit()}
 
 
 def _add_support(clusters: list[_Cluster], claims: list[_Claim]) -> None:
@@ -386,7 +451,7 @@ def _add_support(clusters: list[_Cluster], claims: list[_Claim]) -> None:
                 sim = _overlap(clause, other.clauses[k])
                 if sim < SAME_CLAUSE:
                     continue
-                verdict = _judge(said, other.clause_texts[k])
+                verdict = _judge(said, other.clause_texts[k], lead.claim.text, other.claim.text)
                 pick = best if verdict == "agree" else against if verdict == "contradict" else None
                 if pick is not None and sim > pick.get(other.article_id, (0.0, None))[0]:
                     pick[other.article_id] = (sim, other)
