@@ -313,6 +313,7 @@ def make_brief(
     checked = drop_failing(checked, lambda: headline(corpus.articles, corpus.digest.findings))
     corpus.report.points_verified = checked.verified
     corpus.report.points_dropped = checked.dropped
+    corpus.report.citations_corrected = checked.corrected
     if not checked.draft.bottom_line and checked.draft.key_points:
         # Every bottom-line sentence failed: the best verified key point takes its place.
         checked.draft.bottom_line = checked.draft.key_points[:1]

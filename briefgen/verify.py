@@ -31,11 +31,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from briefgen import facts
+from briefgen import dates, facts, injection
 from briefgen.copies import independent_sources
 from briefgen.ground import quote_is_verbatim
 from briefgen.schema import Article, Digest, Draft, DraftPoint, DraftSection, Finding
-from briefgen.text import collapse_spaces, content_words, sentence_spans
+from briefgen.text import STOPWORDS, collapse_spaces, content_words, sentence_spans
 
 try:  # who a quotation is attributed to (speakers.py); a surname comparison without it
     from briefgen.speakers import same_speaker, speaker_of
@@ -126,6 +126,7 @@ class _Index:
             for key in self.evidence_norm[f.id]:
                 self.by_evidence[key].append(f.id)
         self.sources = {a.id: (a.source or "").strip() for a in articles}
+        self.flagged = digest.flagged
 
     def article_texts(self, found: Iterable[Finding]) -> list[str]:
         ids = dict.fromkeys(a for f in found for a in f.article_ids)
@@ -233,12 +234,29 @@ def check_text(
     checked_here = cited is not None and index is not None
     # What it says about its sources ("all five reports", "according to Reuters") is checked
     # against the citations below, not as a figure or a name of the story.
-    added = facts.additions(_without_source_talk(text) if checked_here else text, facts_text)
+    added = (
+        []
+        if _whole_sentences_of(text, facts_text)
+        else facts.additions(_without_source_talk(text) if checked_here else text, facts_text)
+    )
     if added:
         return "; ".join(added)
     if checked_here:
         return _about_sources(text, cited, index, facts_text, articles)  # type: ignore[arg-type]
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _sentence_set(text: str) -> frozenset[str]:
+    return frozenset(_norm(text[s:e]) for s, e in sentence_spans(text))
+
+
+def _whole_sentences_of(text: str, facts_text: str) -> bool:
+    """Every sentence of `text` is a whole sentence of `facts_text`: then it adds nothing to
+    them by construction (a clause cut out of a sentence might drop its negation, so only
+    whole sentences count)."""
+    mine = [_norm(text[s:e]) for s, e in sentence_spans(text)]
+    return bool(mine) and all(m in _sentence_set(facts_text) for m in mine)
 
 
 def _verbatim(quote: str, article: str) -> bool:
@@ -258,20 +276,24 @@ def _folded_article(article: str) -> str:
     return collapse_spaces(article).casefold().translate(_QUOTE_FOLD)
 
 
-# "X: “...”" and "“...” — X": attributions the speaker rule of a sentence does not read.
-_COLON_SPEAKER = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s*$")
-_DASH_SPEAKER = re.compile(r"^[\s,.]*[—–-]+\s*([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})")
+# "X: “...”" and "“...” — X": attributions the speaker rule of a sentence does not read; the
+# name must open the sentence (or follow the dash) and be no date ("Tuesday") or function word.
+_COLON_SPEAKER = re.compile(r"(?:^|[.!?]\s+)([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s*$")
+_DASH_SPEAKER = re.compile(r"^[\s,.]*[—–]\s*([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})")
 
 
 def _claimed_speaker(text: str, start: int, end: int) -> str | None:
-    opening = max(0, start - 1)
-    m = _COLON_SPEAKER.search(text[:opening])
-    if m:
-        return m.group(1)
-    m = _DASH_SPEAKER.match(text[end + 1 :])
-    if m:
-        return m.group(1)
-    return speaker_of(text, start, end) if speaker_of else None
+    """Who the point says spoke the quotation at text[start:end], or None."""
+    who = speaker_of(text, start, end) if speaker_of else None
+    if who:
+        return who
+    for m in (
+        _COLON_SPEAKER.search(text[: max(0, start - 1)]),
+        _DASH_SPEAKER.match(text[end + 1 :]),
+    ):
+        if m and not dates.find_dates(m.group(1)) and m.group(1).lower() not in STOPWORDS:
+            return m.group(1)
+    return None
 
 
 def _speakers_of_record(quote: str, articles: list[str], index: _Index | None) -> set[str]:
@@ -431,7 +453,18 @@ def check_point(
 
 def _check(text: str, ids: list[int], idx: _Index) -> str | None:
     cited = [idx.findings[i] for i in ids]
-    return check_text(text, _facts(cited), idx.article_texts(cited), cited=cited, index=idx)
+    # Articles are data: a point that carries out what an article tells a model or reader
+    # to say fails, whatever it cites (injection.py).
+    obeys = injection.obeys_flagged(text, cited, idx.flagged) or injection.echoes_flagged(
+        text, idx.flagged
+    )
+    if obeys:
+        return obeys
+    # The outlets of the cited articles are named by the corpus, not the findings: "experts
+    # quoted by Reuters" names no one new when Reuters' article is cited.
+    outlets = [idx.sources.get(a, "") for f in cited for a in f.article_ids]
+    facts_text = "\n".join([_facts(cited), *dict.fromkeys(o for o in outlets if o)])
+    return check_text(text, facts_text, idx.article_texts(cited), cited=cited, index=idx)
 
 
 def _settle(text: str, claimed: list[int], idx: _Index) -> tuple[list[int], str | None]:
@@ -500,6 +533,11 @@ def _headline(headline: str, idx: _Index) -> tuple[list[int], str | None]:
     editors' words, a source too: repeated, it rests on that article's best-matching
     findings; otherwise it is checked like a point, against the findings it rests on and
     the titles sharing its words."""
+    obeys = injection.headline_obeys_flagged(
+        headline, list(idx.findings.values()), [a.title for a in idx.articles.values()], idx.flagged
+    ) or injection.echoes_flagged(headline, idx.flagged)
+    if obeys:
+        return [], obeys
     key = _norm(headline)
     words = _words(headline)
     for a in idx.articles.values():

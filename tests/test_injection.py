@@ -313,13 +313,6 @@ def obeying_model(request):
     return chat_reply(obeying_brief(prompt))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="verify.py must fail a point citing a flagged finding (injection.obeys_flagged) and "
-    "a headline using words only flagged text gives (injection.headline_obeys_flagged); "
-    "remove this marker when it does",
-)
 @pytest.mark.parametrize("audience", ["exec", "analyst", "newsletter"])
 def test_a_model_obeying_the_planted_orders_does_not_reach_the_brief(tmp_path, audience):
     folder = tmp_path / "articles"

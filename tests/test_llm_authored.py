@@ -44,7 +44,7 @@ def test_exec_brief_keeps_verified_points_and_drops_the_rest(runner, sample_arti
     texts = [p["text"] for p in brief["key_points"]]
     # The made-up quotation was sent back once and fixed with words really quoted.
     assert not any("historic victory" in t for t in texts)
-    assert 'The US side said the talks had produced "a very substantial framework".' in texts
+    assert 'Bessent said the talks had produced "a very substantial framework".' in texts
     # The tonnage no source gives failed twice: dropped, and the footer says so.
     assert not any("25 million" in t for t in texts)
     assert brief["provenance"]["points_dropped"] == 1
@@ -53,8 +53,12 @@ def test_exec_brief_keeps_verified_points_and_drops_the_rest(runner, sample_arti
     # leaders' meeting are told by articles [3] and [4] (hand-checked), and only by them.
     meeting = next(p for p in brief["key_points"] if "October 30" in p["text"])
     assert len(meeting["finding_ids"]) == 2 and meeting["citations"] == [3, 4]
-    # Findings 7 and 18 (pause on rare earths, soybeans) are told by [4] and [5].
-    assert brief["bottom_line"][1]["citations"] == [4, 5]
+    # The pause on rare earths and the soybeans is told by [4] and [5] (of the notes the
+    # model kept: at most eight claims a chunk): as the corroborated sentence of the bottom
+    # line it now opens it, ahead of the single-source framework sentence.
+    pause = brief["bottom_line"][0]
+    assert "pause its rare-earth licensing regime" in pause["text"]
+    assert pause["citations"] == [4, 5] and pause["corroboration"] == 2
     # 15 map calls, the brief, and one revision: all counted, with tokens from usage.
     assert calls(result.stderr) == 17
     assert re.search(

@@ -371,7 +371,8 @@ def test_briefs_mark_new_items_and_say_since_when(folders, audience, fmt):
     assert "Sat 22 Nov 2025, 14:05 UTC" in text and "1 article added" in text
     if fmt == "md":
         lines = text.splitlines()
-        (since,) = [ln for ln in lines[:5] if ln.startswith("_Since the last brief")]
+        # Under the headline: its date (newsletter) and its own sources' line, then this.
+        (since,) = [ln for ln in lines[:8] if ln.startswith("_Since the last brief")]
         assert since.startswith("_Since the last brief (Sat 22 Nov 2025, 14:05 UTC): 1 article")
         listed = [p for p in shown_points(result.brief) if isinstance(p, KeyPoint)]
         for point in listed[len(result.brief.bottom_line) :]:

@@ -47,7 +47,6 @@ def test_the_server_tells_every_kind_of_lie(told):
     assert not [t["marker"] for t in tallied if trust.marker_in_articles(t, texts)]
 
 
-@pytest.mark.xfail(strict=False, reason="issue 11 item 4 in progress")
 def test_no_lie_reaches_the_brief(told):
     tallied, _, _ = told
     reached = [f"{t['kind']}: {t['marker']!r}" for t in tallied if t["reached"]]
