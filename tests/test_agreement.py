@@ -52,7 +52,9 @@ def _finding(digest, words: str):
 
 
 DELAY = "China will delay its rare earth export controls by one year, officials said on Sunday."
-AGREE = "Officials confirmed that Beijing agreed to delay the rare earth export controls by one year."
+AGREE = (
+    "Officials confirmed that Beijing agreed to delay the rare earth export controls by one year."
+)
 
 
 def test_the_same_claim_in_other_words_supports():

@@ -60,7 +60,9 @@ def test_the_lsh_path_finds_the_same_copies(sample_articles):
     originals = list(sample_articles.values())
     copy = _article("copy", _lightly_edited(originals[4].text, every=20))
     articles = [*originals, copy]
-    assert find_copies(articles, exact_below=0) == find_copies(articles) == {"copy": originals[4].id}
+    assert (
+        find_copies(articles, exact_below=0) == find_copies(articles) == {"copy": originals[4].id}
+    )
 
 
 def test_short_texts_are_never_copies():
