@@ -154,3 +154,34 @@ def test_the_analyst_brief_lists_the_dispute_among_the_conflicts(planted_briefs)
 def test_disputes_are_shown_in_every_format(planted_briefs, fmt):
     text = render_brief(planted_briefs["analyst"].brief, fmt)
     assert "disputed" in text.lower()
+
+
+@pytest.fixture(scope="module")
+def with_a_copy(tmp_path_factory, sample_dir):
+    """The sample corpus plus a syndicated copy of one article: a word in twenty changed,
+    under another title."""
+    import pathlib
+
+    folder = tmp_path_factory.mktemp("copied")
+    paths = sorted(pathlib.Path(sample_dir).glob("*.txt"))
+    for path in paths:
+        shutil.copy(path, folder / path.name)
+    words = paths[4].read_text(encoding="utf-8").split(" ")
+    edited = " ".join("also" if i % 20 == 7 else w for i, w in enumerate(words))
+    (folder / "zz_syndicated.txt").write_text("Syndicated: talks edge on\n\n" + edited, "utf-8")
+    return make_brief([str(folder)], audience="analyst")
+
+
+def test_a_syndicated_copy_counts_once(with_a_copy):
+    brief = with_a_copy.brief
+    copy = next(s for s in brief.sources if s.path.endswith("zz_syndicated.txt"))
+    assert copy.copy_of is not None
+    original = next(s for s in brief.sources if s.n == copy.copy_of)
+    assert original.path.endswith(".txt") and original.n != copy.n
+    for p in [*brief.bottom_line, *brief.key_points, *brief.single_source]:
+        independent = {copy.copy_of if n == copy.n else n for n in p.citations}
+        assert p.corroboration <= len(independent)
+        if copy.n in p.citations and copy.copy_of in p.citations:
+            assert any(c.n == copy.n and c.of == copy.copy_of for c in p.copies)
+    md = render_brief(brief, "md")
+    assert f"[{copy.n}] is a copy of [{copy.copy_of}]" in md
