@@ -16,6 +16,10 @@ and each labelled quotation is matched to the Quote whose words start at its off
 A speaker counts as right when `same_speaker` says it is the labelled one (or one of the
 roles listed as also right); WRONG when it names someone else; null when it names nobody.
 Without the MultiLing data only the sample corpus rows are measured (and the header says so).
+
+A second table scores the same two rules on tests/data/speakers_heldout.jsonl: MultiLing
+topics M007-M009, labelled blind after the rules were written and never used to tune them, so
+it shows how the rules generalise. The exit status still judges the first set only.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 from _common import DEFAULT_DATA, REPO, machine, table
 
 LABELS = REPO / "tests" / "data" / "speakers.jsonl"
+HELDOUT = REPO / "tests" / "data" / "speakers_heldout.jsonl"
 GOAL_WRONG = 0
 
 # ---------------------------------------------------------------- the anchor: the old rule
@@ -146,22 +151,14 @@ def score(labels: list[dict], found: dict[tuple[str, int], str | None]) -> dict[
     return {**n, "wrong_list": wrong}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", default=str(DEFAULT_DATA), help="the multiling2011 folder")
-    ap.add_argument("--json", help="write the results here too")
-    args = ap.parse_args(argv)
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
-    from briefgen import extract_rules as rules
-    from briefgen.engines.extractive import ExtractiveEngine
+
+def measure(labels: list[dict], data: Path, engine, places) -> dict[str, dict]:
+    """Both rules scored on `labels`: {"briefgen": ..., "anchor (old rule)": ...}."""
     from briefgen.ingest import load
 
-    data = Path(args.data).expanduser()
-    labels = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines()]
-    have_data = (data / "M000" / "articles").is_dir()
-    if not have_data:
-        labels = [r for r in labels if r["corpus"] == "sample"]
-    engine, places = ExtractiveEngine(), rules.load_places()
     now: dict[tuple[str, int], str | None] = {}
     old: dict[tuple[str, int], str | None] = {}
     for path in sorted({r["path"] for r in labels}):
@@ -170,13 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         article = load([str(file)]).articles[0]
         now.update({(path, k): v for k, v in engine_speakers(article, engine).items()})
         old.update({(path, k): v for k, v in anchor_speakers(article, places).items()})
-    results = {"briefgen": score(labels, now), "anchor (old rule)": score(labels, old)}
+    return {"briefgen": score(labels, now), "anchor (old rule)": score(labels, old)}
 
-    print(f"# Quote speakers, {len(labels)} labelled quotations ({machine()})")
-    print(
-        f"data: sample corpus + {'MultiLing at ' + str(data) if have_data else 'no MultiLing (skipped)'}"
-    )
-    print()
+
+def report(results: dict[str, dict]) -> None:
     rows = [
         ["quotes labelled", *(r["labelled"] for r in results.values())],
         ["found by the engine", *(r["found"] for r in results.values())],
@@ -186,14 +180,56 @@ def main(argv: list[str] | None = None) -> int:
         ["accuracy (right / labelled), %", *(r["accuracy"] for r in results.values())],
     ]
     print(table(["", *results], rows))
-    print(f"\ngoal: {GOAL_WRONG} wrong speakers (null is allowed)")
+
+
+def wrong_lists(results: dict[str, dict], title: str = "") -> None:
     for name, r in results.items():
         if r["wrong_list"]:
-            print(f"\n{name}: wrong speakers")
+            print(f"\n{name}{title}: wrong speakers")
             for line in r["wrong_list"]:
                 print("  " + line)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", default=str(DEFAULT_DATA), help="the multiling2011 folder")
+    ap.add_argument("--json", help="write the results here too")
+    args = ap.parse_args(argv)
+
+    from briefgen import extract_rules as rules
+    from briefgen.engines.extractive import ExtractiveEngine
+
+    data = Path(args.data).expanduser()
+    labels = _read(LABELS)
+    have_data = (data / "M000" / "articles").is_dir()
+    if not have_data:
+        labels = [r for r in labels if r["corpus"] == "sample"]
+    engine, places = ExtractiveEngine(), rules.load_places()
+    results = measure(labels, data, engine, places)
+
+    print(f"# Quote speakers, {len(labels)} labelled quotations ({machine()})")
+    print(
+        f"data: sample corpus + {'MultiLing at ' + str(data) if have_data else 'no MultiLing (skipped)'}"
+    )
+    print()
+    report(results)
+    print(f"\ngoal: {GOAL_WRONG} wrong speakers (null is allowed)")
+    wrong_lists(results)
+
+    heldout = None
+    if have_data and (data / "M007" / "articles").is_dir():
+        held = _read(HELDOUT)
+        heldout = measure(held, data, engine, places)
+        print(f"\n# Held-out set, {len(held)} labelled quotations (MultiLing M007-M009)")
+        print("labelled blind after the rules were written, never used to tune them")
+        print()
+        report(heldout)
+        wrong_lists(heldout, " (held-out)")
+    else:
+        print("\nheld-out set (MultiLing M007-M009): skipped, no MultiLing data")
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        out = {**results, "heldout": heldout}
+        Path(args.json).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0 if results["briefgen"]["wrong"] <= GOAL_WRONG else 1
 
 
