@@ -25,96 +25,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefgen.speaker_words import (
+    ADVERBS,
+    DETERMINERS,
+    INVERTING_VERBS,
+    NAME_PARTICLES,
+    NOT_NAMES,
+    ORG_WORDS,
+    PREPOSITIONS,
+    PRONOUN_GENDER,
+    ROLE_GENDER,
+    ROLE_NOUNS,
+    SPEECH_VERBS,
+    SUBJECT_STOPS,
+    TIME_WORDS,
+    TITLE_GENDER,
+    TITLES,
+)
 from briefgen.text import sentence_spans
 
-# Verbs of saying. "told" and "asked" take an object after them, so only the others may
-# come before their subject ('"...," said Smith').
-_SPEECH = set(
-    """said says say told tells added adds noted notes stated states wrote writes argued argues
-    asked asks replied replies explained explains warned warns insisted insists claimed claims
-    stressed stresses emphasized emphasised remarked remarks commented comments continued
-    recounted recounts echoed concluded declared declares announced announces admitted admits acknowledged conceded
-    confirmed confirms cautioned urged urges recalled observed observes predicted predicts
-    described describes called calls reported reports tweeted posted""".split()
-)
-# Base forms: "prompting the BEA to warn against "..."" reads back to "to" and so to no one,
-# which is right: the clause nearest the quotation is not a subject's own "X said".
-_SPEECH |= set(
-    """warn add note state claim stress insist explain urge comment declare announce admit
-    confirm""".split()
-)
-_INVERTS = _SPEECH - {"told", "tells", "asked", "asks", "called", "calls", "described"}
-# Between a subject and its verb: "Smith also said", "he has repeatedly warned".
-_ADVERBS = set(
-    """also later then further again recently previously earlier repeatedly once has have had
-    was is would will had reportedly simply flatly publicly privately today yesterday""".split()
-)
-# Words that end a subject when reading back from its verb.
-_STOP = set(
-    """and or but whilst according that which who whom whose when while where after before as because if than
-    in on at to for with by from into about over under since until during against among
-    said says told added noted is are was were be been has have had it they we i you this these
-    those there here not also however meanwhile""".split()
-)
-_PRONOUNS = {"he": "m", "she": "f"}
-# Nouns that name a person by role; what "the official said" refers back to.
-_ROLES = set(
-    """official spokesman spokeswoman spokesperson minister secretary president director
-    chief head leader analyst expert economist diplomat source person officer commander
-    governor mayor senator lawmaker ambassador chairman chairwoman chair professor researcher
-    scientist doctor witness resident police policeman lawyer attorney judge prosecutor
-    representative adviser advisor negotiator envoy manager executive founder aide pastor
-    priest coordinator administrator general colonel captain general-secretary
-    secretary-general premier chancellor king queen prince activist journalist reporter
-    editor author worker survivor student teacher employee volunteer columnist commentator
-    filmmaker producer designer singer artist athlete player coach
-    observer writer blogger mother father son daughter wife husband uncle aunt brother
-    sister grandmother grandfather friend neighbour neighbor""".split()
-)
-# Titles before a name: dropped from the speaker's name.
-_TITLES = set(
-    """President Vice Premier Secretary Minister Chancellor Prime Senator Sen. Rep. Gov.
-    Representative Governor Mayor Ambassador Commissioner Director Professor Prof. Chairman
-    Chair Chief Spokesman Spokeswoman Spokesperson Mr. Mrs. Ms. Dr. King Queen Prince Pope
-    General Gen. Judge Justice Speaker Leader Secretary-General Deputy Foreign Finance Trade
-    Treasury Defense Defence Interior Commerce State Senior Pastor Rev. Father Sister Lt.
-    Col. Capt. Sgt. Officer Captain Colonel Lieutenant Sergeant Admiral Adm. Emperor Sheikh
-    Chief Executive CEO USTR Sir Lord Dame Analyst Economist Mr Mrs Ms Dr""".split()
-)
-_GENDER = {"Mr.": "m", "Mr": "m", "Mrs.": "f", "Mrs": "f", "Ms.": "f", "Ms": "f"}
-_GENDER_ROLES = {"spokesman": "m", "spokeswoman": "f", "chairman": "m", "chairwoman": "f"}
-# Capitalised words that open sentences without naming anyone.
-_NOT_NAMES = set(
-    """The A An This That It He She They We I But And Meanwhile However According When While
-    After Before In On At As If Officials Analysts Experts Sources Police Witnesses""".split()
-)
-# A name ending in one of these is an organisation's ("the State Department").
-_ORG_WORDS = set(
-    """Department Ministry Agency Office Council Bank Program Programme Fund Organization
-    Organisation Union Institute Foundation Company Administration Congress Parliament Senate
-    House Court Commission Committee Association Group Party Service Times Post News Herald
-    Journal Network Reuters Press Church Cross Nations Government""".split()
-)
-_PREPOSITIONS = {"at", "of", "for", "in", "with", "from", "by", "on", "to"}
-_WHEN = set("""Monday Tuesday Wednesday Thursday Friday Saturday Sunday week month year""".split())
-_PARTICLES = {"de", "da", "van", "von", "bin", "al", "del", "der", "la", "le", "du"}
-_DETERMINERS = {"a", "an", "the", "one", "another", "his", "her", "its", "their"}
 _TOKEN = re.compile(r"[^\W_][\w'’.-]*|[,;:()—–]")
 # A capitalised name on one line; a full stop only after an initial or a short title ("Mr.").
 _NAME = (
     r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'’-]*)"
     r"(?:[ \t]+(?:[A-Z][a-z]?\.|[A-Z][\w'’-]+|(?:de|da|van|von|bin|al|del)\b))*"
 )
-_ROLE_WORDS = "|".join(sorted(_ROLES, key=len, reverse=True))
+_ROLE_WORDS = "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
 _ROLE = rf"(?:\b(?:{_ROLE_WORDS})s?\b|\b[a-z]+(?:man|men|woman|women|person)\b)"
 _ROLE_CAPS = rf"(?:\b(?i:{_ROLE_WORDS})s?\b)"  # "The Director of ...": capitalised as a title
 _MENTION = re.compile(
     # "President Rene Preval", "USGS analyst Dale Grant"
-    rf"(?P<titled>(?:(?P<title>\b(?:{'|'.join(map(re.escape, sorted(_TITLES)))}))"
+    rf"(?P<titled>(?:(?P<title>\b(?:{'|'.join(map(re.escape, sorted(TITLES)))}))"
     rf"|(?P<rolew>{_ROLE}))\s+(?P<tname>{_NAME}))"
     # "Ban noted", "Efstathios Daras, the Greek ambassador, described"
     rf"|(?P<said>(?P<sname>{_NAME})(?:,[^,“”\"]{{3,100}},)?\s+(?:\w+ly\s+|also\s+)?"
-    rf"(?:{'|'.join(sorted(_SPEECH))})\b)"
+    rf"(?:{'|'.join(sorted(SPEECH_VERBS))})\b)"
     # "Cory Combs, an expert at ..."
     rf"|(?P<appos>(?P<aname>{_NAME}),\s+(?:(?:a|an|the|its|his|her|their)\s+)?"
     rf"(?:[\w'’-]+\s+){{0,3}}?(?P<arole>{_ROLE}))"
@@ -258,7 +203,7 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[str, int]]:
     out = []
     for m in _TOKEN.finditer(text, start, end):
         tok = m.group(0)
-        if len(tok) > 2 and tok.endswith(".") and tok[:-1] not in _TITLES and "." not in tok[:-1]:
+        if len(tok) > 2 and tok.endswith(".") and tok[:-1] not in TITLES and "." not in tok[:-1]:
             tok = tok[:-1]  # a full stop, not an abbreviation
         out.append((tok, m.start()))
     return out
@@ -270,12 +215,12 @@ def _clause_after(text: str, zone: tuple[int, int]) -> _Who | None:
     while toks and toks[0][0] in ",;:—–":
         toks.pop(0)
     words = [t.lower() for t, _ in toks]
-    if words[:1] and words[0] in _INVERTS:
+    if words[:1] and words[0] in INVERTING_VERBS:
         return _subject_forward(toks[1:])
     if words[:2] == ["according", "to"]:
         return _subject_forward(toks[2:])
     for v in range(1, min(len(words), 30)):
-        if words[v] in _SPEECH:
+        if words[v] in SPEECH_VERBS:
             # '"...," Wu Xinbo, an expert on ties, said': the subject must open the zone.
             return _subject_back(toks, v, whole=True)
         if toks[v][0] in ";:()":
@@ -288,8 +233,13 @@ def _clause_before(text: str, zone: tuple[int, int]) -> _Who | None:
     toks = _tokens(text, *zone)
     words = [t.lower() for t, _ in toks]
     for v in range(len(words) - 1, -1, -1):
-        if words[v] in _SPEECH and not (v and words[v - 1] in {"was", "were", "be", "been"}):
-            if v == 0 and len(words) > 1 and toks[1][0][:1].isupper() and words[0] in _INVERTS:
+        if words[v] in SPEECH_VERBS and not (v and words[v - 1] in {"was", "were", "be", "been"}):
+            if (
+                v == 0
+                and len(words) > 1
+                and toks[1][0][:1].isupper()
+                and words[0] in INVERTING_VERBS
+            ):
                 return _subject_forward(toks[v + 1 :])  # 'Said Smith: "..."'
             return _subject_back(toks, v)
     return None
@@ -307,9 +257,9 @@ def _according(text: str, zone: tuple[int, int]) -> _Who | None:
 def _subject_back(toks: list[tuple[str, int]], v: int, whole: bool = False) -> _Who | None:
     """The subject of the verb toks[v], read back from it; `whole`: it must open the zone."""
     i = v - 1
-    while i >= 0 and toks[i][0].lower() in _ADVERBS:
+    while i >= 0 and toks[i][0].lower() in ADVERBS:
         i -= 1
-    if i >= 1 and toks[i][0] in _WHEN and toks[i - 1][0].lower() in {"on", "last", "this"}:
+    if i >= 1 and toks[i][0] in TIME_WORDS and toks[i - 1][0].lower() in {"on", "last", "this"}:
         i -= 2  # "Ahmadinejad on Wednesday announced"
     appos: list[tuple[str, int]] = []
     if i >= 0 and toks[i][0] == ",":  # "Smith, the head of the agency, said"
@@ -320,12 +270,12 @@ def _subject_back(toks: list[tuple[str, int]], v: int, whole: bool = False) -> _
             return None
         appos, i = toks[j + 1 : i], j - 1
     np: list[tuple[str, int]] = []
-    while i >= 0 and toks[i][0] not in ",;:()—–" and toks[i][0].lower() not in _STOP:
+    while i >= 0 and toks[i][0] not in ",;:()—–" and toks[i][0].lower() not in SUBJECT_STOPS:
         np.insert(0, toks[i])
         i -= 1
         if len(np) == 8:
             break
-    if not appos and np and i >= 0 and toks[i][0].lower() in _PREPOSITIONS:
+    if not appos and np and i >= 0 and toks[i][0].lower() in PREPOSITIONS:
         # "John Sifton, researcher at Human Rights Watch said": the subject is further back
         j = i
         while j >= 0 and toks[j][0] not in ",;:()—–" and v - j < 16:
@@ -345,7 +295,7 @@ def _subject_back(toks: list[tuple[str, int]], v: int, whole: bool = False) -> _
 
 def _np_back(toks: list[tuple[str, int]], i: int) -> list[tuple[str, int]]:
     np: list[tuple[str, int]] = []
-    while i >= 0 and toks[i][0] not in ",;:()—–" and toks[i][0].lower() not in _STOP:
+    while i >= 0 and toks[i][0] not in ",;:()—–" and toks[i][0].lower() not in SUBJECT_STOPS:
         np.insert(0, toks[i])
         i -= 1
     return np
@@ -354,7 +304,7 @@ def _np_back(toks: list[tuple[str, int]], i: int) -> list[tuple[str, int]]:
 def _subject_forward(toks: list[tuple[str, int]]) -> _Who | None:
     np: list[tuple[str, int]] = []
     for tok, at in toks:
-        if tok in ",;:()—–" or tok.lower() in _STOP or len(np) == 8:
+        if tok in ",;:()—–" or tok.lower() in SUBJECT_STOPS or len(np) == 8:
             break
         np.append((tok, at))
     n = len(np)
@@ -368,7 +318,7 @@ def _subject_forward(toks: list[tuple[str, int]]) -> _Who | None:
     rest = toks[len(np) + 1 :]
     if len(np) < len(toks) and toks[len(np)][0] == ",":  # "said the director, Charles Vincent"
         for tok, at in rest:
-            if tok in ",;:()—–" or tok.lower() in _STOP:
+            if tok in ",;:()—–" or tok.lower() in SUBJECT_STOPS:
                 break
             appos.append((tok, at))
     return _who(np, appos)
@@ -378,7 +328,7 @@ def _who(np: list[tuple[str, int]], appos: list[tuple[str, int]]) -> _Who | None
     if not np:
         return None
     first = np[0][0].lower()
-    if len(np) == 1 and first in _PRONOUNS:
+    if len(np) == 1 and first in PRONOUN_GENDER:
         return _Who("pronoun", first, np[0][1])
     cut = next((i for i, (t, _) in enumerate(np) if t in ("of", "at")), None)
     if cut and _name_in(np[:cut]) and " " in _name_in(np[:cut]).words:
@@ -399,16 +349,16 @@ def _name_in(np: list[tuple[str, int]]) -> _Who | None:
     """The name a noun phrase ends with, after its titles; None if it ends in a common word."""
     run: list[tuple[str, int]] = []
     for tok, at in reversed(np):
-        if tok[:1].isupper() or (run and tok in _PARTICLES):
+        if tok[:1].isupper() or (run and tok in NAME_PARTICLES):
             run.insert(0, (tok, at))
         else:
             break
-    while run and (run[0][0] in _NOT_NAMES or run[0][0] in _PARTICLES):
+    while run and (run[0][0] in NOT_NAMES or run[0][0] in NAME_PARTICLES):
         run.pop(0)
     if run and len(run) < len(np) and np[len(np) - len(run) - 1][0] == "of" and len(np) > 2:
-        if not any(t in _TITLES for t, _ in run):
+        if not any(t in TITLES for t, _ in run):
             return None  # "supporters of Ahmadinejad said": he is not the one speaking
-    titled = [i for i, (t, _) in enumerate(run) if t in _TITLES or t.rstrip(".") in _TITLES]
+    titled = [i for i, (t, _) in enumerate(run) if t in TITLES or t.rstrip(".") in TITLES]
     if titled:
         run = run[titled[-1] + 1 :]
     while len(run) > 1 and _is_role(run[0][0]):
@@ -420,7 +370,7 @@ def _name_in(np: list[tuple[str, int]]) -> _Who | None:
 
 def _is_role(word: str) -> bool:
     lower = word.lower()
-    if lower in _ROLES or (lower.endswith("s") and lower[:-1] in _ROLES):
+    if lower in ROLE_NOUNS or (lower.endswith("s") and lower[:-1] in ROLE_NOUNS):
         return True
     # "servicemen", "chairwoman"; not a surname such as "Triesman"
     return word.islower() and len(word) > 6 and word.endswith(("man", "men", "person", "people"))
@@ -454,11 +404,11 @@ def _names(text: str) -> list[str]:
     out = []
     for m in re.finditer(_NAME, text):
         tokens = m.group(0).split()
-        titled = [i for i, t in enumerate(tokens) if t in _TITLES or t.rstrip(".") in _TITLES]
+        titled = [i for i, t in enumerate(tokens) if t in TITLES or t.rstrip(".") in TITLES]
         tokens = tokens[titled[-1] + 1 :] if titled else tokens
-        while tokens and tokens[0] in _NOT_NAMES:
+        while tokens and tokens[0] in NOT_NAMES:
             tokens.pop(0)
-        if tokens and tokens[-1] not in _ORG_WORDS:
+        if tokens and tokens[-1] not in ORG_WORDS:
             out.append(" ".join(tokens))
     return out
 
@@ -519,7 +469,7 @@ def _same_role(a: str, b: str) -> bool:
 
 
 def _gender(word: str) -> str | None:
-    return _GENDER.get(word) or _GENDER_ROLES.get(word.lower())
+    return TITLE_GENDER.get(word) or ROLE_GENDER.get(word.lower())
 
 
 def _role(text: str, who: _Who) -> str | None:
@@ -557,7 +507,7 @@ def _pronoun(text: str, who: _Who) -> str | None:
     near = {m.name or m.role for m in mentions if m.at >= window_start}
     if len(near) > 1 or _other_subject(text, window_start, who.at, nearest):
         return None  # two people in reach: "he" could be either
-    if nearest.gender and nearest.gender != _PRONOUNS[who.words]:
+    if nearest.gender and nearest.gender != PRONOUN_GENDER[who.words]:
         return None
     return nearest.name or nearest.role
 
@@ -593,7 +543,7 @@ def same_speaker(claimed: str | None, of_record: str | None) -> bool:
 def _names_a_role(speaker: str | None) -> bool:
     """Whether a speaker is a role ("a spokesperson for Tony Blair") rather than a name."""
     words = (speaker or "").split()
-    if words and words[0].lower() in _DETERMINERS:
+    if words and words[0].lower() in DETERMINERS:
         words = words[1:]
     if len(words) == 1:
         return _is_role(words[0])
@@ -602,6 +552,6 @@ def _names_a_role(speaker: str | None) -> bool:
 
 def _key(speaker: str | None) -> list[str]:
     words = [w.strip(".,’'").lower() for w in (speaker or "").split()]
-    titles = {t.lower().rstrip(".") for t in _TITLES}
+    titles = {t.lower().rstrip(".") for t in TITLES}
     words = [re.sub(r"men$", "man", w) for w in words]  # "one servicemen" is one serviceman
-    return [w for w in words if w and w not in titles and w not in _DETERMINERS]
+    return [w for w in words if w and w not in titles and w not in DETERMINERS]
