@@ -72,13 +72,24 @@ def summary_lines(result: Result, engine: Engine, settings: Settings) -> list[st
         f"{_count(r.articles, 'article')} ({len(r.skipped)} skipped), "
         f"{_count(r.chunks, 'chunk')}; notes kept "
         f"{r.notes_kept}, dropped {r.notes_dropped}; points verified {r.points_verified}, "
-        f"dropped {r.points_dropped}; as of {p.as_of} ({p.as_of_basis}); {r.seconds:.2f}s"
+        f"dropped {r.points_dropped}{_corrections(r)}; as of {p.as_of} ({p.as_of_basis}); "
+        f"{r.seconds:.2f}s"
     ]
     lines.append(engine_line(engine, settings))
     if r.missing:
         lines.append(f"missing from the brief: {len(r.missing)} parts that could not be read:")
         lines.extend(f"  {m}" for m in r.missing)
     return lines
+
+
+def _corrections(r) -> str:
+    """What verification set right rather than dropped: a model's citations and speakers."""
+    parts = []
+    if r.citations_corrected:
+        parts.append(f"citations recomputed for {r.citations_corrected}")
+    if r.speakers_corrected:
+        parts.append(f"speakers corrected {r.speakers_corrected}")
+    return "".join(f", {p}" for p in parts)
 
 
 def store(

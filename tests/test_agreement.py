@@ -185,3 +185,22 @@ def test_a_syndicated_copy_counts_once(with_a_copy):
             assert any(c.n == copy.n and c.of == copy.copy_of for c in p.copies)
     md = render_brief(brief, "md")
     assert f"[{copy.n}] is a copy of [{copy.copy_of}]" in md
+
+
+def test_the_run_summary_says_what_verification_set_right(planted_briefs):
+    from briefgen.config import Settings
+    from briefgen.runlog import summary_lines
+
+    result = planted_briefs["exec"]
+    engine = result.corpus.engine
+    plain = summary_lines(result, engine, Settings())[0]
+    assert "recomputed" not in plain and "speakers corrected" not in plain
+    report = result.corpus.report.model_copy(
+        update={"citations_corrected": 2, "speakers_corrected": 1}
+    )
+    result.corpus.report, saved = report, result.corpus.report
+    try:
+        line = summary_lines(result, engine, Settings())[0]
+    finally:
+        result.corpus.report = saved
+    assert "points verified" in line and "citations recomputed for 2, speakers corrected 1" in line
