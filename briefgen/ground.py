@@ -10,6 +10,7 @@ spacing and curly quotes) in the evidence span.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -19,8 +20,6 @@ from briefgen.speakers import same_speaker, speaker_of
 from briefgen.text import numbers
 
 FUZZY_THRESHOLD = 0.85
-# Words in quotation marks, curly or straight (verify.py checks points with it too).
-QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 
 @dataclass
@@ -124,21 +123,26 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
 
 def _speaker_of_record(quote: str, text: str, span: Span) -> str | None:
     """The speaker the article gives the quoted words found inside the aligned span."""
-    at = _find_folded(_fold(quote).strip("\"' ,."), text, span.start, span.end)
+    needle = _fold(quote).strip("\"' ,.")
+    at = _find_folded(needle, text, span.start, span.end, lambda ch: ch.translate(_QUOTE_FOLD))
     return None if at is None else speaker_of(text, *at)
 
 
-def _find_folded(needle: str, text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Offsets in `text` of `needle` inside text[start:end], compared as `_fold` compares
-    (straight quotes for curly, one space for any run)."""
+def _find_folded(
+    needle: str, text: str, start: int, end: int, fold: Callable[[str], str]
+) -> tuple[int, int] | None:
+    """Offsets in `text` of `needle` inside text[start:end], each character compared through
+    `fold` and any run of spacing as one space (`needle` is folded already)."""
     chars: list[str] = []
     positions: list[int] = []
     for i in range(start, end):
-        ch = text[i].translate(_QUOTE_FOLD)
+        ch = text[i]
         if ch.isspace():
             if chars and chars[-1] == " ":
                 continue
             ch = " "
+        else:
+            ch = fold(ch)
         chars.append(ch)
         positions.append(i)
     at = "".join(chars).find(needle)
@@ -172,26 +176,9 @@ def _fold(text: str) -> str:
 
 def _normalized_find(evidence: str, chunk: Chunk) -> tuple[int, int] | None:
     """Find evidence ignoring case and runs of spacing; map the match back to real offsets."""
-    folded_chars: list[str] = []
-    positions: list[int] = []
-    last_space = False
-    for i, ch in enumerate(chunk.text):
-        if ch.isspace():
-            if last_space:
-                continue
-            ch, last_space = " ", True
-        else:
-            last_space = False
-        folded_chars.append(ch.lower())
-        positions.append(i)
-    folded = "".join(folded_chars)
     needle = re.sub(r"\s+", " ", evidence).lower()
-    at = folded.find(needle)
-    if at < 0:
-        return None
-    start = chunk.start + positions[at]
-    end = chunk.start + positions[at + len(needle) - 1] + 1
-    return start, end
+    at = _find_folded(needle, chunk.text, 0, len(chunk.text), str.lower)
+    return None if at is None else (chunk.start + at[0], chunk.start + at[1])
 
 
 def _fuzzy_find(evidence: str, chunk: Chunk) -> tuple[int, int] | None:

@@ -466,20 +466,27 @@ def _mirror_disputes(clusters: list[_Cluster]) -> None:
     """A dispute runs both ways: when B's claim contradicts finding A, the finding B's claim
     belongs to is disputed by A's article. An article that supports a finding elsewhere does
     not also dispute it (it may tell two stages of one story)."""
-    home: dict[int, int] = {}
-    for i, cluster in enumerate(clusters):
-        for m in cluster.members:
-            home.setdefault(id(m), i)
+    home = _homes(clusters)
     for cluster in clusters:
         lead = cluster.members[0]
         for other in list(cluster.disputes.values()):
-            j = home.get(id(other))
-            if j is not None and clusters[j] is not cluster:
-                clusters[j].disputes.setdefault(lead.article_id, lead)
+            theirs = home.get(id(other))
+            if theirs is not None and theirs is not cluster:
+                theirs.disputes.setdefault(lead.article_id, lead)
     for cluster in clusters:
         supporters = {m.article_id for m in cluster.members}
         for aid in [a for a in cluster.disputes if a in supporters]:
             del cluster.disputes[aid]
+
+
+def _homes(clusters: list[_Cluster]) -> dict[int, _Cluster]:
+    """The cluster each claim belongs to (by the claim's id): the first that holds it, since
+    support can make one claim a member of several."""
+    home: dict[int, _Cluster] = {}
+    for cluster in clusters:
+        for m in cluster.members:
+            home.setdefault(id(m), cluster)
+    return home
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
@@ -497,13 +504,11 @@ def _findings(
     belongs to, the disputing claim)."""
     findings = []
     by_cluster: dict[int, Finding] = {}
-    home: dict[int, int] = {}
     for cluster in clusters:
         lead = cluster.members[0]  # the most salient member states the finding
         by_article: dict[str, _Claim] = {}
         for m in cluster.members:
             by_article.setdefault(m.article_id, m)
-            home.setdefault(id(m), id(cluster))
         supporters = sorted(by_article.values(), key=lambda m: m.order)
         article_ids = [m.article_id for m in supporters]
         independent = independent_sources(article_ids, copies)
@@ -526,8 +531,14 @@ def _findings(
         )
         findings.append(finding)
         by_cluster[id(cluster)] = finding
+    home = _homes(clusters)
+
+    def finding_of(claim: _Claim) -> Finding | None:
+        theirs = home.get(id(claim))
+        return by_cluster[id(theirs)] if theirs is not None else None
+
     disputes = [
-        (by_cluster[id(cluster)], by_cluster.get(home.get(id(other), -1)), other)
+        (by_cluster[id(cluster)], finding_of(other), other)
         for cluster in clusters
         for other in sorted(cluster.disputes.values(), key=lambda m: m.order)
     ]

@@ -22,7 +22,7 @@ from briefgen.engines import Engine, get_engine
 from briefgen.engines.extractive import headline
 from briefgen.errors import BriefgenError, EndpointError, NoArticlesError
 from briefgen.ground import GroundingStats, ground_notes
-from briefgen.injection import flag_article, flag_articles
+from briefgen.injection import flag_articles
 from briefgen.merge import merge
 from briefgen.schema import (
     Article,
@@ -110,7 +110,9 @@ def read_corpus(
         raise first_error  # type: ignore[misc]
     # Copies are found oldest first, so the first to tell a story is the one the others copy.
     copies = find_copies(sorted(articles, key=lambda a: _date_order(a, references)))
-    sources = number_sources(articles, references, copies)
+    # Text addressed to a model or the reader: listed, never made into points.
+    flagged = flag_articles(articles)
+    sources = number_sources(articles, references, copies, flagged)
     report = RunReport(
         engine=engine.name,
         model=engine.model,
@@ -119,7 +121,7 @@ def read_corpus(
         chunks=len(work),
         notes_kept=stats.kept,
         notes_dropped=stats.dropped,
-        speakers_corrected=getattr(stats, "speakers_corrected", 0),
+        speakers_corrected=stats.speakers_corrected,
         missing=missing,
     )
     corpus = Corpus(
@@ -132,8 +134,7 @@ def read_corpus(
         report,
         engine,
     )
-    # Text addressed to a model or the reader: listed, never made into points.
-    corpus.digest.flagged = flag_articles(articles)
+    corpus.digest.flagged = flagged
     report.seconds = round(time.perf_counter() - started, 3)
     return corpus
 
@@ -225,9 +226,12 @@ def number_sources(
     articles: list[Article],
     references: dict[str, tuple[dt.date, str]],
     copies: dict[str, str] | None = None,
+    flagged: dict[str, list[str]] | None = None,
 ) -> list[SourceRef]:
-    """Sources numbered oldest first; a copy names the number of the article it copies."""
+    """Sources numbered oldest first; a copy names the number of the article it copies, and
+    each carries its instruction-like passages (`flagged`, injection.flag_articles)."""
     copies = copies or {}
+    flagged = flagged or {}
     ordered = sorted(articles, key=lambda a: _date_order(a, references))
     numbers = {a.id: n for n, a in enumerate(ordered, start=1)}
     out = []
@@ -244,7 +248,7 @@ def number_sources(
                 date_basis=ref[1] if ref and not a.published else None,
                 path=a.path,
                 copy_of=numbers.get(copies[a.id]) if a.id in copies else None,
-                instruction_like=flag_article(a),
+                instruction_like=flagged.get(a.id, []),
             )
         )
     return out

@@ -35,17 +35,8 @@ from briefgen import dates, facts, injection
 from briefgen.copies import independent_sources
 from briefgen.ground import quote_is_verbatim
 from briefgen.schema import Article, Digest, Draft, DraftPoint, DraftSection, Finding
+from briefgen.speakers import same_speaker, speaker_of
 from briefgen.text import STOPWORDS, collapse_spaces, content_words, sentence_spans
-
-try:  # who a quotation is attributed to (speakers.py); a surname comparison without it
-    from briefgen.speakers import same_speaker, speaker_of
-except ImportError:  # pragma: no cover
-    speaker_of = None  # type: ignore[assignment]
-
-    def same_speaker(claimed: str | None, of_record: str | None) -> bool:
-        last = [(s or "").split()[-1:] for s in (claimed, of_record)]
-        return last[0] == last[1]
-
 
 # A point shares at least this share of its content words with what it cites. A paraphrase
 # keeps most names and nouns; a point made up, or an instruction obeyed, keeps few.
@@ -284,7 +275,7 @@ _DASH_SPEAKER = re.compile(r"^[\s,.]*[—–]\s*([A-Z][\w'’.-]*(?:\s+[A-Z][\w'
 
 def _claimed_speaker(text: str, start: int, end: int) -> str | None:
     """Who the point says spoke the quotation at text[start:end], or None."""
-    who = speaker_of(text, start, end) if speaker_of else None
+    who = speaker_of(text, start, end)
     if who:
         return who
     for m in (
@@ -305,7 +296,7 @@ def _speakers_of_record(quote: str, articles: list[str], index: _Index | None) -
         for q in index.quotes:
             if q.speaker and (key in _norm(q.text) or _norm(q.text) in key):
                 found.add(q.speaker)
-    if found or speaker_of is None:
+    if found:
         return found
     for article in articles:
         at = _folded_article(article).find(key)
