@@ -124,11 +124,11 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
 def _speaker_of_record(quote: str, text: str, span: Span) -> str | None:
     """The speaker the article gives the quoted words found inside the aligned span."""
     needle = _fold(quote).strip("\"' ,.")
-    at = _find_folded(needle, text, span.start, span.end, lambda ch: ch.translate(_QUOTE_FOLD))
+    at = find_folded(needle, text, span.start, span.end, lambda ch: ch.translate(_QUOTE_FOLD))
     return None if at is None else speaker_of(text, *at)
 
 
-def _find_folded(
+def find_folded(
     needle: str, text: str, start: int, end: int, fold: Callable[[str], str]
 ) -> tuple[int, int] | None:
     """Offsets in `text` of `needle` inside text[start:end], each character compared through
@@ -177,7 +177,7 @@ def _fold(text: str) -> str:
 def _normalized_find(evidence: str, chunk: Chunk) -> tuple[int, int] | None:
     """Find evidence ignoring case and runs of spacing; map the match back to real offsets."""
     needle = re.sub(r"\s+", " ", evidence).lower()
-    at = _find_folded(needle, chunk.text, 0, len(chunk.text), str.lower)
+    at = find_folded(needle, chunk.text, 0, len(chunk.text), str.lower)
     return None if at is None else (chunk.start + at[0], chunk.start + at[1])
 
 

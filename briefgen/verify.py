@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from briefgen import dates, facts, injection
 from briefgen.copies import independent_sources
-from briefgen.ground import quote_is_verbatim
+from briefgen.ground import find_folded, quote_is_verbatim
 from briefgen.schema import Article, Digest, Draft, DraftPoint, DraftSection, Finding
 from briefgen.speakers import same_speaker, speaker_of
 from briefgen.text import STOPWORDS, collapse_spaces, content_words, sentence_spans
@@ -262,6 +262,10 @@ def _verbatim(quote: str, article: str) -> bool:
     return re.search(pattern, _folded_article(article)) is not None
 
 
+def _fold_char(ch: str) -> str:
+    return ch.casefold().translate(_QUOTE_FOLD)
+
+
 @functools.lru_cache(maxsize=256)
 def _folded_article(article: str) -> str:
     return collapse_spaces(article).casefold().translate(_QUOTE_FOLD)
@@ -299,11 +303,11 @@ def _speakers_of_record(quote: str, articles: list[str], index: _Index | None) -
     if found:
         return found
     for article in articles:
-        at = _folded_article(article).find(key)
-        if at >= 0:
-            # Offsets in the folded text match the original only when spacing is single,
-            # which cleaned article text is; otherwise the rule reads a nearby sentence.
-            who = speaker_of(article, at, at + len(key))
+        # Offsets in the article itself: a paragraph break ("\n\n") folds to one space, so
+        # offsets in the folded text would point a little before the quotation.
+        at = find_folded(key, article, 0, len(article), _fold_char)
+        if at is not None:
+            who = speaker_of(article, *at)
             if who:
                 found.add(who)
     return found

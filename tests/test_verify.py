@@ -196,3 +196,15 @@ def test_a_map_note_adding_a_negation_figure_date_or_name_is_dropped(corpus, cla
     grounded, stats = ground_notes(notes, article, chunk)
     assert [c.text for c in grounded.claims] == [notes.claims[1].text]
     assert stats.dropped == 1
+
+
+def test_a_quotes_speaker_of_record_is_read_at_its_own_place_after_paragraph_breaks():
+    """The quotation is found in the article itself, not in a copy with its paragraph breaks
+    folded: offsets in the copy would point before the quotation, at other words."""
+    from briefgen.verify import _speakers_of_record
+
+    article = (
+        "Talks resumed.\n\n\n\nOfficials met in Kuala Lumpur.\n\n\n\n"
+        "Markets rose.\n\n\n\n“We will sign the deal soon,” Scott Bessent said on Sunday."
+    )
+    assert _speakers_of_record("We will sign the deal soon", [article], None) == {"Scott Bessent"}
