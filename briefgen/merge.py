@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from briefgen.copies import independent_sources
 from briefgen.facts import Quantity, actors, polarity_cues, quantities, relation, same_quantity
+from briefgen.polarity import cue_spans
 from briefgen.schema import (
     Article,
     ChunkNotes,
@@ -305,15 +306,11 @@ _AUXILIARY = frozenset(
     "be been being is are was were has have had do does did will would shall should can could "
     "may might must yet still even ever immediately fully to the a an its their any".split()
 )
-_NEGATION_CUE = re.compile(
-    r"\b(?:not|never|no|without|cannot|refus\w*|fail\w*|den(?:y|ies|ied)|reject\w*)\b|n['’]t\b",
-    re.I,
-)
-# Verbs that negate the event they follow ("the meeting was cancelled", "talks collapsed").
-_STOPPED = re.compile(
-    r"\b(?:cancel\w*|called off|scrap\w*|collaps\w*|broke down|break\w* down|halt\w*|"
-    r"suspend\w*|abandon\w*|postpon\w*|stall\w*)\b",
-    re.I,
+# Cues that stop an event rather than deny an act: what they bear on is named before them
+# ("the meeting was cancelled", "talks collapsed"); every other cue negates what follows.
+_STOPPING = frozenset(
+    {"cancel", "call off", "scrap", "collapse", "break down", "halt", "suspend", "abandon"}
+    | {"postpone", "stall"}
 )
 
 
@@ -326,19 +323,20 @@ def _stem(word: str) -> str:
 
 
 def _negated_acts(text: str) -> set[str]:
-    """What a clause's negations bear on: the first word after "not"/"refused to" that is
-    not an auxiliary ("will not delay" -> delay), and the word before a verb that stops an
-    event ("the meeting was cancelled" -> meeting)."""
+    """What a clause's negations bear on (polarity.cue_spans): the first word after "not" or
+    "refused to" that is not an auxiliary ("will not delay" -> delay), and the word before a
+    cue that stops an event ("the meeting was cancelled" -> meeting)."""
     out: set[str] = set()
-    for m in _NEGATION_CUE.finditer(text):
-        for w in _WORDS.findall(text, m.end()):
+    for cue, start, end in cue_spans(text):
+        if cue in _STOPPING:
+            before = [w for w in _WORDS.findall(text, 0, start) if w.lower() not in _AUXILIARY]
+            if before:
+                out.add(_stem(before[-1]))
+            continue
+        for w in _WORDS.findall(text, end):
             if w.lower() not in _AUXILIARY:
                 out.add(_stem(w))
                 break
-    for m in _STOPPED.finditer(text):
-        before = [w for w in _WORDS.findall(text, 0, m.start()) if w.lower() not in _AUXILIARY]
-        if before:
-            out.add(_stem(before[-1]))
     return out
 
 

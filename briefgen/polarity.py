@@ -99,6 +99,14 @@ def _cue_list(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def cue_spans(text: str) -> list[tuple[str, int, int]]:
+    """(cue, start, end) of each polarity cue of `text` outside quotation marks, at its
+    offsets in `text` (what is masked is blanked, not removed)."""
+    blank = lambda m: " " * len(m.group(0))  # noqa: E731
+    plain = _NOT_NEGATION.sub(blank, QUOTATION.sub(blank, text))
+    return [(_CUE_NAMES[int(m.lastgroup[1:])], m.start(), m.end()) for m in _CUE.finditer(plain)]
+
+
 def polarity_cues(text: str) -> frozenset[str]:
     """The negation and negative-polarity cues of `text` outside quotation marks, normalised:
     "not" for not/n't/never/cannot, "no" for no/none/nothing, verbs by lemma ("collapse")."""

@@ -69,6 +69,8 @@ def test_the_same_claim_in_other_words_supports():
     [
         "China will not delay its rare earth export controls, officials said on Sunday.",
         "Officials said China refused to delay its rare earth export controls by one year.",
+        # Every cue of polarity.py counts, "neither" too (merge once kept a shorter list).
+        "China and the US said neither will delay its rare earth export controls by one year.",
     ],
 )
 def test_a_negated_sentence_disputes_and_never_supports(denial):
