@@ -22,6 +22,7 @@ EventStatus = Literal["scheduled", "deadline", "expected", "possible"]
 EntityKind = Literal["person", "organization", "place", "other"]
 Audience = Literal["exec", "analyst", "newsletter"]
 Alignment = Literal["exact", "normalized", "fuzzy", "unaligned"]
+EventState = Literal["upcoming", "happened", "cancelled", "moved"]
 DatePrecision = Literal["day", "month", "part-of-month", "quarter", "half-year", "year"]
 
 # How each event status reads in a what-to-watch list.
@@ -261,6 +262,19 @@ class WatchItem(Model):
         default=None, description="the reference date it was resolved on"
     )
     new: bool = Field(default=False, description="not in the previous brief's watch list")
+    # Timeline (issue 12). `date` is the first day; `end` the last day of a range or of a
+    # vague period ("first half of next year": 1 Jan to 30 Jun), None for one exact day.
+    end: dt.date | None = Field(default=None, description="last day of a range or period")
+    id: str = Field(
+        default="", description="stable identity from the event and its date (json id, ics UID)"
+    )
+    # What later articles say became of it: "upcoming" until one reports it happened,
+    # was cancelled, or was moved (then `moved_to` is the new date).
+    state: EventState = "upcoming"
+    state_article_ids: list[str] = Field(default_factory=list)
+    state_citations: list[int] = Field(default_factory=list)
+    state_sentence: str | None = None
+    moved_to: dt.date | None = None
 
     @property
     def resolved(self) -> bool:
@@ -276,6 +290,8 @@ class WatchList(Model):
     upcoming: list[WatchItem] = Field(default_factory=list)
     unresolved: list[WatchItem] = Field(default_factory=list)
     passed: list[WatchItem] = Field(default_factory=list)
+    # Items once upcoming that a later article reports happened, cancelled or moved away.
+    settled: list[WatchItem] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- the brief
