@@ -43,11 +43,34 @@ _CHOOSE = re.compile(r"Choose at most (\d+) of these findings")
 
 
 def chunk_of(messages: list[dict]) -> str | None:
-    """The chunk a map call is about (between <article> and </article>), or None."""
+    """The passage a map call is about: its numbered sentences (between <article> and
+    </article>, "[n] " taken off), one per line; None for other calls."""
     last = messages[-1]["content"]
     if "<article>" not in last:
         return None
-    return last.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
+    block = last.split("<article>\n", 1)[1].rsplit("</article>", 1)[0]
+    return "\n".join(m.group(1) for m in re.finditer(r"^\[\d+\] (.*)$", block, re.M))
+
+
+def by_number(notes: dict, passage: str) -> dict:
+    """Notes written with copied "evidence", as the prompt asks for them: each names the
+    number of the passage's line that holds its evidence ([1] is the first)."""
+    lines = passage.split("\n")
+
+    def number(evidence: str) -> list[int]:
+        found = [n for n, line in enumerate(lines, start=1) if evidence.strip() in line]
+        return found[:1] or [len(lines) + 1]  # evidence in no line: a number out of range
+
+    out = dict(notes)
+    for kind in ("claims", "quotes", "figures", "events"):
+        out[kind] = [
+            {
+                "sentences": number(item["evidence"]),
+                **{k: v for k, v in item.items() if k != "evidence"},
+            }
+            for item in notes.get(kind, [])
+        ]
+    return out
 
 
 def findings_of(messages: list[dict]) -> str | None:
@@ -88,7 +111,7 @@ def _grounded(messages: list[dict]) -> tuple[str, dict]:
             **EMPTY_NOTES,
             "claims": [{"text": s, "kind": "fact", "evidence": s} for s in claims],
         }
-        return "notes", notes
+        return "notes", by_number(notes, text)
     asked = findings_of(messages)
     if asked is None:
         return "other", EMPTY_NOTES

@@ -40,6 +40,7 @@ from _fake_llm import (
     EMPTY_NOTES,
     FakeServer,
     call_kind,
+    by_number,
     chunk_of,
     findings_of,
     listed_findings,
@@ -254,7 +255,7 @@ class LyingAnswers:
     def answer(self, messages: list[dict]) -> tuple[str, dict]:
         text = chunk_of(messages)
         if text is not None:
-            return "notes", self.notes(text)
+            return "notes", by_number(self.notes(text), text)
         asked = findings_of(messages)
         if asked is None:
             return "other", EMPTY_NOTES

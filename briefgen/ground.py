@@ -1,10 +1,17 @@
 """Ground notes in their source: align every piece of evidence to a span of the article text.
 
-Alignment tries, in order: an exact match inside the chunk; a match that ignores case and
-spacing (models often re-space or re-case a sentence); a fuzzy match of a window of the chunk
-above FUZZY_THRESHOLD. A note whose evidence aligns nowhere is dropped and counted, never
-trusted: it may be made up. Quotes are stricter: their words must stand verbatim (up to
-spacing and curly quotes) in the evidence span.
+A model names its evidence by sentence number (llm_schema.to_notes sets the span from it), so
+most notes arrive aligned. Notes that come with copied text instead are aligned in order: an
+exact match inside the chunk; a match that ignores case and spacing (models often re-space or
+re-case a sentence); a fuzzy match of a window of the chunk scoring FUZZY_THRESHOLD or more
+(rapidfuzz's partial_ratio_alignment, in C). A note whose evidence aligns nowhere is dropped
+and counted, never trusted: it may be made up.
+
+Alignment is not enough: what a note states must stand in its evidence (`_supported`). A
+claim whose cited sentence does not hold it, but whose neighbour does (a model's number off by
+one), is moved to the sentence that holds it, marked "fuzzy"; one that no sentence of its
+passage holds is dropped. Quotes are stricter: their words must stand verbatim (up to spacing
+and curly quotes) in the evidence span.
 """
 
 from __future__ import annotations
@@ -12,14 +19,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
 
 from briefgen.facts import additions, quoted_spans
 from briefgen.schema import Article, Chunk, ChunkNotes, Claim, Event, Figure, Quote, Span
 from briefgen.speakers import same_speaker, speaker_of
-from briefgen.text import numbers
+from briefgen.text import content_words, numbers, sentence_spans
 
-FUZZY_THRESHOLD = 0.85
+# Similarity (0-100) a window of the chunk needs to stand for copied evidence: a sentence
+# re-typed with a few slips scores above it, another sentence of the same story below.
+FUZZY_THRESHOLD = 85
+# A claim restates one sentence: at least this share of its content words is in it. Stricter
+# than a brief point's 0.4 (verify.MIN_SUPPORT), which may join several findings.
+CLAIM_SUPPORT = 0.5
+# A claim that its cited sentence does not hold is tried against these neighbours on each
+# side: a small model's sentence number is often off by one, rarely by more.
+NEIGHBOURS = 2
 
 
 @dataclass
@@ -68,11 +84,16 @@ def ground_notes(
                 if _span_ok(item.span, item.evidence, article)
                 else align(item.evidence, article, chunk)
             )
-            if span is None or not _supported(item, article.text[span.start : span.end]):
+            update: dict[str, object] = {}
+            if span is not None and not _supported(item, article.text[span.start : span.end]):
+                span = _sentence_holding(item, article, chunk, span)
+                if span is not None:
+                    update["evidence"] = article.text[span.start : span.end]
+            if span is None:
                 stats.dropped += 1
                 continue
             stats.kept += 1
-            update: dict[str, object] = {"span": span}
+            update["span"] = span
             if isinstance(item, Quote):
                 # The speaker is the text's, not the model's: a wrong one is replaced by the
                 # speaker of record (None when the text does not say) and counted.
@@ -114,11 +135,31 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
         return bool(digits) and digits <= numbers(evidence)
     if isinstance(item, Event):
         return not item.date_text or _fold(item.date_text).casefold() in _fold(evidence).casefold()
-    # A claim adds no negation, figure (digits or words), date or name its evidence lacks,
-    # and quotes no words, of any length and in any quote style, that it does not hold.
+    # A claim is mostly its evidence's words, adds no negation, figure (digits or words),
+    # date or name its evidence lacks, and quotes no words, of any length and in any quote
+    # style, that it does not hold.
+    words = set(content_words(item.text))
+    if words and len(words & set(content_words(evidence))) < CLAIM_SUPPORT * len(words):
+        return False
     return not additions(item.text, evidence) and all(
         quote_is_verbatim(q, evidence) for _, _, q in quoted_spans(item.text)
     )
+
+
+def _sentence_holding(
+    item: Claim | Quote | Figure | Event, article: Article, chunk: Chunk, near: Span
+) -> Span | None:
+    """The span of the sentence of `chunk` next to `near` that holds what `item` states, or
+    None. The nearest one wins; each must pass `_supported` on its own."""
+    spans = sentence_spans(article.text, chunk.start, chunk.end)
+    at = next((i for i, (s, e) in enumerate(spans) if e > near.start), len(spans) - 1)
+    order = sorted(range(len(spans)), key=lambda i: abs(i - at))
+    for i in order:
+        if 0 < abs(i - at) <= NEIGHBOURS:
+            start, end = spans[i]
+            if _supported(item, article.text[start:end]):
+                return Span(article_id=article.id, start=start, end=end, alignment="fuzzy")
+    return None
 
 
 def _speaker_of_record(quote: str, text: str, span: Span) -> str | None:
@@ -182,17 +223,12 @@ def _normalized_find(evidence: str, chunk: Chunk) -> tuple[int, int] | None:
 
 
 def _fuzzy_find(evidence: str, chunk: Chunk) -> tuple[int, int] | None:
-    """Best window of the chunk of about the evidence's length, if similar enough."""
-    n = len(evidence)
-    if n < 20 or n > len(chunk.text) * 1.2:
+    """The window of the chunk most like the evidence, if similar enough."""
+    if len(evidence) < 20 or len(evidence) > len(chunk.text) * 1.2:
         return None
-    best_ratio, best = 0.0, None
-    step = max(1, n // 8)
-    for start in range(0, max(1, len(chunk.text) - n // 2), step):
-        window = chunk.text[start : start + n]
-        ratio = SequenceMatcher(None, evidence.lower(), window.lower(), autojunk=False).ratio()
-        if ratio > best_ratio:
-            best_ratio, best = ratio, (start, start + len(window))
-    if best is None or best_ratio < FUZZY_THRESHOLD:
+    found = fuzz.partial_ratio_alignment(
+        evidence.lower(), chunk.text.lower(), score_cutoff=FUZZY_THRESHOLD
+    )
+    if found is None:
         return None
-    return chunk.start + best[0], chunk.start + best[1]
+    return chunk.start + found.dest_start, chunk.start + found.dest_end

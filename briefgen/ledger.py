@@ -186,8 +186,16 @@ class Ledger:
         unknown = self.unpriced_models(prices, local)
         if unknown:
             names = ", ".join(unknown)
-            return f"{head}, cost unknown for model {names} (add it to [prices])"
-        return f"{head}, {format_usd(self.cost(prices, local) or 0.0)}"
+            return f"{head}, cost unknown for model {names} (add it to [prices])" + self._pace()
+        return f"{head}, {format_usd(self.cost(prices, local) or 0.0)}" + self._pace()
+
+    def _pace(self) -> str:
+        """How long the server took per answered call ("; 21.4 s per call, slowest 48.0 s"):
+        a slow server is seen for what it is, not mistaken for a failing one."""
+        times = [r.seconds for r in self.records if not r.cached and r.ok and r.seconds > 0]
+        if not times:
+            return ""
+        return f"; {sum(times) / len(times):.1f} s per call, slowest {max(times):.1f} s"
 
 
 @dataclass

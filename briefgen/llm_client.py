@@ -53,6 +53,20 @@ _RUNGS = ("json_schema", "json_object", "json_object-plain", "text")
 _REFUSAL_STATUSES = frozenset({400, 404, 422, 500, 501})
 _REFUSAL_WORDS = ("response_format", "json_object", "schema", "input should be 'text'")
 
+# Slow is not broken. A request's time limit follows the pace the endpoint has shown
+# (seconds per answer token, prompt reading and queueing included): TIMEOUT_MARGIN times
+# what the longest answer asked for would take at the slowest recent pace, never under the
+# configured timeout. Before an endpoint has answered, FIRST_PACE is assumed: a CPU-only
+# server answering two requests at once gives 15 tokens/s or more; 4 leaves room for one
+# that is also reading a long prompt. A request that still times out is sent again at most
+# TIMEOUT_RETRIES times, each with twice the limit: resending sooner would throw away work
+# the server is still doing.
+TIMEOUT_MARGIN = 2.0
+FIRST_PACE = 1 / 4
+PACE_MIN_TOKENS = 32  # shorter answers are mostly prompt reading; they say little of the pace
+PACE_WINDOW = 8
+TIMEOUT_RETRIES = 1
+
 RETRY_AFTER_CAP = 60.0  # seconds; a server asking for longer is not waited for longer
 BACKOFF_START = 1.0
 BACKOFF_CAP = 30.0
@@ -164,6 +178,9 @@ class LLMClient:
         self._openai_client: Any = None
         self._client_lock = threading.Lock()
         self.model = model
+        self.timeout = timeout  # the least time a request is given; see time_limit
+        # Seconds per answer token of the latest answers, across this client's threads.
+        self._paces: list[float] = []
         self.temperature = temperature
         self.max_retry_seconds = max_retry_seconds
         self.max_retries = max_retries
@@ -257,9 +274,26 @@ class LLMClient:
             mode=rung.removesuffix("-plain"),
             seconds=time.monotonic() - started,
         )
+        self._note_pace(completion)
         if self.on_call is not None:
             self.on_call(completion)
         return completion
+
+    # ------------------------------------------------------------------ pace and time limit
+
+    def _note_pace(self, completion: Completion) -> None:
+        if completion.completion_tokens < PACE_MIN_TOKENS:
+            return
+        with self._client_lock:
+            self._paces.append(completion.seconds / completion.completion_tokens)
+            del self._paces[:-PACE_WINDOW]
+
+    def time_limit(self, max_tokens: int, attempt: int = 1) -> float:
+        """Seconds a request for up to `max_tokens` answer tokens may take on try `attempt`."""
+        with self._client_lock:
+            pace = max(self._paces) if self._paces else FIRST_PACE
+        limit = max(self.timeout, TIMEOUT_MARGIN * max_tokens * pace)
+        return limit * 2 ** (attempt - 1)
 
     # ------------------------------------------------------------------ one request
 
@@ -298,8 +332,17 @@ class LLMClient:
             stop=self._should_stop,
             sleep=self._sleep,
         )
+        tries = 0
+        asked = request.get("max_tokens") or request.get("max_completion_tokens") or 1024
+
+        def create() -> Any:
+            nonlocal tries
+            tries += 1
+            limit = self.time_limit(asked, tries)
+            return self._client.chat.completions.create(**request, timeout=limit)
+
         try:
-            return retrying(self._client.chat.completions.create, **request)
+            return retrying(create)
         except tenacity.RetryError as gave_up:
             error = gave_up.last_attempt.exception()
             tries = gave_up.last_attempt.attempt_number
@@ -323,9 +366,14 @@ class LLMClient:
         refused = isinstance(error, openai.APIConnectionError) and not isinstance(
             error, openai.APITimeoutError
         )
+        if refused:
+            most = min(CONNECTION_RETRIES, self.max_retries)
+        elif isinstance(error, openai.APITimeoutError):
+            most = min(TIMEOUT_RETRIES, self.max_retries)
+        else:
+            most = self.max_retries
         return (
-            state.attempt_number
-            > (min(CONNECTION_RETRIES, self.max_retries) if refused else self.max_retries)
+            state.attempt_number > most
             or state.idle_for + state.upcoming_sleep > self.max_retry_seconds
         )
 

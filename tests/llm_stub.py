@@ -6,6 +6,9 @@ test's handler decides exactly what the "server" answers.
 
 from __future__ import annotations
 
+import json
+import re
+
 import httpx2
 
 from briefgen.llm_client import LLMClient
@@ -47,3 +50,21 @@ def stub_client(handler, *, base_url: str = "http://llm.test/v1", model: str = "
         http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
         **options,
     )
+
+
+def passage_sentences(body: dict) -> list[str] | None:
+    """The numbered sentences a map request shows ([1] first), or None for other requests."""
+    last = body["messages"][-1]["content"]
+    if "<article>" not in last:
+        return None
+    block = last.split("<article>\n", 1)[1].rsplit("</article>", 1)[0]
+    return [m.group(1) for m in re.finditer(r"^\[\d+\] (.*)$", block, re.M)]
+
+
+def verbatim_notes(sentences: list[str], first: int = 3) -> str:
+    """A careful model's notes: the first sentences as claims, each naming its number."""
+    claims = [
+        {"sentences": [n], "text": s, "kind": "fact"}
+        for n, s in enumerate(sentences[:first], start=1)
+    ]
+    return json.dumps({"claims": claims, "quotes": [], "figures": [], "events": [], "entities": []})

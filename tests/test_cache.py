@@ -195,8 +195,12 @@ def test_cache_commands_show_prune_and_clear(runner, tmp_path, monkeypatch):
     assert table.exit_code == 0 and "synthesis" in table.stdout and "smollm2" in table.stdout
     pruned = runner.invoke(main, ["cache", "prune", "--older-than", "1", str(state)])
     assert pruned.exit_code == 0 and pruned.stdout.startswith("removed 0 answers")
+    # Each chunk's notes are kept grounded too, so a warm run does not ground them again.
+    assert kinds["grounded"]["entries"] == kinds["notes"]["entries"]
+    assert kinds["grounded"]["calls"] == 0
     cleared = runner.invoke(main, ["cache", "clear", str(state)])
-    assert cleared.stdout.startswith(f"removed {kinds['notes']['entries'] + 1} answers")
+    removed = kinds["notes"]["entries"] + kinds["grounded"]["entries"] + 1
+    assert cleared.stdout.startswith(f"removed {removed} answers")
     assert json.loads(runner.invoke(main, ["cache", "stats", "-f", "json"]).stdout)["kinds"] == []
 
 
@@ -222,10 +226,10 @@ KILLED_RUN = textwrap.dedent(
         if len(answered) == {finished}:
             os.kill(os.getpid(), signal.SIGKILL)  # as `kill -9` would, mid-run
         body = json.loads(request.content)
-        text = body["messages"][-1]["content"].split("<article>\\n", 1)[1]
-        text = text.rsplit("\\n</article>", 1)[0]
+        sentences = author._sentences(body["messages"][-1]["content"])
         answered.append(1)
-        return httpx2.Response(200, json=author._reply(json.dumps(author.notes_for(text, None)), 10, 10))
+        notes = author.notes_for(sentences, None)
+        return httpx2.Response(200, json=author._reply(json.dumps(notes), 10, 10))
 
     real = llm_client.LLMClient.__init__
     def stand_in(self, **kwargs):

@@ -100,3 +100,76 @@ def test_a_claim_that_quotes_or_counts_beyond_its_evidence_is_dropped():
     grounded, stats = ground_notes(notes, article, chunk)
     assert [c.text for c in grounded.claims] == ["Officials said “the deal is close”."]
     assert stats.dropped == 2
+
+
+# ---------------------------------------------------------------- evidence by sentence number
+
+STORY = (
+    "Trade talks resume\n"
+    "Negotiators from both countries met in Kuala Lumpur on Sunday. "
+    "They agreed to pause the new port fees for one year. "
+    "China said it would buy 12 million tonnes of soybeans. "
+    "Analysts expect the leaders to sign the deal in Busan."
+)
+
+
+def _numbered_notes(claims):
+    from briefgen.engines.llm_schema import ChunkNotesAnswer, to_notes
+
+    article = Article(id="s", title="t", text=STORY, path="s.txt")
+    chunk = Chunk(article_id="s", index=0, start=0, end=len(STORY), text=STORY, tokens=60)
+    answer = ChunkNotesAnswer.model_validate(
+        {"claims": claims, "quotes": [], "figures": [], "events": [], "entities": []}
+    )
+    return ground_notes(to_notes(answer, chunk, article), article, chunk)
+
+
+def test_a_sentence_number_is_the_evidence_exactly():
+    claim = {"sentences": [3], "text": "The port fees are paused for one year.", "kind": "fact"}
+    (grounded, stats) = _numbered_notes([claim])
+    assert stats.kept == 1
+    kept = grounded.claims[0]
+    assert kept.evidence == "They agreed to pause the new port fees for one year."
+    assert STORY[kept.span.start : kept.span.end] == kept.evidence
+    assert kept.span.alignment == "exact"
+
+
+def test_a_number_off_by_one_moves_to_the_sentence_that_holds_the_claim():
+    claim = {
+        "sentences": [3],
+        "text": "China would buy 12 million tonnes of soybeans.",
+        "kind": "fact",
+    }
+    (grounded, stats) = _numbered_notes([claim])
+    assert stats.kept == 1
+    assert grounded.claims[0].evidence.startswith("China said it would buy 12 million")
+    assert grounded.claims[0].span.alignment == "fuzzy"
+
+
+def test_a_claim_no_cited_or_nearby_sentence_holds_is_dropped():
+    claims = [
+        # names a sentence that does not exist
+        {"sentences": [9], "text": "They agreed to pause the new port fees.", "kind": "fact"},
+        # the figure is not what the sentence says
+        {"sentences": [4], "text": "China will buy 20 million tonnes of soybeans.", "kind": "fact"},
+        # a claim about something else entirely, however plainly worded
+        {
+            "sentences": [2],
+            "text": "Football fans celebrated the cup final victory.",
+            "kind": "fact",
+        },
+    ]
+    (grounded, stats) = _numbered_notes(claims)
+    assert grounded.claims == [] and stats.dropped == 3
+
+
+def test_running_sentences_make_one_span_and_scattered_ones_keep_the_first():
+    (grounded, _) = _numbered_notes(
+        [
+            {"sentences": [2, 3], "text": "Negotiators met in Kuala Lumpur and agreed to pause the port fees.", "kind": "fact"},
+            {"sentences": [2, 5], "text": "Negotiators from both countries met in Kuala Lumpur.", "kind": "fact"},
+        ]
+    )  # fmt: skip
+    joined, first = grounded.claims
+    assert joined.evidence.startswith("Negotiators") and joined.evidence.endswith("one year.")
+    assert first.evidence == "Negotiators from both countries met in Kuala Lumpur on Sunday."

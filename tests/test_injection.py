@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 from conftest import SAMPLE
-from llm_stub import chat_reply, stub_client
+from llm_stub import chat_reply, passage_sentences, stub_client
 
 from briefgen.engines.llm import LLMEngine
 from briefgen.ingest import load
@@ -271,10 +271,13 @@ def test_a_flagged_title_is_never_the_headline(tmp_path):
 # ---------------------------------------------------------------- a model that obeys
 
 
-def verbatim_notes(text: str) -> str:
+def verbatim_notes(sentences: list[str]) -> str:
     """A model's notes: every sentence of the passage, verbatim, the planted ones included."""
-    sentences = [text[a:b] for a, b in sentence_spans(text) if len(text[a:b].split()) > 3][:8]
-    claims = [{"text": s, "kind": "fact", "evidence": s} for s in sentences]
+    claims = [
+        {"sentences": [n], "text": s, "kind": "fact"}
+        for n, s in enumerate(sentences, start=1)
+        if len(s.split()) > 3
+    ][:8]
     return json.dumps({"claims": claims, "quotes": [], "figures": [], "events": [], "entities": []})
 
 
@@ -305,10 +308,9 @@ def obeying_brief(prompt: str) -> str:
 
 def obeying_model(request):
     body = json.loads(request.content)
-    last = body["messages"][-1]["content"]
-    if "<article>" in last:
-        passage = last.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
-        return chat_reply(verbatim_notes(passage))
+    sentences = passage_sentences(body)
+    if sentences is not None:
+        return chat_reply(verbatim_notes(sentences))
     prompt = "\n".join(m["content"] for m in body["messages"])
     return chat_reply(obeying_brief(prompt))
 

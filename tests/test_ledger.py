@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -87,7 +88,17 @@ def test_cost_and_summary():
     assert ledger.cost(DEFAULT_PRICES) == pytest.approx(expected)
     assert ledger.summary(DEFAULT_PRICES) == (
         "12 calls (10 new, 2 cached), 10,000 prompt + 1,000 completion tokens, $0.0021"
+        "; 0.5 s per call, slowest 0.5 s"
     )
+
+
+def test_summary_says_how_long_the_server_took_per_answered_call():
+    ledger = Ledger()
+    for seconds in (10.0, 30.0, 20.0):
+        ledger.record(dataclasses.replace(rec(), seconds=seconds))
+    ledger.record(rec(cached=True))  # a cached answer took the server no time
+    assert ledger.summary(DEFAULT_PRICES).endswith("; 20.0 s per call, slowest 30.0 s")
+    assert Ledger().summary(DEFAULT_PRICES).endswith("$0")
 
 
 def test_cost_unknown_for_unpriced_model_unless_local():

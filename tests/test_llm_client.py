@@ -500,3 +500,48 @@ def test_a_refused_parameter_it_cannot_change_is_an_endpoint_error():
     with pytest.raises(EndpointError, match="400"):
         complete(client)
     assert len(server.requests) == 2  # changed once, then given up: no loop
+
+
+# ---------------------------------------------------------------- slow is not broken
+
+
+def _timeouts_sent(server_requests: list) -> list[float]:
+    return [r.extensions["timeout"]["read"] for r in server_requests]
+
+
+def test_time_limit_follows_the_pace_the_server_has_shown():
+    seen: list = []
+
+    def answer(_body, request):
+        seen.append(request)
+        return ok(usage=(500, 200))
+
+    client, _ = make(Server(answer), timeout=30.0)
+    # Before any answer: room for the longest answer at a slow pace, never under the timeout.
+    first = client.time_limit(1000)
+    assert first >= 30.0 and first >= 1000 * 0.25
+    assert client.time_limit(10) == 30.0
+    complete(client, max_tokens=1000)
+    assert _timeouts_sent(seen) == [first]
+    # An answer of 200 tokens took a measured time: the limit follows it, doubling per try.
+    paced = client.time_limit(1000)
+    assert paced == max(30.0, 2.0 * 1000 * client._paces[-1])
+    assert client.time_limit(1000, attempt=2) == 2 * paced
+
+
+def test_a_timeout_is_sent_again_once_with_twice_the_time():
+    seen: list = []
+
+    def slow(_body, request):
+        seen.append(request)
+        raise httpx2.ReadTimeout("read timed out", request=request)
+
+    client, sleeps = make(Server(slow), timeout=5.0, max_retries=6)
+    with pytest.raises(EndpointError) as caught:
+        complete(client, max_tokens=10)
+    # Six retries are allowed for faults, but a timed-out request is resent only once: the
+    # server may still be working on it.
+    assert len(seen) == 2
+    first, second = _timeouts_sent(seen)
+    assert second == 2 * first
+    assert "timeout" in str(caught.value)

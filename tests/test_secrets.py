@@ -28,7 +28,7 @@ import httpx2
 import pytest
 import vcr_format
 from conftest import SAMPLE
-from llm_stub import chat_reply, stub_client
+from llm_stub import chat_reply, passage_sentences, stub_client, verbatim_notes
 from vcr.request import Request as VcrRequest
 
 from briefgen import llm_client, runlog
@@ -36,7 +36,6 @@ from briefgen.cli import main
 from briefgen.config import load_settings, redact
 from briefgen.errors import EndpointError
 from briefgen.ledger import REDACTED, safe_url
-from briefgen.text import sentence_spans
 
 # pytest-recording blocks the network for every test (--block-network); the server here is
 # on this machine.
@@ -62,13 +61,6 @@ class Seen:
     headers: dict[str, str]
 
 
-def _notes(text: str) -> str:
-    """A careful model's notes: the first three sentences, verbatim."""
-    sentences = [text[a:b] for a, b in sentence_spans(text)][:3]
-    claims = [{"text": s, "kind": "fact", "evidence": s} for s in sentences]
-    return json.dumps({"claims": claims, "quotes": [], "figures": [], "events": [], "entities": []})
-
-
 def _brief(prompt: str) -> str:
     """A brief whose one point restates the first finding it was given."""
     first = re.search(r"^\[(\d+)\] \([^)]*\) (.+)$", prompt, re.M)
@@ -87,8 +79,9 @@ def _brief(prompt: str) -> str:
 
 def _answer(body: dict) -> str:
     last = body["messages"][-1]["content"]
-    if "<article>" in last:
-        return _notes(last.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0])
+    sentences = passage_sentences(body)
+    if sentences is not None:
+        return verbatim_notes(sentences)
     return _brief(last)
 
 

@@ -14,12 +14,15 @@ next run asks the model again.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from briefgen.cache import Cache, Entry, cache_key
+from briefgen.cache import Cache, Entry, cache_key, text_hash
+from briefgen.ground import GroundingStats, ground_notes
 from briefgen.ledger import CallRecord, PlannedCall
 from briefgen.schema import Article, Audience, Chunk, ChunkNotes, Digest, Draft
 
@@ -79,6 +82,45 @@ class CachedEngine:
         made = [r for r in self._made(lambda r: True)[records_before:] if r.kind in _WRITE_KINDS]
         self._store(key, parts, "synthesis", draft, made, f"{audience} brief")
         return draft
+
+    def ground(
+        self, notes: ChunkNotes, article: Article, chunk: Chunk
+    ) -> tuple[ChunkNotes, GroundingStats]:
+        """ground.ground_notes, remembered: the same notes of the same text, grounded by the
+        same code, come out the same, so a warm run reads them back instead of doing the
+        work again (alignment, speakers, figures) for every cached chunk."""
+        parts = {
+            "kind": "grounded",
+            "notes": text_hash(notes.model_dump_json()),
+            # The speaker of record may be read outside the chunk: the whole text counts.
+            "article": text_hash([article.id, article.text]),
+            "chunk": [chunk.index, chunk.start, chunk.end],
+            "code": GROUNDING_CODE,
+        }
+        key = cache_key(parts)
+        found = self._load(key, _Grounded)
+        if found is not None:
+            kept = found[1]
+            return kept.notes, GroundingStats(**kept.stats)
+        grounded, stats = ground_notes(notes, article, chunk)
+        if not self.cache_problem:
+            value = _Grounded(notes=grounded, stats=dataclasses.asdict(stats))
+            try:
+                self.cache.put(
+                    key,
+                    kind="grounded",
+                    value=value.model_dump_json(),
+                    engine="",
+                    model=None,
+                    prompt="",
+                    label=f"{article.path} part {chunk.index + 1}, grounded",
+                    calls=0,
+                    prompt_tokens=0,
+                    completion_tokens=0,
+                )
+            except sqlite3.Error as exc:
+                self.cache_problem = f"answers could not be kept in the cache ({exc})"
+        return grounded, stats
 
     def plan_extract(self, chunk: Chunk, article: Article) -> PlannedCall:
         """--dry-run: a chunk whose notes are cached is planned as a call that costs nothing."""
@@ -158,6 +200,23 @@ class CachedEngine:
                     chunk_index=index,
                 )
             )
+
+
+class _Grounded(BaseModel):
+    notes: ChunkNotes
+    stats: dict[str, int]
+
+
+def _grounding_code() -> str:
+    """A hash of the code that grounds notes: a change to any of it grounds them afresh."""
+    from briefgen import facts, ground, polarity, quantities, schema, speaker_words, speakers
+    from briefgen import text as text_module
+
+    modules = (ground, facts, polarity, quantities, schema, speakers, speaker_words, text_module)
+    return text_hash([Path(m.__file__).read_text(encoding="utf-8") for m in modules])
+
+
+GROUNDING_CODE = _grounding_code()
 
 
 def _of_chunk(record: CallRecord, article_id: str, index: int) -> bool:

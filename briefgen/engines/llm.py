@@ -25,6 +25,7 @@ from briefgen.engines.llm_schema import (
     BriefAnswer,
     ChunkNotesAnswer,
     ShortlistAnswer,
+    numbered_sentences,
     to_draft,
     to_notes,
 )
@@ -43,7 +44,7 @@ from briefgen.schema import (
     Finding,
 )
 from briefgen.structured import ask
-from briefgen.text import estimate_tokens, sentence_spans
+from briefgen.text import collapse_spaces, estimate_tokens, sentence_spans
 from briefgen.verify import verify_draft
 
 # Tokens of article per map call: big enough that the prompt and schema sent with every call
@@ -186,8 +187,17 @@ class LLMEngine:
     # ------------------------------------------------------------ reading
 
     def extract_messages(self, chunk: Chunk, article: Article) -> list[dict[str, str]]:
+        # A sentence's own line breaks would look like a new numbered line: one line each.
+        sentences = [
+            collapse_spaces(article.text[s:e]) for s, e in numbered_sentences(chunk, article)
+        ]
         return render_messages(
-            "extract.j2", self.prompts, article=article, chunk=chunk, limits=NOTE_LIMITS
+            "extract.j2",
+            self.prompts,
+            article=article,
+            chunk=chunk,
+            sentences=sentences,
+            limits=NOTE_LIMITS,
         )
 
     def extract(self, chunk: Chunk, article: Article, splits: int = MAX_SPLITS) -> ChunkNotes:

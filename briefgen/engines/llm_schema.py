@@ -33,10 +33,14 @@ from briefgen.schema import (
     EventStatus,
     Figure,
     Quote,
+    Span,
 )
+from briefgen.text import sentence_spans
 
 # How many of each the extract prompt asks for (prompts/extract.j2 shows them to the model).
-NOTE_LIMITS = {"claims": 8, "quotes": 4, "figures": 6, "events": 4, "entities": 10}
+# Each item costs a small local model about a second to write, so the caps bound the time of
+# a call as much as its length: a 1,000-token chunk rarely holds more news than this.
+NOTE_LIMITS = {"claims": 8, "quotes": 4, "figures": 4, "events": 3, "entities": 6}
 POINT_FINDINGS = 6
 SHORTLIST_MAX = 40
 
@@ -60,29 +64,37 @@ class Answer(BaseModel):
         return out
 
 
+# Evidence is given by sentence number: the prompt shows the chunk's sentences numbered
+# [1], [2], ... and a note names the one (or the two or three running ones) it rests on.
+# The evidence is then the text itself by construction, and the answer is short: a number,
+# not a sentence copied out (600-900 tokens per answer when evidence was copied). The
+# number comes first, so the model has chosen its sentence before it writes about it.
+MAX_SENTENCES = 3
+
+
 class NoteClaim(Answer):
+    sentences: list[int] = Field(min_length=1, max_length=MAX_SENTENCES)
     text: str = Field(max_length=300)
     kind: ClaimKind
-    evidence: str = Field(max_length=400)
 
 
 class NoteQuote(Answer):
+    sentences: list[int] = Field(min_length=1, max_length=MAX_SENTENCES)
     text: str = Field(max_length=300)
     speaker: str | None = Field(max_length=60)
-    evidence: str = Field(max_length=400)
 
 
 class NoteFigure(Answer):
+    sentences: list[int] = Field(min_length=1, max_length=MAX_SENTENCES)
     value: str = Field(max_length=40)
     about: str = Field(max_length=80)
-    evidence: str = Field(max_length=400)
 
 
 class NoteEvent(Answer):
+    sentences: list[int] = Field(min_length=1, max_length=MAX_SENTENCES)
     description: str = Field(max_length=200)
     date_text: str | None = Field(max_length=40)
     status: EventStatus
-    evidence: str = Field(max_length=400)
 
 
 class NoteEntity(Answer):
@@ -128,34 +140,66 @@ class ShortlistAnswer(Answer):
 # ---------------------------------------------------------------- answers -> briefgen's schema
 
 
+def numbered_sentences(chunk: Chunk, article: Article) -> list[tuple[int, int]]:
+    """The chunk's sentences as the prompt numbers them ([1] is the first), as offsets in
+    the article: the map prompt shows them and an answer's numbers are read against them."""
+    return sentence_spans(article.text, chunk.start, chunk.end)
+
+
 def to_notes(answer: ChunkNotesAnswer, chunk: Chunk, article: Article) -> ChunkNotes:
-    """A model's notes as ChunkNotes, not yet grounded (the pipeline grounds every engine's)."""
+    """A model's notes as ChunkNotes, evidence and spans read from its sentence numbers, not
+    yet grounded (the pipeline grounds every engine's notes and drops what does not hold)."""
+    sentences = numbered_sentences(chunk, article)
+
+    def evidence(numbers: list[int]) -> tuple[str, Span | None]:
+        # A number outside the passage points at nothing: empty evidence, dropped when
+        # grounded. Running sentences ([3, 4]) are one span; others keep the first only,
+        # so that evidence is always one contiguous piece of the text.
+        valid = sorted({n for n in numbers if 1 <= n <= len(sentences)})
+        if not valid:
+            return "", None
+        first = valid[0]
+        last = max((n for n in valid if n - first < MAX_SENTENCES), default=first)
+        if valid[: last - first + 1] != list(range(first, last + 1)):
+            last = first
+        start, end = sentences[first - 1][0], sentences[last - 1][1]
+        return article.text[start:end], Span(article_id=article.id, start=start, end=end)
+
     entities: dict[str, Entity] = {}
     for e in answer.entities:
         name = e.name.strip()
         if name and name not in entities:
             mentions = max(1, chunk.text.count(name))
             entities[name] = Entity(name=name, kind=e.kind, mentions=mentions)
-    return ChunkNotes(
-        article_id=article.id,
-        chunk_index=chunk.index,
-        claims=[
-            Claim(text=c.text.strip(), kind=c.kind, evidence=c.evidence) for c in answer.claims
-        ],
-        quotes=[
-            Quote(text=q.text, speaker=(q.speaker or "").strip() or None, evidence=q.evidence)
-            for q in answer.quotes
-        ],
-        figures=[_figure(f.value, f.about, f.evidence, article.id) for f in answer.figures],
-        events=[
+    claims, quotes, figures, events = [], [], [], []
+    for c in answer.claims:
+        text, span = evidence(c.sentences)
+        claims.append(Claim(text=c.text.strip(), kind=c.kind, evidence=text, span=span))
+    for q in answer.quotes:
+        text, span = evidence(q.sentences)
+        speaker = (q.speaker or "").strip() or None
+        quotes.append(Quote(text=q.text, speaker=speaker, evidence=text, span=span))
+    for f in answer.figures:
+        text, span = evidence(f.sentences)
+        figures.append(_figure(f.value, f.about, text, article.id).model_copy(update={"span": span}))
+    for e in answer.events:
+        text, span = evidence(e.sentences)
+        events.append(
             Event(
                 description=e.description.strip(),
                 date_text=(e.date_text or "").strip() or None,
                 status=e.status,
-                evidence=e.evidence,
+                evidence=text,
+                span=span,
             )
-            for e in answer.events
-        ],
+        )
+    return ChunkNotes(
+        article_id=article.id,
+        chunk_index=chunk.index,
+        claims=claims,
+        quotes=quotes,
+        figures=figures,
+        events=events,
         entities=list(entities.values()),
     )
 

@@ -73,29 +73,42 @@ def _reply(content: str, prompt_tokens: int, completion_tokens: int, finish: str
     }
 
 
-def notes_for(chunk_text: str, made_up_quote: dict | None) -> dict:
-    """The notes a careful model would take: the extractive rules' notes, in answer form."""
+def notes_for(sentences: list[str], made_up_quote: dict | None) -> dict:
+    """The notes a careful model would take: the extractive rules' notes, in answer form,
+    each naming the numbers of the sentences (as the prompt shows them) it rests on."""
+    chunk_text = "\n".join(sentences)
     article = Article(id="a", title="t", text=chunk_text, path="-")
     chunk = Chunk(article_id="a", index=0, start=0, end=len(chunk_text), text=chunk_text, tokens=0)
     notes = ExtractiveEngine().extract(chunk, article)
+    starts = [0]
+    for sentence in sentences:
+        starts.append(starts[-1] + len(sentence) + 1)
+
+    def numbers(span) -> list[int]:
+        first = next(n for n in range(len(sentences)) if starts[n + 1] > span.start)
+        last = next(n for n in range(len(sentences)) if starts[n + 1] >= span.end)
+        return list(range(first + 1, last + 2))
+
     answer = {
         "claims": [
-            {"text": c.evidence.strip(), "kind": c.kind, "evidence": c.evidence}
+            {"sentences": numbers(c.span), "text": c.evidence.strip(), "kind": c.kind}
             for c in notes.claims
             if len(c.evidence.split()) >= 8
         ][: NOTE_LIMITS["claims"]],
         "quotes": [
-            {"text": q.text, "speaker": q.speaker, "evidence": q.evidence} for q in notes.quotes
+            {"sentences": numbers(q.span), "text": q.text, "speaker": q.speaker}
+            for q in notes.quotes
         ][: NOTE_LIMITS["quotes"]],
         "figures": [
-            {"value": f.value, "about": f.about, "evidence": f.evidence} for f in notes.figures
+            {"sentences": numbers(f.span), "value": f.value, "about": f.about}
+            for f in notes.figures
         ][: NOTE_LIMITS["figures"]],
         "events": [
             {
+                "sentences": numbers(e.span),
                 "description": e.description,
                 "date_text": e.date_text,
                 "status": e.status,
-                "evidence": e.evidence,
             }
             for e in notes.events
         ][: NOTE_LIMITS["events"]],
@@ -103,9 +116,20 @@ def notes_for(chunk_text: str, made_up_quote: dict | None) -> dict:
             : NOTE_LIMITS["entities"]
         ],
     }
-    if made_up_quote and made_up_quote["in_chunk_containing"] in chunk_text:
-        answer["quotes"] = [*answer["quotes"][: NOTE_LIMITS["quotes"] - 1], made_up_quote["quote"]]
+    quote = (made_up_quote or {}).get("quote")
+    if quote and made_up_quote["in_chunk_containing"] in chunk_text:
+        at = next(
+            n for n, text in enumerate(sentences, 1) if made_up_quote["in_chunk_containing"] in text
+        )
+        made_up = {"sentences": [at], "text": quote["text"], "speaker": quote["speaker"]}
+        answer["quotes"] = [*answer["quotes"][: NOTE_LIMITS["quotes"] - 1], made_up]
     return answer
+
+
+def _sentences(user_message: str) -> list[str]:
+    """The numbered sentences of a map prompt's <article> block, in order."""
+    block = user_message.split("<article>\n", 1)[1].rsplit("</article>", 1)[0]
+    return [m.group(1) for m in re.finditer(r"^\[\d+\] (.*)$", block, re.M)]
 
 
 def numbered(answer: dict, listed: dict[int, str]) -> dict:
@@ -163,20 +187,19 @@ class StandIn:
             and body["messages"][-1]["role"] == "user"
             and ("<article>" in last)
         ):
-            text = last.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
-            if self.invalid_first.get("in_chunk_containing", "\0") in text:
+            sentences = _sentences(last)
+            if self.invalid_first.get("in_chunk_containing", "\0") in "\n".join(sentences):
                 # Once: an answer that breaks the schema (a claim without its kind).
                 self.invalid_first = {}
-                content = json.dumps({"claims": [{"text": "x", "evidence": "y"}]})
+                content = json.dumps({"claims": [{"text": "x", "sentences": [1]}]})
             else:
-                content = json.dumps(notes_for(text, self.spec.get("made_up_quote")))
+                content = json.dumps(notes_for(sentences, self.spec.get("made_up_quote")))
         elif last.startswith("Some points in your brief could not be verified"):
             content = json.dumps(numbered(self.spec["revise"], self.listed))
         elif last.startswith("Your answer has these problems"):
             # The re-ask after the invalid answer: the notes, for the chunk first asked about.
             first = body["messages"][1]["content"]
-            text = first.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
-            content = json.dumps(notes_for(text, None))
+            content = json.dumps(notes_for(_sentences(first), None))
         else:
             if self.show:
                 print(last, file=sys.__stderr__)
