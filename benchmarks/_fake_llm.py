@@ -33,7 +33,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from briefgen.text import estimate_tokens, sentence_spans
 
+# Notes in briefgen's own form, before by_number(); EMPTY_ANSWER is what the prompt asks for.
 EMPTY_NOTES = {"claims": [], "quotes": [], "figures": [], "events": [], "entities": []}
+EMPTY_ANSWER = {
+    "facts": [], "analysis": [], "forecasts": [], "opinions": [], "quotes": [], "figures": [],
+    "events": [], "people": [], "organizations": [], "places": [],
+}  # fmt: skip
 ANSWERS = ("empty", "grounded")
 
 # "[3] (fact; 2 articles) text", as prompts/_findings.j2 lists them; the count is optional so
@@ -53,24 +58,30 @@ def chunk_of(messages: list[dict]) -> str | None:
 
 
 def by_number(notes: dict, passage: str) -> dict:
-    """Notes written with copied "evidence", as the prompt asks for them: each names the
-    number of the passage's line that holds its evidence ([1] is the first)."""
+    """Notes written as briefgen's own (claims with "text", "kind" and copied "evidence",
+    quotes, figures, events, entities), in the answer form the prompt asks for: each names
+    the number of the passage's line that holds its evidence ([1] is the first)."""
+    from briefgen.engines.llm_schema import NOTE_LIMITS, notes_answer
+
     lines = passage.split("\n")
 
-    def number(evidence: str) -> list[int]:
+    def number(evidence: str) -> int:
         found = [n for n, line in enumerate(lines, start=1) if evidence.strip() in line]
-        return found[:1] or [len(lines) + 1]  # evidence in no line: a number out of range
+        return found[0] if found else len(lines) + 1  # in no line: a number out of range
 
-    out = dict(notes)
-    for kind in ("claims", "quotes", "figures", "events"):
-        out[kind] = [
-            {
-                "sentences": number(item["evidence"]),
-                **{k: v for k, v in item.items() if k != "evidence"},
-            }
-            for item in notes.get(kind, [])
-        ]
-    return out
+    def numbered(item: dict) -> dict:
+        return {"sentence": number(item["evidence"]),
+                **{k: v for k, v in item.items() if k != "evidence"}}  # fmt: skip
+
+    answer = notes_answer(
+        claims=[(number(c["evidence"]), c["kind"]) for c in notes.get("claims", [])],
+        quotes=[(number(q["evidence"]), q.get("speaker")) for q in notes.get("quotes", [])],
+        figures=[numbered(f) for f in notes.get("figures", [])],
+        events=[numbered(e) for e in notes.get("events", [])],
+        entities=[(e["name"], e["kind"]) for e in notes.get("entities", [])],
+    )
+    # A list longer than its bound is cut by briefgen; a stand-in keeps within it.
+    return {k: v[: NOTE_LIMITS.get(k, NOTE_LIMITS["names"])] for k, v in answer.items()}
 
 
 def findings_of(messages: list[dict]) -> str | None:
@@ -114,7 +125,7 @@ def _grounded(messages: list[dict]) -> tuple[str, dict]:
         return "notes", by_number(notes, text)
     asked = findings_of(messages)
     if asked is None:
-        return "other", EMPTY_NOTES
+        return "other", EMPTY_ANSWER
     listed = [(f["id"], f["text"]) for f in listed_findings(asked)]
     kind = call_kind(messages, asked)
     if kind == "shortlist":
@@ -188,7 +199,7 @@ def _serve(delay: float, port_out, answers: str = "empty", answerer=None) -> Non
             sent = "".join(m["content"] for m in body["messages"])
             sent += json.dumps(body.get("response_format") or "")
             tokens = estimate_tokens(sent)
-            kind, answer = ("notes", EMPTY_NOTES)
+            kind, answer = ("notes", EMPTY_ANSWER)
             if answerer is not None:
                 kind, answer = answerer.answer(body["messages"])
             with lock:

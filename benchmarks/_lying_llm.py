@@ -37,10 +37,11 @@ import zlib
 
 from _fake_llm import (
     _CHOOSE,
+    EMPTY_ANSWER,
     EMPTY_NOTES,
     FakeServer,
-    call_kind,
     by_number,
+    call_kind,
     chunk_of,
     findings_of,
     listed_findings,
@@ -258,7 +259,7 @@ class LyingAnswers:
             return "notes", by_number(self.notes(text), text)
         asked = findings_of(messages)
         if asked is None:
-            return "other", EMPTY_NOTES
+            return "other", EMPTY_ANSWER
         kind = call_kind(messages, asked)
         findings = listed_findings(asked)
         if kind == "shortlist":

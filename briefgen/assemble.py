@@ -3,7 +3,10 @@
 The draft says what to say; everything else comes from the digest and the corpus: which
 sources a point cites (its findings' articles), how many stand behind it, the quotes, the
 conflicting figures, the single-source claims, the entities, the watch list for the
-audience and how the brief was made (Provenance).
+audience, the timeline (analyst and newsletter) and how the brief was made (Provenance).
+Every point's relative dates ('on Sunday') get the date they stand for beside them in
+`dated_text`, read against the article its evidence comes from (absolute.py); its `text`
+stays as written and verified.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from briefgen import absolute
 from briefgen.injection import is_instruction_like
 from briefgen.schema import (
     ArticleSummary,
@@ -28,6 +32,7 @@ from briefgen.schema import (
     WatchItem,
     WatchList,
 )
+from briefgen.timeline import build_timeline
 
 if TYPE_CHECKING:
     from briefgen.pipeline import Corpus
@@ -45,15 +50,19 @@ def assemble(
     """Turn an engine's draft into a Brief: citations from finding ids, data from the digest."""
     findings = {f.id: f for f in corpus.digest.findings}
 
+    refs = absolute.reference_days(corpus.references)
+
     def point(p: DraftPoint) -> KeyPoint:
-        return labelled(p.text, [findings[i] for i in p.finding_ids if i in findings], corpus)
+        used = [findings[i] for i in p.finding_ids if i in findings]
+        return dated(labelled(p.text, used, corpus), used, refs, as_of.year)
 
     bottom_line, key_points = lead_with_corroborated(
         [point(p) for p in draft.bottom_line], [point(p) for p in draft.key_points]
     )
     shown = {i for p in [*draft.bottom_line, *draft.key_points] for i in p.finding_ids}
     analyst = audience == "analyst"
-    upcoming: list[WatchItem] = watch.upcoming
+    # An event a later article reports as happened, cancelled or moved is no longer ahead.
+    upcoming: list[WatchItem] = [i for i in watch.upcoming if i.state == "upcoming"]
     if audience == "exec":
         from briefgen.watch import most_important
 
@@ -70,7 +79,12 @@ def assemble(
             ANALYST_QUOTES if analyst else NEWSLETTER_QUOTES if audience == "newsletter" else 0,
         ),
         conflicts=_conflicts(corpus.digest.conflicts, corpus) if analyst else [],
-        single_source=_single_source(corpus, shown) if analyst else [],
+        single_source=[
+            dated(p, [findings[i] for i in p.finding_ids], refs, as_of.year)
+            for p in _single_source(corpus, shown)
+        ]
+        if analyst
+        else [],
         article_summaries=[
             ArticleSummary(citation=titles[aid].n, title=titles[aid].title, summary=text)
             for aid, text in sorted(draft.article_summaries.items(), key=lambda kv: titles[kv[0]].n)
@@ -82,10 +96,15 @@ def assemble(
         sections=[
             Section(heading=s.heading, points=[point(p) for p in s.points]) for s in draft.sections
         ],
+        timeline=build_timeline(corpus, watch, as_of, shown)
+        if audience in ("analyst", "newsletter")
+        else [],
         headline_support=point(DraftPoint(text=draft.headline, finding_ids=draft.headline_findings))
         if draft.headline_findings
         else None,
-        sources=corpus.sources,
+        sources=[
+            s.model_copy(update={"reference": refs.get(s.article_id)}) for s in corpus.sources
+        ],
         provenance=Provenance(
             engine=corpus.engine.name,
             model=corpus.engine.model,
@@ -159,6 +178,14 @@ def labelled(text: str, used: list[Finding], corpus: Corpus) -> KeyPoint:
         copies=copies,
         kind=used[0].kind if used else "fact",
     )
+
+
+def dated(point: KeyPoint, used: list[Finding], refs: dict[str, dt.date], year: int) -> KeyPoint:
+    """The point with `dated_text` set when its text holds relative dates: each read against
+    the article whose evidence holds its words (absolute.annotate)."""
+    evidence = [e for f in used for e in f.evidence]
+    shown = absolute.annotate(point.text, refs, evidence, year)
+    return point if shown == point.text else point.model_copy(update={"dated_text": shown})
 
 
 def _quotes(corpus: Corpus, limit: int) -> list[BriefQuote]:

@@ -217,7 +217,8 @@ def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
     model configured, the model reads the articles (see `make` for the engine options).
     """
     from briefgen import runlog
-    from briefgen.pipeline import build_watchlist, decide_as_of, read_corpus
+    from briefgen.engines.extractive import headline
+    from briefgen.pipeline import build_watchlist, current, decide_as_of, read_corpus
     from briefgen.render import render_watchlist
 
     settings, choice, chosen, state, modes = open_engine(paths, quiet, **engine_options)
@@ -230,7 +231,10 @@ def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
     report_skipped(corpus.skipped, quiet)
     day, basis = decide_as_of(as_of, corpus)
     watch = build_watchlist(corpus, day)
-    write_output(render_watchlist(watch, fmt, templates=templates, sources=corpus.sources), output)
+    # The calendar is named after the story: the headline the built-in engine gives its brief.
+    name = headline(corpus.articles, current(corpus.digest, corpus, day).findings)
+    text = render_watchlist(watch, fmt, templates, corpus.sources, corpus.references, name)
+    write_output(text, output)
     say(
         f"briefgen: {len(watch.upcoming)} upcoming, {len(watch.unresolved)} unresolved, "
         f"{len(watch.passed)} passed, as of {day} ({basis})",

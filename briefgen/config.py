@@ -52,6 +52,9 @@ class Settings:
     timeout: float = 60.0
     max_retry_seconds: float = 120.0
     max_output_tokens: int = 1024
+    # The model's context window in tokens; None asks the server (llama.cpp's /props, the
+    # max_model_len of vLLM's /v1/models) and keeps the default chunks if it does not say.
+    context_tokens: int | None = None
     synthesis_budget: int = 6000  # prompt tokens the synthesis may use before staged reduce
     prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES))
     # setting name -> "flag" | "env BRIEFGEN_MODEL" | "file briefgen.toml" | "default"
@@ -88,6 +91,7 @@ _RULES: dict[str, _Rule] = {
     "max_retry_seconds": _Rule(float, lambda v: v >= 0, "a number of seconds, 0 or more"),
     "max_output_tokens": _Rule(int, lambda v: v >= 1, "a whole number of tokens, 1 or more"),
     "synthesis_budget": _Rule(int, lambda v: v >= 1, "a whole number of tokens, 1 or more"),
+    "context_tokens": _Rule(int, lambda v: v >= 1024, "a whole number of tokens, 1024 or more"),
 }
 FILE_KEYS = (*_RULES, "api_key_env", "prices")
 
@@ -99,6 +103,7 @@ _ENV_VARS: dict[str, tuple[str, ...]] = {
     "concurrency": ("BRIEFGEN_CONCURRENCY",),
     "max_attempts": ("BRIEFGEN_MAX_ATTEMPTS",),
     "timeout": ("BRIEFGEN_TIMEOUT",),
+    "context_tokens": ("BRIEFGEN_CONTEXT_TOKENS",),
 }
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 

@@ -12,12 +12,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
-
-from briefgen.text import sentence_spans
 
 
 @dataclass(frozen=True)
@@ -352,77 +348,20 @@ def _relative(t: str, ref: dt.date) -> ResolvedDate:
 
 # ---------------------------------------------------------------- reference dates from the corpus
 
-_OPEN_ENDED = {"by", "until", "till", "before", "through"}
-# A future-tense date far before the borrowed reference is more likely a past deadline named
-# in passing than proof the article is months older, so it does not pull the reference back.
-MAX_PULL_BACK_DAYS = 31
+
+def weekday_fits(mention: DateMention, year: int) -> bool:
+    """Whether a month-day written with its weekday ("Thursday, October 30") falls on that
+    weekday in `year`: the weekday is the text's own evidence of the year."""
+    m, d, wd = mention.month, mention.day, mention.weekday
+    if m is None or d is None or wd is None or not _valid(year, m, d):
+        return False
+    return dt.date(year, m, d).weekday() == wd
 
 
 def infer_reference_dates(
-    texts: dict[str, str], known: dict[str, dt.date]
+    texts: dict[str, str], known: dict[str, dt.date], anchor: dt.date | None = None
 ) -> dict[str, tuple[dt.date, str]]:
-    """(reference date, what it rests on) for articles in `texts` not in `known`, if evidence allows.
+    """(reference date, what it rests on) for articles in `texts` not in `known`; see refdates."""
+    from briefgen.refdates import infer_reference_dates as infer
 
-    No year in the evidence, no entry: the caller then leaves relative dates unresolved.
-    """
-    # (1) Year evidence: every known publication date and every full date in the corpus.
-    pool = [(d, f"the publication date of article {aid}", aid) for aid, d in sorted(known.items())]
-    evidence, scans = list(pool), {}
-    for aid in sorted(texts):  # each explicit date with its sentence's tense and the word before
-        text, scans[aid] = texts[aid], []
-        spans = sentence_spans(text)
-        for m in find_dates(text):
-            s, e = spans[max(0, bisect_right([a for a, _ in spans], m.start) - 1)]
-            if m.kind in ("full", "month_day"):
-                scans[aid].append((m, sentence_tense(text[s:e]), _prev_word(text, m.start)))
-            if m.kind == "full":
-                evidence.append((resolve(m, None).date, f"'{m.text}'", aid))
-
-    def explicit(aid: str, m: DateMention) -> tuple[dt.date | None, str]:
-        """The date of a full or month-day mention, and where its year came from."""
-        if m.kind == "full" or not evidence:
-            return resolve(m, None).date, ""
-        # The year of the full dates nearest in month (the most common year among them).
-        gap = [min((d.month - m.month) % 12, (m.month - d.month) % 12) for d, _, _ in evidence]  # type: ignore
-        close = [ev for g, ev in zip(gap, evidence, strict=True) if g == min(gap)]
-        year = Counter(d.year for d, _, _ in close).most_common(1)[0][0]
-        anchor, what, src = next(ev for ev in close if ev[0].year == year)
-        date = resolve(m, anchor).date
-        where = (
-            "" if src in known else " in the same article" if src == aid else f" in article {src}"
-        )
-        return date, f" (year {date.year} from {what}{where})" if date else ""
-
-    # (2) Past-anchored explicit dates ("told NBC on October 26"), and future-tense ones.
-    past: dict[str, list[tuple[dt.date, str, str]]] = {}
-    future: dict[str, list[tuple[dt.date, str]]] = {}
-    for aid, items in scans.items():
-        for m, tense, prev in items:
-            date, note = explicit(aid, m)
-            if date and tense == "past" and prev not in _OPEN_ENDED:
-                past.setdefault(aid, []).append((date, f"'{m.text}'", note))
-                pool.append((date, f"'{m.text}' in article {aid}{note}", aid))
-            elif date and tense == "future":
-                future.setdefault(aid, []).append((date, f"'{m.text}'"))
-
-    out: dict[str, tuple[dt.date, str]] = {}
-    for aid in scans.keys() - known.keys():
-        if past.get(aid):
-            # An article is written after the events it reports as done; a future-tense date
-            # that contradicts this is more likely mis-tensed, so it does not override it.
-            d, what, note = max(past[aid], key=lambda p: p[0])
-            out[aid] = (d, f"its own mention of {what}{note}")
-            continue
-        others = [p for p in pool if p[2] != aid]  # (3) borrow from the rest of the corpus
-        if not others:
-            continue
-        d, what, _ = max(others, key=lambda p: p[0])
-        basis = f"borrowed from the latest dated event in the corpus: {what}"
-        # (4) An article that still calls a date upcoming was written before it.
-        caps = [c for c in future.get(aid, []) if 0 <= (d - c[0]).days <= MAX_PULL_BACK_DAYS]
-        if caps:
-            cap, cap_text = min(caps, key=lambda c: c[0])
-            d = cap - dt.timedelta(days=1)
-            basis += f"; moved back to the day before {cap_text}, which it still calls upcoming"
-        out[aid] = (d, basis)
-    return dict(sorted(out.items()))
+    return infer(texts, known, anchor)

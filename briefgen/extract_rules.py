@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from briefgen import dates, speakers
+from briefgen import dated_future, dates, speakers
 from briefgen.schema import (
     Claim,
     ClaimKind,
@@ -283,6 +283,14 @@ _ATTRIBUTION = re.compile(
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,40}(?:\([^)]*\))?,\s[^-—–]{3,40}?\s[-—–]+\s")
 
 
+# A plan told from after its time ("the flight was scheduled to arrive"), or what would
+# have been ("would have waited until 2006"): nothing to watch.
+_TOLD_AFTER = re.compile(
+    r"\b(?:was|were|had\s+been)\s+(?:due|scheduled|set|slated|expected|planned)\s+to\b"
+    r"|\b(?:would|could|might)\s+have\b",
+    re.I,
+)
+
 _DATE_KIND_RANK = {"full": 0, "month_day": 1, "weekday": 2, "period": 3, "relative": 4, "year": 5}
 
 
@@ -300,6 +308,16 @@ def find_event(text: str, article_id: str, start: int, end: int) -> Event | None
         and not _ATTRIBUTION.search(sentence[: m.start])
         and not dates.looks_back(m.text)
     ]
+    # A cue of the dated future ("is due on", "will be reviewed on", "votes on 14 November")
+    # governs the date after it, whatever past-looking words the sentence also has.
+    cued = [
+        d for d in dated_future.find(sentence) if not dateline or d.mention.start >= dateline.end()
+    ]
+    ahead = [d for d in cued if not d.past and not dates.looks_back(d.mention.text)]
+    if ahead:
+        return _event(sentence, article_id, start, end, ahead[0].mention, ahead[0].status)
+    if cued or _TOLD_AFTER.search(sentence):
+        return None  # "was due on", "was scheduled to arrive": what was to come, told after
     if not mentions:
         return None
     if dates.sentence_tense(sentence) == "past" and not re.search(
@@ -312,9 +330,20 @@ def find_event(text: str, article_id: str, start: int, end: int) -> Event | None
     status = _nearest_status(sentence, best.start, best.end) or event_status(sentence)
     if status is None:
         return None
+    return _event(sentence, article_id, start, end, best, status)
+
+
+def _event(
+    sentence: str, article_id: str, start: int, end: int, m: dates.DateMention, status: EventStatus
+) -> Event:
+    # A date written in full is resolved here, so a form only dateparser reads ("10/31/2026")
+    # needs no second reading; the rest is resolved against the article's reference date.
+    full = dates.resolve(m, None) if m.kind == "full" else dates.UNRESOLVED
     return Event(
         description=collapse_spaces(strip_bullet(sentence)),
-        date_text=best.text,
+        date_text=m.text,
+        date=full.date,
+        precision=full.precision,  # type: ignore[arg-type]
         status=status,
         evidence=sentence,
         span=Span(article_id=article_id, start=start, end=end),

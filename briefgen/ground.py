@@ -33,6 +33,8 @@ FUZZY_THRESHOLD = 85
 # A claim restates one sentence: at least this share of its content words is in it. Stricter
 # than a brief point's 0.4 (verify.MIN_SUPPORT), which may join several findings.
 CLAIM_SUPPORT = 0.5
+# A claim of fewer words is a heading or a label ("U.S. Negotiating Perspective"), not news.
+MIN_CLAIM_WORDS = 5
 # A claim that its cited sentence does not hold is tried against these neighbours on each
 # side: a small model's sentence number is often off by one, rarely by more.
 NEIGHBOURS = 2
@@ -129,7 +131,7 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
     notes are held to them.
     """
     if isinstance(item, Quote):
-        return quote_is_verbatim(item.text, evidence)
+        return bool(item.text.strip()) and quote_is_verbatim(item.text, evidence)
     if isinstance(item, Figure):
         digits = numbers(item.value)
         return bool(digits) and digits <= numbers(evidence)
@@ -138,6 +140,8 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
     # A claim is mostly its evidence's words, adds no negation, figure (digits or words),
     # date or name its evidence lacks, and quotes no words, of any length and in any quote
     # style, that it does not hold.
+    if len(item.text.split()) < MIN_CLAIM_WORDS:
+        return False
     words = set(content_words(item.text))
     if words and len(words & set(content_words(evidence))) < CLAIM_SUPPORT * len(words):
         return False

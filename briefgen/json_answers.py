@@ -15,6 +15,7 @@ from typing import Any
 
 _FENCE = re.compile(r"```[ \t]*(?:json)?[ \t]*\n?(.*?)```", re.DOTALL | re.IGNORECASE)
 _STRICT_DROP = "maxLength minLength pattern format maxItems minItems default title".split()
+_BOUNDS = {"maxLength", "minLength", "maxItems", "minItems"}
 
 
 def extract_json(text: str) -> str:
@@ -65,29 +66,36 @@ def _balanced_objects(text: str):
 _STRICT: dict[str, dict] = {}
 
 
-def strict_once(schema: dict) -> dict:
+def strict_once(schema: dict, keep_bounds: bool = False) -> dict:
     """strict_schema, computed once per distinct schema (every map call sends the same one)."""
-    key = json.dumps(schema, sort_keys=True)
+    key = json.dumps([schema, keep_bounds], sort_keys=True)
     if key not in _STRICT:
-        _STRICT[key] = strict_schema(schema)
+        _STRICT[key] = strict_schema(schema, keep_bounds)
     return _STRICT[key]
 
 
-def strict_schema(schema: dict) -> dict:
+def strict_schema(schema: dict, keep_bounds: bool = False) -> dict:
     """A copy of `schema` that OpenAI's strict mode accepts: every object closed
     (additionalProperties false) with every property required, unsupported keywords dropped.
-    Optional fields stay nullable (anyOf with null), so requiring them loses nothing."""
+    Optional fields stay nullable (anyOf with null), so requiring them loses nothing.
+
+    `keep_bounds` keeps the lengths of lists and strings, for servers that compile the
+    schema into a grammar (llama.cpp, vLLM, Ollama): there a list without its bound lets a
+    small model go on listing (Qwen2.5-Coder-1.5B named every sentence of a passage)."""
     out = copy.deepcopy(schema)
-    _make_strict(out)
+    _make_strict(out, _STRICT_DROP if not keep_bounds else _STRICT_DROP_KEEPING_BOUNDS)
     return out
 
 
-def _make_strict(node: Any) -> None:
+_STRICT_DROP_KEEPING_BOUNDS = [k for k in _STRICT_DROP if k not in _BOUNDS]
+
+
+def _make_strict(node: Any, drop: list[str]) -> None:
     if not isinstance(node, dict):
         return
     # Keywords only: property names (a field called "title") live under "properties" and are
     # never dropped.
-    for keyword in _STRICT_DROP:
+    for keyword in drop:
         node.pop(keyword, None)
     properties = node.get("properties")
     if node.get("type") == "object" or isinstance(properties, dict):
@@ -95,10 +103,10 @@ def _make_strict(node: Any) -> None:
         node["required"] = list(properties or {})
     for key in ("$defs", "definitions", "properties"):
         for child in (node.get(key) or {}).values():
-            _make_strict(child)
+            _make_strict(child, drop)
     items = node.get("items")
     for child in items if isinstance(items, list) else [items]:
-        _make_strict(child)
+        _make_strict(child, drop)
     for key in ("anyOf", "allOf"):
         for child in node.get(key) or []:
-            _make_strict(child)
+            _make_strict(child, drop)

@@ -38,7 +38,7 @@ import tenacity
 
 from briefgen.errors import EndpointError
 from briefgen.json_answers import extract_json, strict_once
-from briefgen.ledger import basic_credentials, redact_text, safe_url, url_secrets
+from briefgen.ledger import basic_credentials, is_local_url, redact_text, safe_url, url_secrets
 
 OUTPUT_MODES = ("json_schema", "json_object", "text")
 
@@ -279,6 +279,41 @@ class LLMClient:
             self.on_call(completion)
         return completion
 
+    # ------------------------------------------------------------------ the server's context
+
+    def context_size(self) -> int | None:
+        """The tokens of context the server gives a request, as it reports them, or None.
+
+        Asked once per endpoint, then remembered with the output mode (so a run whose every
+        answer is cached asks nothing): llama.cpp's server says it in /props
+        (default_generation_settings.n_ctx, per slot) and vLLM in /v1/models (max_model_len).
+        OpenAI and Ollama say nothing usable; the `context_tokens` setting is for them.
+        """
+        key = f"{self.endpoint}#context"
+        with _MODE_LOCK:
+            known = self._memory.get(key)
+        if known is not None:
+            return int(known) or None if known.isdigit() else None
+        found = self._ask_context()
+        with _MODE_LOCK:
+            self._memory[key] = str(found or 0)
+        return found
+
+    def _ask_context(self) -> int | None:
+        root = self._options["base_url"].rstrip("/").removesuffix("/v1")
+        for url, read in (
+            (f"{root}/props", _props_context),
+            (f"{self._options['base_url'].rstrip('/')}/models", _models_context),
+        ):
+            try:
+                answer = self._client.get(url, cast_to=object, options={"timeout": 10.0})
+            except Exception:  # noqa: BLE001 - any server may lack the route; none is needed
+                continue
+            size = read(answer)
+            if size:
+                return size
+        return None
+
     # ------------------------------------------------------------------ pace and time limit
 
     def _note_pace(self, completion: Completion) -> None:
@@ -310,7 +345,10 @@ class LLMClient:
         limit = "max_completion_tokens" if "max_completion_tokens" in fixes else "max_tokens"
         request[limit] = max_tokens
         if rung == "json_schema":
-            spec = {"name": schema_name, "schema": strict_once(schema), "strict": True}
+            # A server of one's own compiles the schema into a grammar and honours its bounds;
+            # OpenAI's strict mode refuses some of them.
+            bounded = strict_once(schema, keep_bounds=is_local_url(self.base_url))
+            spec = {"name": schema_name, "schema": bounded, "strict": True}
             return {**request, "response_format": {"type": "json_schema", "json_schema": spec}}
         # Without server-side enforcement the model must read the schema in its prompt.
         extra = _SCHEMA_PROMPT + json.dumps(schema, ensure_ascii=False)
@@ -396,6 +434,22 @@ class LLMClient:
 
 
 CONNECTION_RETRIES = 2
+
+
+def _props_context(answer: Any) -> int | None:
+    if not isinstance(answer, dict):
+        return None
+    settings = answer.get("default_generation_settings") or {}
+    size = settings.get("n_ctx") if isinstance(settings, dict) else None
+    return size if isinstance(size, int) and size > 0 else None
+
+
+def _models_context(answer: Any) -> int | None:
+    models = answer.get("data") if isinstance(answer, dict) else None
+    if not isinstance(models, list) or not models or not isinstance(models[0], dict):
+        return None
+    size = models[0].get("max_model_len")  # vLLM
+    return size if isinstance(size, int) and size > 0 else None
 
 
 def _connection(url: str) -> tuple[str, dict[str, str], dict[str, str]]:

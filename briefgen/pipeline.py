@@ -100,7 +100,10 @@ def read_corpus(
             # the report and in the brief's footer.
             missing.append(f"{article.path} part {chunk.index + 1} ({outcome})")
             continue
-        grounded, s = ground_notes(outcome, article, chunk)
+        # A cached engine remembers grounded notes too (engines/cached.py), so a warm run
+        # does not align them again; any other engine's are grounded here.
+        grounder = getattr(engine, "ground", ground_notes)
+        grounded, s = grounder(outcome, article, chunk)
         notes.append(grounded)
         stats.add(s)
 
@@ -200,8 +203,13 @@ def _map(
     pool.shutdown()
 
 
-def reference_dates(articles: list[Article]) -> dict[str, tuple[dt.date, str]]:
-    """Each article's reference date and what it rests on: its own date, else corpus evidence."""
+def reference_dates(
+    articles: list[Article], anchor: dt.date | None = None
+) -> dict[str, tuple[dt.date, str]]:
+    """Each article's reference date and what it rests on: its own date, else corpus evidence.
+
+    `anchor` (the --as-of date) gives years only where the articles give none.
+    """
     known = {a.id: a.published for a in articles if a.published}
     refs = {
         a.id: (a.published, f"published {a.published.isoformat()} ({a.date_basis or 'metadata'})")
@@ -209,11 +217,44 @@ def reference_dates(articles: list[Article]) -> dict[str, tuple[dt.date, str]]:
         if a.published
     }
     inferred = dates.infer_reference_dates(
-        {a.id: a.text for a in articles if a.id not in known}, known
+        {a.id: a.text for a in articles if a.id not in known}, known, anchor
     )
     for aid, (date, basis) in inferred.items():
         refs[aid] = (date, f"undated; taken as {date.isoformat()}: {basis}")
     return refs
+
+
+def settle_dates(corpus: Corpus, as_of: dt.date | None) -> None:
+    """Give the corpus its final reference dates, before the watch list is built on them.
+
+    With --as-of, articles the corpus alone cannot date take their years (and, failing all
+    else, their date) from it. Then an undated article that reports an event as done is
+    dated no earlier than the day the other articles give that event (settle.py); sources
+    are numbered again, oldest first, if that changed any date.
+    """
+    from briefgen import settle
+    from briefgen.watch import build_watchlist as build
+
+    refs = dict(corpus.references)
+    if as_of is not None and len(refs) < len(corpus.articles):
+        refs = reference_dates(corpus.articles, anchor=as_of)
+    known = {a.id for a in corpus.articles if a.published}
+    texts = {a.id: a.text for a in corpus.articles}
+    draft = build(corpus.notes, refs, as_of or dt.date.min)
+    refs = settle.raised_references(draft, texts, refs, known)
+    if refs != corpus.references:
+        corpus.references.clear()
+        corpus.references.update(refs)
+        corpus.sources[:] = number_sources(
+            corpus.articles, refs, corpus.digest.copies, corpus.digest.flagged
+        )
+
+
+def cite_articles(text: str, sources: list[SourceRef]) -> str:
+    """A basis string with "article <id>" (what dates.py and settle.py write) as [n]."""
+    for s in sorted(sources, key=lambda s: -len(s.article_id)):
+        text = text.replace(f"article {s.article_id}", f"[{s.n}]")
+    return text
 
 
 def _date_order(a: Article, references: dict[str, tuple[dt.date, str]]) -> tuple:
@@ -234,7 +275,7 @@ def number_sources(
     flagged = flagged or {}
     ordered = sorted(articles, key=lambda a: _date_order(a, references))
     numbers = {a.id: n for n, a in enumerate(ordered, start=1)}
-    out = []
+    out: list[SourceRef] = []
     for n, a in enumerate(ordered, start=1):
         ref = references.get(a.id)
         out.append(
@@ -251,26 +292,45 @@ def number_sources(
                 instruction_like=flagged.get(a.id, []),
             )
         )
+    for source in out:  # the reader knows articles by their numbers, not internal ids
+        if source.date_basis:
+            source.date_basis = cite_articles(source.date_basis, out)
     return out
 
 
 def decide_as_of(as_of: dt.date | None, corpus: Corpus) -> tuple[dt.date, str]:
+    """The brief's date: --as-of if given, else the latest date the articles establish
+    (publication dates, inferred dates, and events reported as done); today's date only
+    when no article gives any evidence, and the basis then says so."""
+    settle_dates(corpus, as_of)
     if as_of is not None:
         return as_of, "given with --as-of"
     if corpus.references:
-        newest_id, (newest, _) = max(corpus.references.items(), key=lambda kv: kv[1][0])
+        newest_id, (newest, _) = max(corpus.references.items(), key=lambda kv: (kv[1][0], kv[0]))
+        numbers = {s.article_id: s.n for s in corpus.sources}
         inferred = not any(a.id == newest_id and a.published for a in corpus.articles)
         how = "inferred from the dates the articles state" if inferred else "its publication date"
-        return newest, f"the newest article's date ({how})"
-    return dt.date.today(), "today: no article is dated"
+        return newest, f"the newest article's date, [{numbers[newest_id]}] ({how})"
+    # The one place the clock is read: nothing in any article dates anything.
+    return dt.date.today(), "today's date: no article gives any date evidence"
 
 
 def build_watchlist(corpus: Corpus, as_of: dt.date) -> WatchList:
+    """The watch list on the corpus' reference dates (settle_dates first, via decide_as_of),
+    with what later articles report of each item, and citations by source number."""
+    from briefgen import settle
     from briefgen.watch import build_watchlist as build
 
+    settle_dates(corpus, None)  # done already when decide_as_of ran; cheap to repeat
     watch = build(corpus.notes, corpus.references, as_of)
-    for item in [*watch.upcoming, *watch.unresolved, *watch.passed]:
+    known = {a.id for a in corpus.articles if a.published}
+    texts = {a.id: a.text for a in corpus.articles}
+    watch = settle.settle(watch, texts, corpus.references, known)
+    for item in [*watch.upcoming, *watch.unresolved, *watch.passed, *watch.settled]:
         item.citations = corpus.citations(item.article_ids)
+        item.state_citations = corpus.citations(item.state_article_ids)
+        if item.date_basis:
+            item.date_basis = cite_articles(item.date_basis, corpus.sources)
     return watch
 
 
@@ -279,14 +339,19 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
 
     "Officials will meet in Malaysia on Friday", from an article of last week, is history by
     now: a brief that says it will happen misleads. A forecast every date of which has ended
-    before `as_of`, in every article that tells it, is left out of what the engine writes
+    before `as_of`, or whose event a later article reports as happened, cancelled or moved
+    (settle.py), in every article that tells it, is left out of what the engine writes
     from; it stays in the digest, so nothing that cites it breaks.
     """
+    from briefgen.settle import tells_settled
     from briefgen.watch import all_passed
+
+    settled = build_watchlist(corpus, as_of).settled
 
     def stale(f: Finding) -> bool:
         return f.kind == "forecast" and all(
-            all_passed(e.text, corpus.references.get(e.article_id, (None,))[0], as_of)
+            all_passed(e.text, ref := corpus.references.get(e.article_id, (None,))[0], as_of)
+            or tells_settled(e.text, e.article_id, ref, settled)
             for e in f.evidence
         )
 

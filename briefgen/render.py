@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,14 +24,11 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen import __version__
+from briefgen.absolute import annotate_item
 from briefgen.errors import ConfigError, RenderError
 from briefgen.resources import templates_dir
-from briefgen.schema import Brief, Section, SourceRef, WatchItem, WatchList
-
-# Fixed English names: strftime's %a/%b follow the process locale, and a brief rendered on a
-# German machine should not change language mid-sentence.
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from briefgen.schema import Brief, KeyPoint, Section, SourceRef, WatchItem, WatchList
+from briefgen.wording import day, moment, state_words, when
 
 _ENTITY_GROUPS = (
     ("person", "People"),
@@ -42,46 +38,8 @@ _ENTITY_GROUPS = (
 )
 
 # ---------------------------------------------------------------- filters and tests
-
-
-def day(value: dt.date | None) -> str:
-    """A date as 'Thu 30 Oct 2025'; None as 'undated'."""
-    if value is None:
-        return "undated"
-    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def moment(value: dt.datetime | None) -> str:
-    """A point in time as 'Sat 22 Nov 2025, 14:05 UTC' (naive times are taken as UTC)."""
-    if value is None:
-        return "unknown"
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc)
-    return f"{day(value.date())}, {value:%H:%M} UTC"
-
-
-def when(item: Any) -> str:
-    """A watch item's date worded no more precisely than the article was.
-
-    'mid-November' resolves to some day in November for sorting, but printing that day would
-    claim a precision the source never gave, so the precision decides the wording.
-    """
-    date, precision = item.date, item.precision
-    if date is None:
-        return f"{item.date_text or 'undated'} (unresolved)"
-    month_year = f"{_MONTHS[date.month - 1]} {date.year}"
-    if precision == "part-of-month":
-        part = "early" if date.day <= 10 else "mid" if date.day <= 20 else "late"
-        return f"{part}-{month_year}"
-    if precision == "month":
-        return month_year
-    if precision == "quarter":
-        return f"Q{(date.month - 1) // 3 + 1} {date.year}"
-    if precision == "half-year":
-        return f"H{1 if date.month <= 6 else 2} {date.year}"
-    if precision == "year":
-        return str(date.year)
-    return day(date)
+# day ('Thu 30 Oct 2025'), moment and when (a date at its precision) live in wording.py,
+# with the rest of how dates are worded; they are imported here as the template filters.
 
 
 def corroboration(count: int) -> str:
@@ -134,6 +92,16 @@ def _joined(eval_ctx: jinja2.nodes.EvalContext, *parts: str) -> str:
     return "".join(parts)
 
 
+@jinja2.pass_eval_context
+def state_label(eval_ctx: jinja2.nodes.EvalContext, item: Any) -> str:
+    """What a later article says became of an event: 'happened (per [5])', 'cancelled (per
+    [5])', 'moved to 14 Nov (per [5])'; '' while it is upcoming (wording.state_words)."""
+    words = state_words(item)
+    if not words or not item.state_citations:
+        return words
+    return _joined(eval_ctx, words, " (per ", citations(eval_ctx, item.state_citations), ")")
+
+
 _MD_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _MD_LEADING_MARK = re.compile(r"^(?=[#>+*=-])")
 # An ordered list needs a space (or the line's end) after "6." or "6)": "6.5 magnitude" is
@@ -166,20 +134,6 @@ def md_cell(value: Any) -> str:
     return md(value).replace("|", r"\|")
 
 
-_ICS_NEWLINES = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
-_ICS_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-
-
-def ics_text(value: Any) -> str:
-    """An RFC 5545 TEXT value: backslash, ';' and ',' escaped, newlines as '\\n'.
-
-    Other control characters are not allowed in TEXT at all, so they are dropped.
-    """
-    text = str(value).replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,")
-    text = _ICS_NEWLINES.sub(r"\\n", text)
-    return _ICS_CONTROL.sub("", text)
-
-
 _HTTP_URL = re.compile(r"https?://[^\s<>\"'`\\]+", re.IGNORECASE)
 
 
@@ -197,6 +151,8 @@ def is_inferred_basis(basis: str | None) -> bool:
 
 
 def _environment(templates: Path | None) -> jinja2.Environment:
+    from briefgen import render_ics  # it builds on this module's helpers
+
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
         templates = Path(templates)
@@ -226,7 +182,8 @@ def _environment(templates: Path | None) -> jinja2.Environment:
         point_labels=point_labels,
         md=md,
         md_cell=md_cell,
-        ics=ics_text,
+        ics=render_ics.ics_text,
+        state_label=state_label,
     )
     env.tests.update(http_url=is_http_url, inferred_basis=is_inferred_basis)
     return env
@@ -273,16 +230,60 @@ def _entity_groups(brief: Brief) -> list[tuple[str, list[Any]]]:
     return groups
 
 
+def _shown(point: KeyPoint | None) -> KeyPoint | None:
+    """A point as the reader sees it: relative dates with their dates beside them."""
+    if point is None or not point.dated_text:
+        return point
+    return point.model_copy(update={"text": point.dated_text})
+
+
+def shown_brief(brief: Brief) -> Brief:
+    """The brief as shown: each point's text is its dated_text ('on Sunday (26 Oct)'), the
+    headline too when its support has one, and each watch item's description has its
+    relative dates made absolute. The brief itself (and its JSON) keeps the words as written."""
+    refs = {s.article_id: s.reference for s in brief.sources}
+    year = brief.provenance.as_of.year
+    support = _shown(brief.headline_support)
+    return brief.model_copy(
+        update={
+            "headline": support.text if support and support.dated_text else brief.headline,
+            "headline_support": support,
+            "bottom_line": [_shown(p) for p in brief.bottom_line],
+            "key_points": [_shown(p) for p in brief.key_points],
+            "single_source": [_shown(p) for p in brief.single_source],
+            "sections": [
+                s.model_copy(update={"points": [_shown(p) for p in s.points]})
+                for s in brief.sections
+            ],
+            "watch": [_shown_item(i, refs, year) for i in brief.watch],
+        }
+    )
+
+
+def _shown_item(item: WatchItem, refs: dict[str, dt.date | None], year: int) -> WatchItem:
+    return item.model_copy(update={"description": annotate_item(item, refs, year)})
+
+
 def brief_context(brief: Brief) -> dict[str, Any]:
     """What every brief template receives (documented at the top of each template)."""
+    shown = shown_brief(brief)
     # A newsletter without editor-made sections still needs something to read.
-    sections = brief.sections or [Section(heading="The main points", points=brief.key_points)]
+    sections = shown.sections or [Section(heading="The main points", points=shown.key_points)]
     return {
-        "brief": brief,
+        "brief": shown,
         "sections": sections,
-        "entity_groups": _entity_groups(brief),
+        "timeline": _timeline_groups(shown),
+        "entity_groups": _entity_groups(shown),
         "version": __version__,
     }
+
+
+def _timeline_groups(brief: Brief) -> list[tuple[str, list[Any]]]:
+    """The timeline as (heading, entries) groups: what happened, then what is next."""
+    past = [e for e in brief.timeline if e.past]
+    ahead = [e for e in brief.timeline if not e.past]
+    groups = [("So far", past), (f"Next, after {day(brief.provenance.as_of)}", ahead)]
+    return [(title, entries) for title, entries in groups if entries]
 
 
 def _dump_json(model: Brief | WatchList) -> str:
@@ -306,97 +307,33 @@ def render_brief(
 # ---------------------------------------------------------------- watch lists
 
 
-def _uid(item: WatchItem) -> str:
-    """A UID that stays the same as long as the item does, so re-imports update, not duplicate."""
-    key = json.dumps(
-        [
-            item.description,
-            item.date.isoformat() if item.date else None,
-            item.date_text,
-            item.status,
-            item.sentence,
-            sorted(item.article_ids),
-        ],
-        ensure_ascii=False,
+def shown_watchlist(
+    watch: WatchList, references: Mapping[str, Any] | None, sources: list[SourceRef] | None
+) -> WatchList:
+    """The list as shown: descriptions with relative dates made absolute, and an item a
+    later article reports happened, cancelled or moved among the settled, not the upcoming.
+
+    `references` maps article id -> reference date (or corpus.references' (date, basis));
+    without it, the sources' own `reference` dates are used.
+    """
+    refs: dict[str, dt.date | None] = {s.article_id: s.reference for s in sources or []}
+    for aid, ref in (references or {}).items():
+        refs[aid] = ref[0] if isinstance(ref, tuple) else ref
+    year = watch.as_of.year
+
+    def shown(items: list[WatchItem]) -> list[WatchItem]:
+        return [_shown_item(i, refs, year) for i in items]
+
+    ahead = [i for i in watch.upcoming if i.state == "upcoming"]
+    moved_out = [i for i in watch.upcoming if i.state != "upcoming"]
+    return watch.model_copy(
+        update={
+            "upcoming": shown(ahead),
+            "unresolved": shown(watch.unresolved),
+            "passed": shown(watch.passed),
+            "settled": shown([*watch.settled, *moved_out]),
+        }
     )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] + "@briefgen"
-
-
-def _source_line(src: SourceRef) -> str:
-    parts = [f"[{src.n}] {src.title}"]
-    if src.source:
-        parts.append(f" - {src.source}")
-    if src.published:
-        parts.append(f", {day(src.published)}")
-    if is_http_url(src.url):
-        parts.append(f" <{src.url.strip()}>")
-    return "".join(parts)
-
-
-def _ics_events(watch: WatchList, sources: list[SourceRef] | None) -> list[dict[str, str]]:
-    """One all-day event per resolved item, in list order, values still unescaped."""
-    by_n = {s.n: s for s in sources or []}
-    events: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for item in [*watch.upcoming, *watch.unresolved, *watch.passed]:
-        if not item.resolved:
-            continue
-        uid = _uid(item)
-        if uid in seen:  # a UID must be unique within a calendar; an exact repeat adds nothing
-            continue
-        seen.add(uid)
-        lines = [item.sentence]
-        if item.date_text and item.precision not in (None, "day"):
-            lines.append(f"Date as written: {item.date_text} ({when(item)})")
-        if item.citations:
-            refs = [_source_line(by_n[n]) if n in by_n else f"[{n}]" for n in item.citations]
-            # With the source list, spell each one out: a calendar has no [n] list to look up.
-            lines.extend(["Sources:", *refs] if by_n else ["Sources: " + "".join(refs)])
-        events.append(
-            {
-                "uid": uid,
-                "dtstart": f"{item.date:%Y%m%d}",
-                "dtend": f"{item.date + dt.timedelta(days=1):%Y%m%d}",
-                "summary": item.description,
-                "description": "\n".join(lines),
-                "category": item.type_label,
-            }
-        )
-    return events
-
-
-_ICS_UNITS = re.compile(r"\\.|.", re.DOTALL)
-
-
-def fold_ics_line(line: str, limit: int = 75) -> str:
-    """Fold one content line at `limit` octets (RFC 5545 3.1) without splitting a character.
-
-    Continuation lines start with a space, which counts toward their own limit.
-    """
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    # A backslash escape ('\\,', '\\n') is kept whole: legal to split, but some readers
-    # unescape before they unfold.
-    for unit in _ICS_UNITS.findall(line):
-        width = len(unit.encode("utf-8"))
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size = [], 1  # the leading space of the continuation line
-        current.append(unit)
-        size += width
-    pieces.append("".join(current))
-    return "\r\n ".join(pieces)
-
-
-def _finish_ics(text: str) -> str:
-    """Template output to wire format: drop blank lines, fold, CRLF after every line.
-
-    Templates are edited with ordinary newlines and indentation-free lines; doing the octet
-    work here means an overridden template cannot get folding or line endings wrong.
-    """
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    return "".join(fold_ics_line(line) + "\r\n" for line in lines if line.strip())
 
 
 def render_watchlist(
@@ -404,12 +341,22 @@ def render_watchlist(
     fmt: Literal["md", "json", "ics"],
     templates: Path | None = None,
     sources: list[SourceRef] | None = None,
+    references: Mapping[str, Any] | None = None,
+    name: str | None = None,
 ) -> str:
-    """Render a what-to-watch list as Markdown, JSON or an iCalendar file."""
+    """Render a what-to-watch list as Markdown, JSON or an iCalendar file.
+
+    `references` (article id -> reference date) makes relative dates in descriptions
+    absolute; `name` names the calendar after the story (the brief's headline, say),
+    else the words the sources' titles share do.
+    """
+    from briefgen import render_ics
+
     if fmt == "json":
         return _dump_json(watch)
+    shown = shown_watchlist(watch, references, sources)
     context: dict[str, Any] = {
-        "watch": watch,
+        "watch": shown,
         "sources": sources or [],
         "version": __version__,
     }
@@ -417,10 +364,11 @@ def render_watchlist(
         return render_template("watchlist.md.j2", context, templates)
     if fmt == "ics":
         context.update(
-            events=_ics_events(watch, sources),
+            events=render_ics.events(shown, sources),
             dtstamp=f"{watch.as_of:%Y%m%d}T000000Z",  # as_of, not now: same input, same file
             prodid=f"-//briefgen//briefgen {__version__}//EN",
-            calendar_name=f"What to watch (as of {day(watch.as_of)})",
+            calendar_name=render_ics.calendar_name(name, sources),
+            calendar_description=render_ics.description(shown, sources),
         )
-        return _finish_ics(render_template("watchlist.ics.j2", context, templates))
+        return render_ics.finish(render_template("watchlist.ics.j2", context, templates))
     raise ConfigError(f"unknown watch list format {fmt!r}; use md, json or ics")

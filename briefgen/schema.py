@@ -321,6 +321,12 @@ class KeyPoint(Model):
     new: bool = Field(
         default=False, description="every finding it rests on is new since the previous brief"
     )
+    dated_text: str | None = Field(
+        default=None,
+        description="the text as shown: relative dates with the date they stand for beside "
+        "them ('on Sunday (26 Oct)', absolute.py); None when it has none. `text` stays as "
+        "written and verified",
+    )
 
 
 class BriefQuote(Model):
@@ -341,6 +347,11 @@ class SourceRef(Model):
     copy_of: int | None = Field(
         default=None, description="the source (number) this article copies, lightly edited"
     )
+    reference: dt.date | None = Field(
+        default=None,
+        description="the date its relative words ('on Sunday') are read against: its "
+        "publication date or the one the corpus evidence gives it",
+    )
     instruction_like: list[str] = Field(
         default_factory=list,
         description="passages addressing a model or reader ('ignore previous instructions'): "
@@ -359,6 +370,28 @@ class Section(Model):
 
     heading: str
     points: list[KeyPoint]
+
+
+class TimelineEntry(Model):
+    """One line of a brief's timeline: a dated event that happened, or is next, and its sources.
+
+    Past entries come from events a later article reports (WatchList.settled), watch items
+    whose dates have gone by, and findings that report a dated event as done; upcoming ones
+    from the watch list. `text` is as shown (relative dates made absolute).
+    """
+
+    date: dt.date
+    end: dt.date | None = None
+    precision: DatePrecision = "day"
+    text: str
+    citations: list[int]
+    past: bool = Field(description="happened, or its date has gone by, as of the brief")
+    planned: bool = Field(
+        default=False, description="told as a plan (a watch item), not reported as done"
+    )
+    state: EventState = "upcoming"
+    state_citations: list[int] = Field(default_factory=list)
+    moved_to: dt.date | None = None
 
 
 class Provenance(Model):
@@ -396,6 +429,9 @@ class Brief(Model):
     article_summaries: list[ArticleSummary] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
+    timeline: list[TimelineEntry] = Field(
+        default_factory=list, description="what happened, then what is next, dated and cited"
+    )
     headline_support: KeyPoint | None = Field(
         default=None,
         description="the headline as a point: the findings and sources it rests on, its labels",

@@ -9,13 +9,14 @@ The same event told by several articles is one item citing all of them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import Counter
 
-from briefgen import dates
+from briefgen import dated_future, dates, ranges
 from briefgen.injection import is_instruction_like
 from briefgen.schema import ChunkNotes, Event, WatchItem, WatchList
-from briefgen.text import content_words, cosine
+from briefgen.text import collapse_spaces, content_words, cosine
 
 SAME_EVENT = 0.3  # cosine of the descriptions' words, for unresolved items with one date text
 SAME_DAY_SHARED = 2  # items on one resolved date sharing this many content words are one event
@@ -34,8 +35,11 @@ def build_watchlist(
     `references` maps article id -> (reference date, what it rests on) for every article
     whose date is known or inferred.
     """
+    from briefgen.settle import reports_cancelled  # settle reads watch's periods
+
     items: list[WatchItem] = []
     vectors: list[list[Counter[str]]] = []  # the words of every telling of each item
+    tellings: list[list[WatchItem]] = []
     for n in notes:
         ref = references.get(n.article_id)
         for event in n.events:
@@ -43,19 +47,27 @@ def build_watchlist(
                 continue
             if is_instruction_like(event.evidence):
                 continue  # an article addressing a model or reader sets no date to watch
+            if reports_cancelled(event.evidence):
+                continue  # "originally scheduled for November 1": a plan told as off (settle.py)
             item = _item(event, n.article_id, ref)
+            if item is None:
+                continue
             vec = Counter(content_words(item.description))
             at = _find_twin(item, vec, items, vectors)
             if at is None:
                 items.append(item)
                 vectors.append([vec])
+                tellings.append([item])
                 continue
             twin = items[at]
             vectors[at].append(vec)
+            tellings[at].append(item)
             if n.article_id not in twin.article_ids:
                 twin.article_ids.append(n.article_id)
             if _clearer(item, twin):
                 items[at] = item.model_copy(update={"article_ids": twin.article_ids})
+    for item, told in zip(items, tellings, strict=True):
+        item.id = stable_id(told)
     upcoming = sorted(
         (i for i in items if i.date is not None and _still_ahead(i, as_of)),
         key=lambda i: (i.date, i.description),
@@ -68,20 +80,57 @@ def build_watchlist(
     return WatchList(as_of=as_of, upcoming=upcoming, unresolved=unresolved, passed=passed)
 
 
-def _item(event: Event, article_id: str, ref: tuple[dt.date, str] | None) -> WatchItem:
+def stable_id(tellings: list[WatchItem]) -> str:
+    """An item's identity (json id, ics UID) from what it is: its clearest telling.
+
+    The telling that writes its date out, at the finest precision, then the first by its
+    words, gives the date, precision and words hashed; the choice reads only the tellings'
+    text, never article ids, file order or inferred article dates, so a re-run or another
+    order of the files keeps the id, and so does a new article supporting the event unless it
+    writes the date out more exactly than any before it.
+    """
+
+    def key(i: WatchItem) -> tuple:
+        explicit = bool(i.date_text and re.search(r"\d", i.date_text))
+        return (
+            not explicit,
+            i.precision != "day",
+            " ".join(sorted(set(content_words(i.description)))),
+        )
+
+    first = min(tellings, key=key)
+    when = first.date.isoformat() if first.date else collapse_spaces(first.date_text or "").lower()
+    span = f"/{first.end.isoformat()}" if first.end else ""
+    words = key(first)[2]
+    digest = hashlib.sha1(f"{when}{span}|{first.precision}|{words}".encode()).hexdigest()[:12]
+    return f"{when or 'undated'}{span}-{first.precision or 'unresolved'}-{digest}"
+
+
+def _item(event: Event, article_id: str, ref: tuple[dt.date, str] | None) -> WatchItem | None:
     date, precision = event.date, event.precision
     mention = _mention(event)
+    tense = dates.sentence_tense(event.evidence)
     if date is None and mention is not None:
-        tense = dates.sentence_tense(event.evidence)
         resolved = dates.resolve(mention, ref[0] if ref else None, tense)
         date, precision = resolved.date, resolved.precision
     basis = None
     if date is not None and mention is not None and mention.kind != "full" and ref:
         basis = f"resolved against {ref[0].isoformat()} ({ref[1]})"
+    date_text, end = event.date_text, None
+    if date is not None and precision not in (None, "day"):
+        # A period is kept as the span it names: its first day and its last.
+        date, end = _period_start(date, precision), period_end(date, precision)
+        if ref and end < ref[0]:
+            return None  # a past period ("the Phase One deal of 2020") is nothing to watch
+    elif date is not None and mention is not None:
+        span = ranges.range_of(event.evidence, mention, date, ref[0] if ref else None, tense)
+        if span is not None:
+            date, end, date_text = span
     return WatchItem(
         description=_describe(event, mention),
-        date_text=event.date_text,
+        date_text=date_text,
         date=date,
+        end=end,
         precision=precision,
         status=event.status,
         article_ids=[article_id],
@@ -97,6 +146,10 @@ def _mention(event: Event) -> dates.DateMention | None:
     for m in found:
         if m.text == event.date_text:
             return m
+    # A form only dateparser reads ("Nov. 14th 2026" after "scheduled for").
+    for d in dated_future.find(event.evidence):
+        if d.mention.text == event.date_text:
+            return d.mention
     # An engine may write the date slightly differently from the sentence: parse it alone.
     alone = dates.find_dates(event.date_text)
     return alone[0] if alone else None
@@ -225,9 +278,10 @@ def all_passed(sentence: str, reference: dt.date | None, as_of: dt.date) -> bool
 
 
 def _still_ahead(item: WatchItem, as_of: dt.date) -> bool:
-    """Upcoming unless its whole period has ended before as_of ('November' is ahead all month)."""
+    """Upcoming unless its whole period or range has ended before as_of ('November' is
+    ahead all month, 'October 24 to 27' until the 27th)."""
     assert item.date is not None
-    return period_end(item.date, item.precision) >= as_of
+    return (item.end or period_end(item.date, item.precision)) >= as_of
 
 
 def period_end(date: dt.date, precision: str | None) -> dt.date:

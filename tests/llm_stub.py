@@ -62,9 +62,8 @@ def passage_sentences(body: dict) -> list[str] | None:
 
 
 def verbatim_notes(sentences: list[str], first: int = 3) -> str:
-    """A careful model's notes: the first sentences as claims, each naming its number."""
-    claims = [
-        {"sentences": [n], "text": s, "kind": "fact"}
-        for n, s in enumerate(sentences[:first], start=1)
-    ]
-    return json.dumps({"claims": claims, "quotes": [], "figures": [], "events": [], "entities": []})
+    """A careful model's notes: the first sentences as facts, each by its number."""
+    from briefgen.engines.llm_schema import notes_answer
+
+    claims = [(n, "fact") for n in range(1, min(first, len(sentences)) + 1)]
+    return json.dumps(notes_answer(claims=claims))

@@ -20,6 +20,7 @@ from briefgen.cache import Cache, cache_key
 from briefgen.cli import main
 from briefgen.engines.cached import CachedEngine
 from briefgen.engines.llm import LLMEngine
+from briefgen.engines.llm_schema import notes_answer
 from briefgen.schema import Article, Chunk, Digest, Evidence, Finding
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,10 +153,11 @@ def test_a_brief_the_fallback_wrote_is_not_kept(tmp_path):
 def test_a_kept_answer_that_no_longer_validates_is_asked_again(tmp_path):
     article, chunk = _article()
     calls = []
-    notes = {"claims": [], "quotes": [], "figures": [], "events": [], "entities": []}
+    notes = notes_answer()
 
     def answering(request):
-        calls.append(request)
+        if request.method == "POST":  # not the one look at the server's context size
+            calls.append(request)
         return chat_reply(json.dumps(notes))
 
     engine = _engine(answering, tmp_path)
@@ -170,8 +172,7 @@ def test_a_kept_answer_that_no_longer_validates_is_asked_again(tmp_path):
 
 def test_the_same_passage_in_another_article_is_that_articles_notes(tmp_path):
     article, chunk = _article()
-    engine = _engine(lambda r: chat_reply(json.dumps({"claims": [], "quotes": [],
-                     "figures": [], "events": [], "entities": []})), tmp_path)  # fmt: skip
+    engine = _engine(lambda r: chat_reply(json.dumps(notes_answer())), tmp_path)
     engine.extract(chunk, article)
     other = article.model_copy(update={"id": "b2", "path": "b.txt"})
     notes = engine.extract(chunk.model_copy(update={"article_id": "b2"}), other)

@@ -25,6 +25,7 @@ from briefgen.cli import main
 from briefgen.render import md as md_escape
 from briefgen.resources import prompts_dir, templates_dir
 from briefgen.schema import Brief, WatchList
+from briefgen.wording import period_bounds, when
 
 AUDIENCES = ("exec", "analyst", "newsletter")
 FORMATS = ("md", "html", "json")
@@ -216,11 +217,12 @@ def test_no_debris_in_any_output(outputs, debris):
 def test_default_as_of_is_stated(outputs):
     for audience in AUDIENCES:
         p = brief_of(outputs, audience).provenance
-        assert p.as_of == dt.date(2025, 10, 26)
-        assert "newest" in p.as_of_basis
-        assert "as of Sun 26 Oct 2025" in outputs[audience, "md"]
+        # [5] reports the summit of Thu 30 Oct as held: the newest date the articles give.
+        assert p.as_of == dt.date(2025, 10, 30)
+        assert "newest" in p.as_of_basis and "[5]" in p.as_of_basis
+        assert "as of Thu 30 Oct 2025" in outputs[audience, "md"]
     assert WatchList.model_validate_json(outputs["watchlist", "json"]).as_of == p.as_of
-    assert "_As of Sun 26 Oct 2025_" in outputs["watchlist", "md"]
+    assert "_As of Thu 30 Oct 2025_" in outputs["watchlist", "md"]
 
 
 def _day_items(items, day):
@@ -228,16 +230,23 @@ def _day_items(items, day):
 
 
 def test_as_of_moves_items_between_upcoming_and_passed(runner, outputs):
-    meeting, tariffs, july = dt.date(2025, 10, 30), dt.date(2025, 11, 1), dt.date(2026, 7, 1)
+    talks, mid_nov, july = dt.date(2025, 10, 24), dt.date(2025, 11, 11), dt.date(2026, 7, 1)
     before = WatchList.model_validate_json(outputs["watchlist", "json"])
-    assert all(_day_items(before.upcoming, d) for d in (meeting, tariffs, july))
+    assert all(_day_items(before.upcoming, d) for d in (july,))
+    assert [i.date for i in before.upcoming if i.precision == "part-of-month"] == [mid_nov]
 
-    r = run(runner, "watchlist", "-f", "json", "--as-of", "2025-11-05", SAMPLE)
+    r = run(runner, "watchlist", "-f", "json", "--as-of", "2025-10-26", SAMPLE)
     assert r.exit_code == 0, r.stderr
+    early = WatchList.model_validate_json(r.stdout)
+    # The Kuala Lumpur talks run from 24 to 27 October: not passed on the 26th.
+    assert [(i.date, i.end) for i in _day_items(early.upcoming, talks)] == [
+        (talks, dt.date(2025, 10, 27))
+    ]
+    r = run(runner, "watchlist", "-f", "json", "--as-of", "2025-11-25", SAMPLE)
     after = WatchList.model_validate_json(r.stdout)
-    assert after.as_of == dt.date(2025, 11, 5)
-    for d in (meeting, tariffs):
-        assert not _day_items(after.upcoming, d) and _day_items(after.passed, d), d
+    assert after.as_of == dt.date(2025, 11, 25)
+    assert not [i for i in after.upcoming if i.date in (talks, mid_nov)]
+    assert {i.date for i in after.passed} >= {talks, mid_nov}
     assert _day_items(after.upcoming, july) and not _day_items(after.passed, july)
 
 
@@ -264,21 +273,28 @@ def test_invalid_as_of_is_a_usage_error_naming_it(runner, command, value):
     assert r.stdout == ""
 
 
-def test_exec_what_to_watch_has_the_oct_30_meeting(outputs):
+def test_exec_what_to_watch_does_not_list_the_summit_reported_held(outputs):
     brief = brief_of(outputs, "exec")
-    meeting = _day_items(brief.watch, dt.date(2025, 10, 30))
-    assert any("Xi" in i.sentence for i in meeting)
+    assert not _day_items(brief.watch, dt.date(2025, 10, 30))
     watch = section(outputs["exec", "md"], "What to watch")
-    assert any(ln.startswith("- **Thu 30 Oct 2025**") and "Xi" in ln for ln in watch)
+    assert not any("30 Oct" in ln for ln in watch)
+    settled = WatchList.model_validate_json(outputs["watchlist", "json"]).settled
+    summit = _day_items(settled, dt.date(2025, 10, 30))
+    assert [(i.state, i.state_citations) for i in summit] == [("happened", [5])]
+    assert any("Xi" in i.sentence for i in summit)
 
 
 def test_analyst_output_says_what_undated_articles_dates_rest_on(outputs):
     brief = brief_of(outputs, "analyst")
     undated = [s for s in brief.sources if s.published is None]
     assert undated and len(brief.provenance.date_notes) == len(undated)
-    notes = [collapse(ln) for ln in section(outputs["analyst", "md"], "Date notes")]
+    # Markdown may escape a bracket ("\\[4]"); the reader sees [4] either way.
+    notes = [
+        collapse(ln).replace("\\[", "[") for ln in section(outputs["analyst", "md"], "Date notes")
+    ]
     for s in undated:
         assert any(n.startswith(f"- [{s.n}] ") and collapse(s.date_basis) in n for n in notes)
+        assert not any(a.article_id in s.date_basis for a in brief.sources)  # [n], never ids
 
 
 # ---------------------------------------------------------------- HTML safety
@@ -549,7 +565,7 @@ def test_watchlist_md_upcoming_items_are_in_date_order(outputs):
     watch = WatchList.model_validate_json(outputs["watchlist", "json"])
     upcoming = section(text, "Upcoming")
     items = [ln for ln in upcoming if ln.startswith("- **")]
-    assert len(items) == len(watch.upcoming) >= 5
+    assert len(items) == len(watch.upcoming) >= 4
     resolved = re.findall(r"resolved: (\d{4}-\d{2}-\d{2})", "\n".join(upcoming))
     assert len(resolved) == len(items)
     assert resolved == sorted(resolved)
@@ -572,13 +588,21 @@ def test_watchlist_ics_has_one_event_per_dated_item(outputs):
     assert all(len(ln.encode("utf-8")) <= 75 for ln in text.split("\r\n"))
 
     lines = _unfold_ics(text)
-    dated = [*watch.upcoming, *watch.passed]
+    # A half-year or a year is no day on a calendar: it is named in the calendar's description.
+    dated = [*watch.upcoming, *watch.settled, *watch.passed]
+    vague = [i for i in dated if i.precision in ("half-year", "year")]
+    dated = [i for i in dated if i not in vague]
+    assert vague, "the sample has 'the first half of next year' and '2030'"
     assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == len(dated)
     starts = sorted(ln.rsplit(":", 1)[1] for ln in lines if ln.startswith("DTSTART"))
-    assert starts == sorted(f"{i.date:%Y%m%d}" for i in dated)
+    assert starts == sorted(f"{period_bounds(i.date, i.precision, i.end)[0]:%Y%m%d}" for i in dated)
     summaries = {_ics_unescape(ln[len("SUMMARY:") :]) for ln in lines if ln.startswith("SUMMARY:")}
-    assert {i.description for i in dated} == summaries
+    # Summaries show relative dates made absolute ('on Friday (24 Oct)'): compare without them.
+    bare = {re.sub(r" \([^()]*\)", "", s) for s in summaries}
+    assert {re.sub(r" \([^()]*\)", "", i.description) for i in dated} == bare
     assert not summaries & {i.description for i in watch.unresolved}
+    calendar = _ics_unescape(next(ln for ln in lines if ln.startswith("DESCRIPTION:")))
+    assert all(f"{when(i)}: {i.description}" in calendar for i in vague if i in watch.upcoming)
 
 
 # ---------------------------------------------------------------- init and templates

@@ -309,9 +309,10 @@ def test_infer_reference_dates_on_sample_corpus() -> None:
         "258": dt.date(2025, 10, 26),  # 004 borrows; November 1 is still ahead
     }
     basis = {aid[:3]: b for aid, (_, b) in got.items()}
+    # The weekday fixes the year: October 27 is a Monday in 2025, not in 2024 or 2026.
     assert basis["e2f"] == (
-        "its own mention of 'October 26' (year 2025 from 'October 18, 2025' "
-        "in article b9f049618f40e064)"
+        "its own mention of 'October 26' (year 2025 from 'Monday October 27', "
+        "a Monday only in 2025 in article 022b9e8f72f26002)"
     )
     assert basis["b9f"] == "its own mention of 'October 18, 2025'"
     for key in ("d30", "022", "258"):

@@ -45,7 +45,7 @@ def test_unaligned_notes_and_made_up_quotes_are_dropped_and_counted():
         chunk_index=0,
         claims=[
             Claim(
-                text="Leaders meet Thursday",
+                text="The two leaders meet on Thursday",
                 kind="fact",
                 evidence="The two leaders will meet on Thursday in Busan.",
             ),
@@ -69,7 +69,7 @@ def test_unaligned_notes_and_made_up_quotes_are_dropped_and_counted():
         ],
     )
     grounded, stats = ground_notes(notes, article, chunk)
-    assert [c.text for c in grounded.claims] == ["Leaders meet Thursday"]
+    assert [c.text for c in grounded.claims] == ["The two leaders meet on Thursday"]
     assert [q.text for q in grounded.quotes] == ["the deal is close"]
     assert stats.kept == 2 and stats.dropped == 2
     for c in grounded.claims:
@@ -109,67 +109,54 @@ STORY = (
     "Negotiators from both countries met in Kuala Lumpur on Sunday. "
     "They agreed to pause the new port fees for one year. "
     "China said it would buy 12 million tonnes of soybeans. "
-    "Analysts expect the leaders to sign the deal in Busan."
+    "Analysts expect the leaders to sign the deal in Busan. "
+    "“We will keep our word,” Chinese Commerce Minister Wang Wentao said."
 )
 
 
-def _numbered_notes(claims):
-    from briefgen.engines.llm_schema import ChunkNotesAnswer, to_notes
+def _numbered_notes(claims=(), quotes=(), figures=()):
+    from briefgen.engines.llm_schema import ChunkNotesAnswer, notes_answer, to_notes
 
     article = Article(id="s", title="t", text=STORY, path="s.txt")
     chunk = Chunk(article_id="s", index=0, start=0, end=len(STORY), text=STORY, tokens=60)
     answer = ChunkNotesAnswer.model_validate(
-        {"claims": claims, "quotes": [], "figures": [], "events": [], "entities": []}
+        notes_answer(claims=claims, quotes=quotes, figures=figures)
     )
     return ground_notes(to_notes(answer, chunk, article), article, chunk)
 
 
-def test_a_sentence_number_is_the_evidence_exactly():
-    claim = {"sentences": [3], "text": "The port fees are paused for one year.", "kind": "fact"}
-    (grounded, stats) = _numbered_notes([claim])
+def test_a_claim_is_its_numbered_sentence_word_for_word():
+    (grounded, stats) = _numbered_notes([(3, "fact")])
     assert stats.kept == 1
     kept = grounded.claims[0]
-    assert kept.evidence == "They agreed to pause the new port fees for one year."
+    assert kept.text == kept.evidence == "They agreed to pause the new port fees for one year."
     assert STORY[kept.span.start : kept.span.end] == kept.evidence
     assert kept.span.alignment == "exact"
 
 
-def test_a_number_off_by_one_moves_to_the_sentence_that_holds_the_claim():
-    claim = {
-        "sentences": [3],
-        "text": "China would buy 12 million tonnes of soybeans.",
-        "kind": "fact",
-    }
-    (grounded, stats) = _numbered_notes([claim])
-    assert stats.kept == 1
-    assert grounded.claims[0].evidence.startswith("China said it would buy 12 million")
-    assert grounded.claims[0].span.alignment == "fuzzy"
-
-
-def test_a_claim_no_cited_or_nearby_sentence_holds_is_dropped():
-    claims = [
-        # names a sentence that does not exist
-        {"sentences": [9], "text": "They agreed to pause the new port fees.", "kind": "fact"},
-        # the figure is not what the sentence says
-        {"sentences": [4], "text": "China will buy 20 million tonnes of soybeans.", "kind": "fact"},
-        # a claim about something else entirely, however plainly worded
-        {
-            "sentences": [2],
-            "text": "Football fans celebrated the cup final victory.",
-            "kind": "fact",
-        },
-    ]
+def test_a_number_outside_the_passage_or_on_a_heading_is_dropped():
+    claims = [(9, "fact"), (1, "fact")]
     (grounded, stats) = _numbered_notes(claims)
-    assert grounded.claims == [] and stats.dropped == 3
+    assert grounded.claims == [] and stats.dropped == 2
 
 
-def test_running_sentences_make_one_span_and_scattered_ones_keep_the_first():
-    (grounded, _) = _numbered_notes(
-        [
-            {"sentences": [2, 3], "text": "Negotiators met in Kuala Lumpur and agreed to pause the port fees.", "kind": "fact"},
-            {"sentences": [2, 5], "text": "Negotiators from both countries met in Kuala Lumpur.", "kind": "fact"},
-        ]
-    )  # fmt: skip
-    joined, first = grounded.claims
-    assert joined.evidence.startswith("Negotiators") and joined.evidence.endswith("one year.")
-    assert first.evidence == "Negotiators from both countries met in Kuala Lumpur on Sunday."
+def test_a_quote_is_the_quotation_its_sentence_holds_said_by_the_speaker_of_record():
+    quotes = [
+        (6, "Donald Trump"),  # Wang said it, and the text says so
+        (3, "Wang Wentao"),  # a sentence with no quotation in it
+    ]
+    (grounded, stats) = _numbered_notes(quotes=quotes)
+    assert stats.kept == 1 and stats.dropped == 1 and stats.speakers_corrected == 1
+    (quote,) = grounded.quotes
+    assert quote.text.startswith("We will keep our word") and quote.speaker == "Wang Wentao"
+
+
+def test_a_figure_whose_number_is_off_by_one_moves_to_the_sentence_that_holds_it():
+    figures = [{"sentence": 3, "value": "12 million tonnes", "about": "soybean purchases"}]
+    (grounded, stats) = _numbered_notes(figures=figures)
+    assert stats.kept == 1
+    assert grounded.figures[0].evidence.startswith("China said it would buy 12 million")
+    assert grounded.figures[0].span.alignment == "fuzzy"
+    # A figure no sentence near its number gives is dropped.
+    wrong = [{"sentence": 4, "value": "20 million tonnes", "about": "soybean purchases"}]
+    assert _numbered_notes(figures=wrong)[0].figures == []

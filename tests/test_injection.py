@@ -272,13 +272,11 @@ def test_a_flagged_title_is_never_the_headline(tmp_path):
 
 
 def verbatim_notes(sentences: list[str]) -> str:
-    """A model's notes: every sentence of the passage, verbatim, the planted ones included."""
-    claims = [
-        {"sentences": [n], "text": s, "kind": "fact"}
-        for n, s in enumerate(sentences, start=1)
-        if len(s.split()) > 3
-    ][:8]
-    return json.dumps({"claims": claims, "quotes": [], "figures": [], "events": [], "entities": []})
+    """A model's notes: every sentence of the passage as a fact, the planted ones included."""
+    from briefgen.engines.llm_schema import NOTE_LIMITS, notes_answer
+
+    facts = [n for n, s in enumerate(sentences, start=1) if len(s.split()) > 3]
+    return json.dumps(notes_answer(claims=[(n, "fact") for n in facts[: NOTE_LIMITS["claims"]]]))
 
 
 def obeying_brief(prompt: str) -> str:

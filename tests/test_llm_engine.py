@@ -124,7 +124,10 @@ def test_map_calls_overlap_up_to_the_concurrency_and_keep_input_order():
         expected = [(a.id, i) for a in corpus.articles for i in range(len(order)) if
                     (a.id, i) in set(order)]  # fmt: skip
         assert order == expected
-        assert corpus.report.chunks == 15 and corpus.report.notes_kept == 45
+        # Three claims a chunk; the ones that are headings (fewer than five words) are dropped.
+        assert corpus.report.chunks == 15
+        assert corpus.report.notes_kept + corpus.report.notes_dropped == 45
+        assert all(len(c.text.split()) >= 5 for n in corpus.notes for c in n.claims)
 
 
 def test_a_chunk_that_keeps_failing_is_named_and_the_brief_made_from_the_rest():
@@ -285,7 +288,9 @@ def test_run_log_keeps_calls_and_never_the_key(runner, monkeypatch, tmp_path):
     assert KEY.encode() not in db.read_bytes()
     # What the endpoint accepted is kept for the next run, without the key.
     modes = json.loads((state / "endpoints.json").read_text())
-    assert modes == {"http://stand-in.test/v1#stand-in": "json_schema"}
+    assert modes["http://stand-in.test/v1#stand-in"] == "json_schema"
+    # The server reported no context size; that is remembered too, so it is not asked again.
+    assert modes["http://stand-in.test/v1#stand-in#context"] == "0"
 
 
 def test_a_chunk_whose_answers_are_always_cut_off_is_read_in_halves():
@@ -378,3 +383,46 @@ def test_an_interrupted_map_step_makes_no_further_calls():
         list(_map(engine, work, 2, interrupt))
     time.sleep(0.2)  # let the calls already under way finish
     assert len(stand_in.bodies) < 8  # three done, at most two under way: the rest never sent
+
+
+# ---------------------------------------------------------------- small contexts
+
+
+def _server_reporting(route: str, answer: dict, seen: list):
+    def handler(request):
+        seen.append(request.url.path)
+        if request.url.path == route:
+            return httpx2.Response(200, json=answer)
+        return httpx2.Response(404, json={"error": {"message": "no such route"}})
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    "route, answer",
+    [
+        ("/props", {"default_generation_settings": {"n_ctx": 2048}}),  # llama.cpp's server
+        ("/v1/models", {"data": [{"id": "m", "max_model_len": 2048}]}),  # vLLM
+    ],
+)
+def test_a_small_context_the_server_reports_gets_smaller_chunks(route, answer):
+    seen: list = []
+    memory: dict = {}
+    client = stub_client(_server_reporting(route, answer, seen), mode_memory=memory)
+    engine = LLMEngine(client, model="m", max_output_tokens=1024)
+    assert engine.chunk_tokens < 1000 and engine.answer_tokens == 512
+    # What fits: the chunk (with its margin), the prompt around it and the answer.
+    assert engine.chunk_tokens * 1.25 + 1200 + engine.answer_tokens <= 2048
+    # Asked once and remembered with the output mode: the next run asks nothing.
+    asked = len(seen)
+    again = LLMEngine(stub_client(_server_reporting(route, answer, seen), mode_memory=memory),
+                      model="m")  # fmt: skip
+    assert again.chunk_tokens == engine.chunk_tokens and len(seen) == asked
+
+
+def test_a_server_that_says_nothing_keeps_the_default_chunks_and_a_setting_wins():
+    seen: list = []
+    client = stub_client(_server_reporting("/nowhere", {}, seen))
+    assert LLMEngine(client, model="m").chunk_tokens == 1000
+    quiet = stub_client(_server_reporting("/nowhere", {}, seen))
+    assert LLMEngine(quiet, model="m", context_tokens=2048).chunk_tokens < 1000

@@ -17,7 +17,8 @@ from briefgen.schema import Brief, KeyPoint, WatchItem, WatchList
 from briefgen.text import sentence_spans
 
 AUDIENCES = ("exec", "analyst", "newsletter")
-DEFAULT_AS_OF = dt.date(2025, 10, 26)
+# [5] reports the Busan summit of Thu 30 Oct as held: the latest date the articles establish.
+DEFAULT_AS_OF = dt.date(2025, 10, 30)
 HARBOUR = str(E2E_DATA / "harbour")
 
 
@@ -63,6 +64,8 @@ def _shown_period_end(item: WatchItem) -> dt.date:
     """The last day of the period the item is shown as ('late-Oct 2025' ends on 31 Oct)."""
     d, p = item.date, item.precision
     assert d is not None
+    if item.end is not None:  # a range, or a period with its last day set
+        return item.end
     if p in (None, "day"):
         return d
     if p == "part-of-month":  # render.when: early = 1-10, mid = 11-20, late = 21-end
@@ -220,13 +223,17 @@ def test_single_source_claims_rest_on_one_article(results):
 
 
 def test_default_as_of_is_the_newest_inferred_date(results, sample_articles):
+    # From the text alone the newest is 26 October ([4] "told NBC ... on October 26") ...
     refs = reference_dates(list(sample_articles.values()))
-    newest = max(date for date, _ in refs.values())
-    assert newest == DEFAULT_AS_OF
+    assert max(date for date, _ in refs.values()) == dt.date(2025, 10, 26)
+    # ... and [5], which tells the summit of 30 October as held, was written no earlier.
     for result in results.values():
+        newest = max(date for date, _ in result.corpus.references.values())
+        assert newest == DEFAULT_AS_OF
         p = result.brief.provenance
         assert p.as_of == newest
         assert result.watch.as_of == newest
+        assert "[5]" in p.as_of_basis
         assert "newest" in p.as_of_basis and "inferred" in p.as_of_basis
 
 
@@ -284,17 +291,17 @@ def _find(items: list[WatchItem], date: dt.date) -> list[WatchItem]:
     return [i for i in items if i.date == date and i.precision == "day"]
 
 
-def test_as_of_nov_5_moves_meeting_and_tariff_deadline_to_passed(corpus):
-    meeting, tariffs, july = dt.date(2025, 10, 30), dt.date(2025, 11, 1), dt.date(2026, 7, 1)
+def test_as_of_nov_25_moves_mid_november_to_passed(corpus):
+    mid_nov, july = dt.date(2025, 11, 11), dt.date(2026, 7, 1)
     before = build_watchlist(corpus, DEFAULT_AS_OF)
-    for day in (meeting, tariffs, july):
-        assert _find(before.upcoming, day), day
-    after = build_watchlist(corpus, dt.date(2025, 11, 5))
-    for day in (meeting, tariffs):
-        assert not _find(after.upcoming, day), day
-        assert _find(after.passed, day), day
-    assert _find(after.upcoming, july)
-    assert not _find(after.passed, july)
+    assert [i.date for i in before.upcoming if i.precision == "part-of-month"] == [mid_nov]
+    assert _find(before.upcoming, july)
+    after = build_watchlist(corpus, dt.date(2025, 11, 25))
+    assert not [i for i in after.upcoming if i.date == mid_nov]
+    assert [i.end for i in after.passed if i.date == mid_nov] == [dt.date(2025, 11, 20)]
+    assert _find(after.upcoming, july) and not _find(after.passed, july)
+    # What later articles report does not depend on the brief's date.
+    assert [(i.date, i.state) for i in after.settled] == [(i.date, i.state) for i in before.settled]
 
 
 def test_as_of_2030_leaves_no_2025_item_upcoming(corpus):
@@ -303,11 +310,13 @@ def test_as_of_2030_leaves_no_2025_item_upcoming(corpus):
     assert [i for i in watch.passed if i.date.year == 2025]
 
 
-def test_exec_watch_has_the_oct_30_trump_xi_meeting(results):
+def test_exec_watch_does_not_show_the_summit_its_sources_report_held(results):
     brief = results["exec"].brief
-    meeting = _find(brief.watch, dt.date(2025, 10, 30))
-    assert meeting
-    assert any("Xi" in i.sentence and "Trump" in i.sentence for i in meeting)
+    # [5] reports the Busan summit of Thu 30 Oct as begun: as of that day, it is not ahead.
+    assert brief.provenance.as_of == dt.date(2025, 10, 30)
+    assert not _find(brief.watch, dt.date(2025, 10, 30))
+    summit = _find(results["exec"].watch.settled, dt.date(2025, 10, 30))
+    assert [(i.state, i.state_citations) for i in summit] == [("happened", [5])]
     assert all(i.date is not None and i.date >= brief.provenance.as_of for i in brief.watch)
 
 

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from briefgen.errors import ConfigError, RenderError
-from briefgen.render import fold_ics_line, md, render_brief, render_template, render_watchlist
+from briefgen.render import md, render_brief, render_template, render_watchlist
+from briefgen.render_ics import fold_ics_line
 from briefgen.resources import prompts_dir, templates_dir, write_defaults
 from briefgen.schema import (
     ArticleSummary,
@@ -447,7 +448,8 @@ def test_watch_dates_are_worded_at_their_precision():
     assert at(dt.date(2025, 11, 3), "part-of-month") == "early-Nov 2025"
     assert at(dt.date(2025, 11, 30), "month") == "Nov 2025"
     assert at(dt.date(2026, 8, 1), "quarter") == "Q3 2026"
-    assert at(dt.date(2026, 8, 1), "half-year") == "H2 2026"
+    assert at(dt.date(2026, 8, 1), "half-year") == "second half of 2026"
+    assert at(dt.date(2026, 1, 1), "half-year") == "first half of 2026"
     assert at(dt.date(2026, 1, 1), "year") == "2026"
     assert at(None, None, "next spring") == "next spring (unresolved)"
 
@@ -502,12 +504,17 @@ def test_ics_structure_and_one_event_per_resolved_item():
     ]
     assert props[-1] == ("END", "VCALENDAR")
     assert len(events) == 3  # two upcoming + one passed; the unresolved strike is left out
-    assert [e["DTSTART;VALUE=DATE"] for e in events] == ["20251030", "20251115", "20251020"]
-    assert [e["DTEND;VALUE=DATE"] for e in events] == ["20251031", "20251116", "20251021"]
+    # 'mid-November' is a span over the middle of the month (11-20), not a day.
+    assert [e["DTSTART;VALUE=DATE"] for e in events] == ["20251030", "20251111", "20251020"]
+    assert [e["DTEND;VALUE=DATE"] for e in events] == ["20251031", "20251121", "20251021"]
     assert all(e["DTSTAMP"] == "20251027T000000Z" for e in events)
     uids = [e["UID"] for e in events]
     assert len(set(uids)) == 3 and all(u.endswith("@briefgen") for u in uids)
-    assert "strike" not in out
+    # The strike has no date: not an event, but named in the calendar's own description.
+    assert not any("strike" in value for e in events for value in e.values())
+    calendar = dict(props[: props.index(("BEGIN", "VEVENT"))])
+    calendar_description = unescape_text(calendar["DESCRIPTION"])
+    assert "if talks fail (unresolved): Possible strike by dock workers [2]" in calendar_description
     assert events[1]["SUMMARY"] == r"Deadline for objections\, costs\; appeals"
     assert events[1]["CATEGORIES"] == "deadline"
     description = unescape_text(events[1]["DESCRIPTION"])

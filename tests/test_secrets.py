@@ -312,7 +312,8 @@ def test_the_endpoint_memory(runs):
     path = runs.state / "endpoints.json"
     assert_clean(path.read_bytes(), runs.kind, "endpoints.json")
     # Keyed by the endpoint as shown: a new password keeps what was learnt.
-    assert list(json.loads(path.read_text())) == [f"http://127.0.0.1:{runs.server.port}/v1#m"]
+    endpoint = f"http://127.0.0.1:{runs.server.port}/v1#m"
+    assert list(json.loads(path.read_text())) == [endpoint, f"{endpoint}#context"]
 
 
 def test_the_manifests(runs):

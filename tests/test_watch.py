@@ -90,14 +90,15 @@ def test_most_important_keeps_multi_source_and_firm_dates_in_date_order():
 # Each expectation below was checked against the five articles by reading them: the date as
 # written, what it resolves to, the kind of item, and which sources ([n], by date) tell it.
 
+# The Trump-Xi meeting at APEC ("this Thursday, October 30" in [3] and [4], "the end of
+# October" in [2]) and the 100% tariffs "effective November 1" are not upcoming: [5] reports
+# the summit held and the hike scrapped (test_sample_corpus_settled_items_cite_the_later_article).
 SAMPLE_UPCOMING = [
-    # The Trump-Xi meeting at APEC: "this Thursday, October 30" in [3] and [4]; [2] has
-    # "at the end of October": one meeting, one item citing all three.
-    ("this Thursday, October 30", "2025-10-30", "day", "scheduled event", [2, 3, 4]),
-    # The 100% tariff "effective November 1" ([3]; [5] has it "scheduled for November 1").
-    ("November 1", "2025-11-01", "day", "deadline", [3, 5]),
-    # [1]: "Negotiations to resume by mid-November".
-    ("mid-November", "2025-11-15", "part-of-month", "expected decision", [1]),
+    # [2]: the Kuala Lumpur talks "from October 24 to Monday October 27": one item, a range,
+    # still ahead on the 26th (its end is the 27th).
+    ("October 24 to Monday October 27", "2025-10-24", "day", "scheduled event", [2]),
+    # [1]: "Negotiations to resume by mid-November": 11 to 20 November.
+    ("mid-November", "2025-11-11", "part-of-month", "expected decision", [1]),
     # [2]: a deal "that could be launched in the first half of next year" (said in 2025).
     ("first half of next year", "2026-01-01", "half-year", "risk or trigger", [2]),
     # [3]: the USMCA review's "July 1, 2026 deadline".
@@ -133,10 +134,23 @@ def test_sample_corpus_watch_list_as_hand_checked():
 
 def test_sample_corpus_nothing_passed_is_upcoming():
     watch, _ = _sample_watch("2025-10-31")
-    assert [i.date.isoformat() for i in watch.upcoming][:1] == ["2025-11-01"]
-    passed = {i.date_text for i in watch.passed}
-    assert "this Thursday, October 30" in passed and "October 24" in passed
-    assert all(i.date >= dt.date(2025, 10, 31) or i.precision != "day" for i in watch.upcoming)
+    assert [i.date.isoformat() for i in watch.upcoming][:1] == ["2025-11-11"]
+    assert {i.date_text for i in watch.passed} == {"October 24 to Monday October 27"}
+    assert all((i.end or i.date) >= dt.date(2025, 10, 31) for i in watch.upcoming)
+
+
+def test_sample_corpus_settled_items_cite_the_later_article():
+    watch, _ = _sample_watch("2025-10-26")
+    settled = {i.date_text: i for i in watch.settled}
+    # [5] tells the Busan summit as begun: it happened, and left "upcoming".
+    summit = settled["this Thursday, October 30"]
+    assert (summit.state, summit.state_citations, summit.citations) == ("happened", [5], [2, 3, 4])
+    assert "summit in Busan" in summit.state_sentence
+    # The 100% tariffs of 1 November: [5] has the hike "originally scheduled for November 1"
+    # scrapped, [3] says the U.S. "will rescind the November 1 tariffs".
+    tariffs = settled["November 1"]
+    assert (tariffs.state, tariffs.state_citations) == ("cancelled", [3, 5])
+    assert not {i.date for i in watch.upcoming} & {i.date for i in watch.settled}
 
 
 def test_all_passed_needs_every_named_date_to_be_over():
@@ -171,7 +185,8 @@ def test_a_new_telling_need_agree_with_only_one_earlier_telling():
         "Delegates hope a new climate agreement will be reached before 2012 arrives.",
         "That 1997 agreement is due to lapse in 2012, officials noted.",
     )
-    refs = {f"a{i}": (REF, "test") for i in range(3)}
+    # Written in 2009: 2012 is ahead (a past year would be no watch item at all).
+    refs = {f"a{i}": (dt.date(2009, 12, 1), "test") for i in range(3)}
     watch = build_watchlist(notes, refs, as_of=dt.date(2010, 1, 1))
     # The second shares "delegates", "climate" and 2012 with the first: one item. The third
     # shares only 2012 with the first, but "agreement" and 2012 with the second: the same item.

@@ -71,6 +71,7 @@ def get_engine(
             synthesis_budget=settings.synthesis_budget,
             prices=settings.prices,
             prompts=prompts,
+            context_tokens=settings.context_tokens,
         )
         return engine
     raise ConfigError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")

@@ -58,6 +58,11 @@ SHORTLIST_TOKENS = 400
 MAX_STAGES = 3
 # Fixed cost of a synthesis prompt besides its findings (rules, schema), for --dry-run.
 SYNTHESIS_OVERHEAD = 1200
+# The map prompt besides its chunk, measured: about 500 tokens of rules and title, plus 700
+# of schema where the server cannot take it as a grammar. The smallest chunk worth a call.
+EXTRACT_OVERHEAD = 1200
+CHUNK_MARGIN = 1.25
+MIN_CHUNK_TOKENS = 200
 # How many times a chunk whose answers keep being cut off may be halved.
 MAX_SPLITS = 2
 
@@ -77,8 +82,11 @@ class LLMEngine:
         prompts: Path | None = None,
         prices: Mapping[str, Price] | None = None,
         chunk_tokens: int = CHUNK_TOKENS,
+        context_tokens: int | None = None,
     ) -> None:
-        self.chunk_tokens = chunk_tokens
+        self._chunk_tokens = chunk_tokens
+        self.context_tokens = context_tokens
+        self._fitted: tuple[int, int] | None = None  # (chunk, answer) tokens, once known
         self.client = client
         self.prices = dict(prices or {})
         self.warnings: list[str] = []
@@ -92,6 +100,33 @@ class LLMEngine:
         # on_call from the thread that made it, so the context is per thread.
         self._context = threading.local()
         client.on_call = self._on_call  # every HTTP completion lands in the ledger
+
+    @property
+    def chunk_tokens(self) -> int:
+        """Article tokens per map call: CHUNK_TOKENS, or less when the model's context (the
+        setting, else what the server reports) cannot hold that chunk, the prompt around it
+        and the longest answer asked for."""
+        return self._budget()[0]
+
+    @property
+    def answer_tokens(self) -> int:
+        """The longest map answer asked for: max_output_tokens, or a quarter of a small
+        context, so that the chunk keeps most of it."""
+        return self._budget()[1]
+
+    def _budget(self) -> tuple[int, int]:
+        if self._fitted is None:
+            context = self.context_tokens or self.client.context_size()
+            if not context:
+                self._fitted = (self._chunk_tokens, self.max_output_tokens)
+            else:
+                answer = min(self.max_output_tokens, context // 4)
+                # Numbering the sentences adds about a token per line; the margin covers it
+                # and the estimate's error (text.estimate_tokens is not the model's tokenizer).
+                room = (context - answer - EXTRACT_OVERHEAD) / CHUNK_MARGIN
+                chunk = max(MIN_CHUNK_TOKENS, min(self._chunk_tokens, int(room)))
+                self._fitted = (chunk, answer)
+        return self._fitted
 
     @property
     def base_url(self) -> str:
@@ -205,7 +240,7 @@ class LLMEngine:
             answer = self._ask(
                 self.extract_messages(chunk, article),
                 ChunkNotesAnswer,
-                max_tokens=self.max_output_tokens,
+                max_tokens=self.answer_tokens,
                 context={"kind": "extract", "article_id": article.id, "chunk_index": chunk.index},
             )
         except StructuredOutputError as exc:

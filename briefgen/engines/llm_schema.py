@@ -13,11 +13,12 @@ claims where eight were asked has still answered, and a re-ask would cost a whol
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from briefgen import extract_rules
+from briefgen.polarity import quoted_spans
 from briefgen.schema import (
     Article,
     Chunk,
@@ -35,12 +36,18 @@ from briefgen.schema import (
     Quote,
     Span,
 )
-from briefgen.text import sentence_spans
+from briefgen.text import collapse_spaces, sentence_spans
 
 # How many of each the extract prompt asks for (prompts/extract.j2 shows them to the model).
 # Each item costs a small local model about a second to write, so the caps bound the time of
 # a call as much as its length: a 1,000-token chunk rarely holds more news than this.
-NOTE_LIMITS = {"claims": 8, "quotes": 4, "figures": 4, "events": 3, "entities": 6}
+NOTE_LIMITS = {
+    "claims": 6,
+    "quotes": 2,
+    "figures": 2,
+    "events": 2,
+    "names": 3,
+}
 POINT_FINDINGS = 6
 SHORTLIST_MAX = 40
 
@@ -65,41 +72,54 @@ class Answer(BaseModel):
 
 
 # Evidence is given by sentence number: the prompt shows the chunk's sentences numbered
-# [1], [2], ... and a note names the one (or the two or three running ones) it rests on.
+# [1], [2], ... and a note names the one it rests on (a list of them, tried first, made
+# Qwen2.5-Coder-1.5B list every sentence of the passage).
 # The evidence is then the text itself by construction, and the answer is short: a number,
 # not a sentence copied out (600-900 tokens per answer when evidence was copied). The
 # number comes first, so the model has chosen its sentence before it writes about it.
-MAX_SENTENCES = 3
-
-
-class NoteClaim(Answer):
-    sentences: list[int] = Field(min_length=1, max_length=MAX_SENTENCES)
-    text: str = Field(max_length=300)
-    kind: ClaimKind
-
-
+#
+# A claim is its sentence, word for word: the model chooses which sentences carry the news
+# and what kind of statement each is, and the brief's writer words them for the reader
+# (verified against them). Asked to restate sentences too, Qwen2.5-Coder-1.5B copied them
+# anyway or framed them ("The article notes that ..."), at 40-60 answer tokens a claim; on a
+# CPU answer tokens are the run's time (benchmarks/README.md, "A real model").
+# A quote likewise is the quotation its sentence holds; the model says who speaks.
 class NoteQuote(Answer):
-    sentences: list[int] = Field(min_length=1, max_length=MAX_SENTENCES)
-    text: str = Field(max_length=300)
+    sentence: int
     speaker: str | None = Field(max_length=60)
 
 
 class NoteFigure(Answer):
-    sentences: list[int] = Field(min_length=1, max_length=MAX_SENTENCES)
+    sentence: int
     value: str = Field(max_length=40)
     about: str = Field(max_length=80)
 
 
 class NoteEvent(Answer):
-    sentences: list[int] = Field(min_length=1, max_length=MAX_SENTENCES)
-    description: str = Field(max_length=200)
+    sentence: int
+    description: str = Field(max_length=60)
     date_text: str | None = Field(max_length=40)
     status: EventStatus
 
 
-class NoteEntity(Answer):
-    name: str = Field(max_length=60)
-    kind: EntityKind
+Name = Annotated[str, Field(max_length=60)]
+
+# Entities are names listed under their kind: a CPU-bound model's answer tokens are the
+# run's time. Claims keep an object each ({"sentence": 3, "kind": "fact"}): given lists of
+# numbers by kind, Qwen2.5-Coder-1.5B filled each list with the next numbers in order, so
+# that the kind said nothing about the sentence.
+
+
+class NoteClaim(Answer):
+    sentence: int
+    kind: ClaimKind
+
+
+ENTITY_LISTS: dict[str, EntityKind] = {
+    "people": "person",
+    "organizations": "organization",
+    "places": "place",
+}
 
 
 class ChunkNotesAnswer(Answer):
@@ -107,7 +127,25 @@ class ChunkNotesAnswer(Answer):
     quotes: list[NoteQuote] = Field(max_length=NOTE_LIMITS["quotes"])
     figures: list[NoteFigure] = Field(max_length=NOTE_LIMITS["figures"])
     events: list[NoteEvent] = Field(max_length=NOTE_LIMITS["events"])
-    entities: list[NoteEntity] = Field(max_length=NOTE_LIMITS["entities"])
+    people: list[Name] = Field(max_length=NOTE_LIMITS["names"])
+    organizations: list[Name] = Field(max_length=NOTE_LIMITS["names"])
+    places: list[Name] = Field(max_length=NOTE_LIMITS["names"])
+
+
+def notes_answer(claims=(), quotes=(), figures=(), events=(), entities=()) -> dict[str, Any]:
+    """The answer a model gives for these notes, as ChunkNotesAnswer's JSON: claims as
+    (sentence, kind), quotes as (sentence, speaker), figures and events as dicts with their
+    "sentence", entities as (name, kind). The stand-in servers of the tests and benchmarks
+    write their answers with it."""
+    answer: dict[str, Any] = {name: [] for name in ChunkNotesAnswer.model_fields}
+    answer["claims"] = [{"sentence": n, "kind": kind} for n, kind in claims]
+    answer["quotes"] = [{"sentence": n, "speaker": who} for n, who in quotes]
+    answer["figures"] = list(figures)
+    answer["events"] = list(events)
+    names = {kind: name for name, kind in ENTITY_LISTS.items()}
+    for name, kind in entities:
+        answer[names.get(kind, "organizations")].append(name)
+    return answer
 
 
 class PointAnswer(Answer):
@@ -151,39 +189,36 @@ def to_notes(answer: ChunkNotesAnswer, chunk: Chunk, article: Article) -> ChunkN
     yet grounded (the pipeline grounds every engine's notes and drops what does not hold)."""
     sentences = numbered_sentences(chunk, article)
 
-    def evidence(numbers: list[int]) -> tuple[str, Span | None]:
+    def evidence(number: int) -> tuple[str, Span | None]:
         # A number outside the passage points at nothing: empty evidence, dropped when
-        # grounded. Running sentences ([3, 4]) are one span; others keep the first only,
-        # so that evidence is always one contiguous piece of the text.
-        valid = sorted({n for n in numbers if 1 <= n <= len(sentences)})
-        if not valid:
+        # grounded.
+        if not 1 <= number <= len(sentences):
             return "", None
-        first = valid[0]
-        last = max((n for n in valid if n - first < MAX_SENTENCES), default=first)
-        if valid[: last - first + 1] != list(range(first, last + 1)):
-            last = first
-        start, end = sentences[first - 1][0], sentences[last - 1][1]
+        start, end = sentences[number - 1]
         return article.text[start:end], Span(article_id=article.id, start=start, end=end)
 
     entities: dict[str, Entity] = {}
-    for e in answer.entities:
-        name = e.name.strip()
-        if name and name not in entities:
-            mentions = max(1, chunk.text.count(name))
-            entities[name] = Entity(name=name, kind=e.kind, mentions=mentions)
+    for field, kind in ENTITY_LISTS.items():
+        for name in getattr(answer, field):
+            name = name.strip()
+            if name and name not in entities:
+                mentions = max(1, chunk.text.count(name))
+                entities[name] = Entity(name=name, kind=kind, mentions=mentions)
     claims, quotes, figures, events = [], [], [], []
     for c in answer.claims:
-        text, span = evidence(c.sentences)
-        claims.append(Claim(text=c.text.strip(), kind=c.kind, evidence=text, span=span))
+        text, span = evidence(c.sentence)
+        claims.append(Claim(text=collapse_spaces(text), kind=c.kind, evidence=text, span=span))
     for q in answer.quotes:
-        text, span = evidence(q.sentences)
+        text, span = evidence(q.sentence)
         speaker = (q.speaker or "").strip() or None
-        quotes.append(Quote(text=q.text, speaker=speaker, evidence=text, span=span))
+        quotes.append(Quote(text=_quotation(text), speaker=speaker, evidence=text, span=span))
     for f in answer.figures:
-        text, span = evidence(f.sentences)
-        figures.append(_figure(f.value, f.about, text, article.id).model_copy(update={"span": span}))
+        text, span = evidence(f.sentence)
+        figures.append(
+            _figure(f.value, f.about, text, article.id).model_copy(update={"span": span})
+        )
     for e in answer.events:
-        text, span = evidence(e.sentences)
+        text, span = evidence(e.sentence)
         events.append(
             Event(
                 description=e.description.strip(),
@@ -202,6 +237,12 @@ def to_notes(answer: ChunkNotesAnswer, chunk: Chunk, article: Article) -> ChunkN
         events=events,
         entities=list(entities.values()),
     )
+
+
+def _quotation(sentence: str) -> str:
+    """The longest quotation in a sentence, or "" when it holds none (grounding drops it)."""
+    found = [words for _, _, words in quoted_spans(sentence) if len(words.split()) >= 3]
+    return max(found, key=len, default="")
 
 
 def _figure(value: str, about: str, evidence: str, article_id: str) -> Figure:

@@ -40,7 +40,7 @@ import vcr_format  # noqa: E402
 
 from briefgen import llm_client  # noqa: E402
 from briefgen.engines.extractive import ExtractiveEngine  # noqa: E402
-from briefgen.engines.llm_schema import NOTE_LIMITS  # noqa: E402
+from briefgen.engines.llm_schema import NOTE_LIMITS, notes_answer  # noqa: E402
 from briefgen.schema import Article, Chunk  # noqa: E402
 
 BASE_URL = "http://127.0.0.1:8101/v1"  # what the tests use; matching ignores the host
@@ -84,44 +84,43 @@ def notes_for(sentences: list[str], made_up_quote: dict | None) -> dict:
     for sentence in sentences:
         starts.append(starts[-1] + len(sentence) + 1)
 
-    def numbers(span) -> list[int]:
-        first = next(n for n in range(len(sentences)) if starts[n + 1] > span.start)
-        last = next(n for n in range(len(sentences)) if starts[n + 1] >= span.end)
-        return list(range(first + 1, last + 2))
+    def first(span) -> int:
+        return next(n for n in range(len(sentences)) if starts[n + 1] > span.start) + 1
 
-    answer = {
-        "claims": [
-            {"sentences": numbers(c.span), "text": c.evidence.strip(), "kind": c.kind}
-            for c in notes.claims
-            if len(c.evidence.split()) >= 8
-        ][: NOTE_LIMITS["claims"]],
-        "quotes": [
-            {"sentences": numbers(q.span), "text": q.text, "speaker": q.speaker}
-            for q in notes.quotes
-        ][: NOTE_LIMITS["quotes"]],
-        "figures": [
-            {"sentences": numbers(f.span), "value": f.value, "about": f.about}
-            for f in notes.figures
-        ][: NOTE_LIMITS["figures"]],
-        "events": [
-            {
-                "sentences": numbers(e.span),
-                "description": e.description,
-                "date_text": e.date_text,
-                "status": e.status,
-            }
-            for e in notes.events
-        ][: NOTE_LIMITS["events"]],
-        "entities": [{"name": e.name, "kind": e.kind} for e in notes.entities][
-            : NOTE_LIMITS["entities"]
-        ],
-    }
-    quote = (made_up_quote or {}).get("quote")
-    if quote and made_up_quote["in_chunk_containing"] in chunk_text:
-        at = next(
-            n for n, text in enumerate(sentences, 1) if made_up_quote["in_chunk_containing"] in text
-        )
-        made_up = {"sentences": [at], "text": quote["text"], "speaker": quote["speaker"]}
+    def capped(items, limit):
+        return list(items)[:limit]
+
+    # A capable model keeps the sentences with the most to say: figures first, then in order.
+    chosen = [c for c in notes.claims if len(c.evidence.split()) >= 8]
+    chosen.sort(key=lambda c: not any(ch.isdigit() for ch in c.evidence))
+    claims = [(first(c.span), c.kind) for c in chosen[: NOTE_LIMITS["claims"]]]
+    names: dict[str, int] = {}
+    entities = []
+    for e in notes.entities:
+        if names.get(e.kind, 0) < NOTE_LIMITS["names"]:
+            names[e.kind] = names.get(e.kind, 0) + 1
+            entities.append((e.name, e.kind))
+    answer = notes_answer(
+        claims=claims,
+        quotes=capped(((first(q.span), q.speaker) for q in notes.quotes), NOTE_LIMITS["quotes"]),
+        figures=capped(
+            ({"sentence": first(f.span), "value": f.value, "about": f.about} for f in notes.figures),
+            NOTE_LIMITS["figures"],
+        ),
+        events=capped(
+            (
+                {"sentence": first(e.span), "description": e.description[:60],
+                 "date_text": e.date_text, "status": e.status}  # fmt: skip
+                for e in notes.events
+            ),
+            NOTE_LIMITS["events"],
+        ),
+        entities=entities,
+    )
+    if made_up_quote and made_up_quote["in_chunk_containing"] in chunk_text:
+        # A quote note on a sentence that holds no quotation: grounding must drop it.
+        at = next(n for n, text in enumerate(sentences, 1) if "“" not in text and '"' not in text)
+        made_up = {"sentence": at, "speaker": made_up_quote["speaker"]}
         answer["quotes"] = [*answer["quotes"][: NOTE_LIMITS["quotes"] - 1], made_up]
     return answer
 
@@ -191,7 +190,7 @@ class StandIn:
             if self.invalid_first.get("in_chunk_containing", "\0") in "\n".join(sentences):
                 # Once: an answer that breaks the schema (a claim without its kind).
                 self.invalid_first = {}
-                content = json.dumps({"claims": [{"text": "x", "sentences": [1]}]})
+                content = json.dumps({"claims": [{"sentence": 1}]})
             else:
                 content = json.dumps(notes_for(sentences, self.spec.get("made_up_quote")))
         elif last.startswith("Some points in your brief could not be verified"):

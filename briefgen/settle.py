@@ -1,0 +1,285 @@
+"""What later articles say became of an upcoming event: it happened, was cancelled or moved.
+
+A story is told over days. "Trump and Xi will meet on Thursday", from Monday's article, is
+history once Friday's reports "the summit in Busan ... as they began": a watch list that
+still shows the meeting as upcoming contradicts the brief's own key points. Here every dated
+watch item is looked for in the other articles' sentences:
+
+- the same event: the sentence shares SAME_WORDS content words with the item, a name among
+  them, and names no date that puts it on another day (a date it names inside the item's
+  span confirms it, and then fewer words are needed);
+- told as done ("began", "was held", "signed"), called off ("cancelled", "scrapped",
+  "originally scheduled for"), or moved ("postponed to December 3", then `moved_to`).
+
+A report of it having happened also dates its article: an undated article that tells the
+Busan summit as done was written no earlier than the day other articles give the summit
+(`raised_references`), unless it still calls an earlier date upcoming or its own publication
+date says otherwise. Nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from briefgen import dates
+from briefgen.refdates import upcoming_limit
+from briefgen.schema import WatchItem, WatchList
+from briefgen.text import content_words, sentence_spans
+from briefgen.watch import period_end
+
+SAME_WORDS = 4  # shared content words when the sentence names no date of the event
+SAME_WORDS_DATED = 2  # when a date it names falls on the event
+CUE_REACH = 60  # characters from "cancelled", "scrapping" to the date it calls off
+
+_HAPPENED = re.compile(
+    r"\b(?:began|begun|met|took\s+place|(?<!be\s)held|opened|concluded|ended|convened"
+    r"|kicked\s+off|got\s+under\s*way|went\s+ahead|signed|struck|sealed|wrapped\s+up"
+    r"|started|closed|was\s+declared|were\s+declared|has\s+opened|have\s+opened)\b",
+    re.I,
+)
+_CANCELLED = re.compile(
+    r"\b(?:cancel(?:l)?ed|cancel(?:l)?ing|called\s+off|calling\s+off|scrap(?:ped|ping)"
+    r"|rescind(?:ed|ing)?|shelved|abandoned|originally\s+(?:scheduled|planned|set|due)"
+    r"|no\s+longer\s+(?:planned|scheduled|expected))\b",
+    re.I,
+)
+_MOVED = re.compile(
+    r"\b(?:postponed|delayed|pushed\s+back|put\s+off|rescheduled|moved)\b"
+    r"(?:\s+[\w’'-]+){0,5}?\s+(?:to|until|till|for)\s+",
+    re.I,
+)
+# "has not begun", "before the summit began", "if it is cancelled": not a report of it.
+_NOT_SO = re.compile(
+    r"\b(?:not|never|yet|before|if|unless|whether|could|would|may|might)\s+(?:\w+\s+){0,2}$", re.I
+)
+_ANY_CUE = re.compile("|".join(p.pattern for p in (_HAPPENED, _CANCELLED, _MOVED)), re.I)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b")
+
+
+_CALENDAR = set(
+    "Mon Tue Wed Thu Fri Sat Sun Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    state: str  # "happened", "cancelled", "moved"
+    article_id: str
+    sentence: str
+    moved_to: dt.date | None
+    dated: bool  # the sentence names a date inside the item's span
+
+
+def _cue(sentence: str) -> tuple[str, re.Match[str]] | None:
+    for state, pattern in (("cancelled", _CANCELLED), ("moved", _MOVED), ("happened", _HAPPENED)):
+        for m in pattern.finditer(sentence):
+            if not _NOT_SO.search(sentence[: m.start()]):
+                return state, m
+    return None
+
+
+def reports_cancelled(sentence: str) -> bool:
+    """Whether a sentence tells a plan as off ("scrapping a hike originally scheduled for
+    November 1"): it is no event to watch, however future its words look."""
+    found = _cue(sentence)
+    return found is not None and found[0] == "cancelled"
+
+
+def _span(item: WatchItem) -> tuple[dt.date, dt.date]:
+    assert item.date is not None
+    return item.date, item.end or period_end(item.date, item.precision)
+
+
+def _names(text: str) -> set[str]:
+    return {n.lower() for n in _NAME.findall(text) if n[:3] not in _CALENDAR}
+
+
+@dataclass(frozen=True)
+class _Told:
+    """A sentence that may report what became of something: its cue and what it names."""
+
+    sentence: str
+    state: str
+    cue_start: int
+    cue_end: int
+    words: frozenset[str]
+    names: frozenset[str]
+    mentions: tuple[dates.DateMention, ...]
+    tense: str
+
+
+@functools.lru_cache(maxsize=1024)
+def _told(text: str) -> tuple[_Told, ...]:
+    # Read once per article text, not once per watch item: most sentences carry no cue.
+    out = []
+    for s, e in sentence_spans(text):
+        sentence = text[s:e]
+        found = _cue(sentence) if _ANY_CUE.search(sentence) else None
+        if found is None:
+            continue
+        state, cue = found
+        out.append(
+            _Told(
+                sentence,
+                state,
+                cue.start(),
+                cue.end(),
+                frozenset(content_words(sentence)),
+                frozenset(_names(sentence)),
+                tuple(dates.find_dates(sentence)),
+                dates.sentence_tense(sentence),
+            )
+        )
+    return tuple(out)
+
+
+def _report(item: WatchItem, aid: str, told: _Told, ref: dt.date | None) -> Report | None:
+    state = told.state
+    first, last = _span(item)
+    moved_to, inside, elsewhere = None, False, False
+    for m in told.mentions:
+        day = dates.resolve(m, ref, told.tense).date
+        if day is None:
+            continue
+        if state == "moved" and m.start >= told.cue_end and moved_to is None:
+            moved_to = day
+        elif first <= day <= last:
+            # What is called off is what the cue governs: a date right by it ("rescind the
+            # November 1 tariffs", "the meeting on March 12 was cancelled"), not another
+            # date of the same sentence.
+            governed = (
+                0 <= m.start - told.cue_end <= CUE_REACH or 0 <= told.cue_start - m.end <= CUE_REACH
+            )
+            inside = inside or state != "cancelled" or governed
+        else:
+            elsewhere = True
+    if elsewhere and not inside:
+        return None  # another day: another meeting of the same people
+    if state == "cancelled" and not inside:
+        return None  # "scrapped" with no date of the item: too loose to call it off
+    if state == "moved" and (moved_to is None or first <= moved_to <= last):
+        return None
+    words = set(content_words(item.description)) | set(content_words(item.sentence))
+    shared = words & told.words
+    if len(shared) < (SAME_WORDS_DATED if inside else SAME_WORDS):
+        return None
+    if not inside and not shared & _names(item.sentence) & told.names:
+        return None  # undated, it must at least name the same people or places
+    return Report(state, aid, told.sentence, moved_to, inside)
+
+
+def find_reports(
+    item: WatchItem,
+    texts: dict[str, str],
+    references: dict[str, tuple[dt.date, str]],
+    known: set[str],
+) -> list[Report]:
+    """Every sentence of another article that reports what became of `item`, oldest first."""
+    if item.date is None:
+        return []
+    out = []
+    own = " ".join(item.sentence.split())
+    for aid, text in texts.items():
+        ref = references.get(aid, (None, ""))[0]
+        for told in _told(text):
+            if " ".join(told.sentence.split()) == own:
+                continue
+            report = _report(item, aid, told, ref)
+            if report is None or (report.state == "happened" and aid in item.article_ids):
+                continue  # an article does not tell its own plan as done
+            if report.state == "happened" and not _could_have_happened(item, aid, text, ref, known):
+                continue
+            out.append(report)
+    order = {aid: references.get(aid, (dt.date.max, ""))[0] for aid in texts}
+    return sorted(out, key=lambda r: (order[r.article_id], r.article_id))
+
+
+def _could_have_happened(
+    item: WatchItem, aid: str, text: str, ref: dt.date | None, known: set[str]
+) -> bool:
+    """Whether the article can be later than the event: a published date before it, or a
+    date it still calls upcoming before it, says it was written earlier."""
+    assert item.date is not None
+    if ref is None or ref >= item.date:
+        return True
+    if aid in known:
+        return False
+    limit = upcoming_limit(text, ref)
+    return limit is None or limit > item.date
+
+
+def raised_references(
+    watch: WatchList,
+    texts: dict[str, str],
+    references: dict[str, tuple[dt.date, str]],
+    known: set[str],
+) -> dict[str, tuple[dt.date, str]]:
+    """Reference dates raised to the day of the latest event each article tells as done."""
+    out = dict(references)
+    for item in [*watch.upcoming, *watch.passed]:
+        for r in find_reports(item, texts, references, known):
+            if r.state != "happened" or r.article_id in known or item.date is None:
+                continue
+            now = out.get(r.article_id)
+            if now is None or now[0] < item.date:
+                told = " ".join(r.sentence.split()[:12])
+                basis = (
+                    f"undated; taken as {item.date.isoformat()}: it reports as done "
+                    f"'{told}…', an event article {item.article_ids[0]} dates {item.date.isoformat()}"
+                )
+                out[r.article_id] = (item.date, basis)
+    return out
+
+
+def settle(
+    watch: WatchList,
+    texts: dict[str, str],
+    references: dict[str, tuple[dt.date, str]],
+    known: set[str],
+) -> WatchList:
+    """The watch list with every item a later article reports as happened, cancelled or
+    moved taken out of `upcoming` and `passed` into `settled`, its state and report set."""
+    settled: list[WatchItem] = []
+    for bucket in (watch.upcoming, watch.passed):
+        for item in list(bucket):
+            reports = find_reports(item, texts, references, known)
+            if not reports:
+                continue
+            latest = reports[-1]  # the newest article says what it has come to
+            same = [r for r in reports if r.state == latest.state]
+            item.state = latest.state  # type: ignore[assignment]
+            item.state_article_ids = _unique(r.article_id for r in same)
+            item.state_sentence = same[0].sentence.strip()
+            item.moved_to = latest.moved_to
+            bucket.remove(item)
+            settled.append(item)
+    watch.settled = sorted([*watch.settled, *settled], key=lambda i: (i.date, i.description))
+    return watch
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def tells_settled(
+    sentence: str, article_id: str, ref: dt.date | None, settled: list[WatchItem]
+) -> bool:
+    """Whether `sentence` foretells an item a later article reports as done, off or moved:
+    it is the item's own sentence, or it names a day in the item's span and its words."""
+    for item in settled:
+        if item.state == "upcoming" or item.date is None:
+            continue
+        if " ".join(sentence.split()) == " ".join(item.sentence.split()):
+            return True
+        first, last = _span(item)
+        tense = dates.sentence_tense(sentence)
+        days = [dates.resolve(m, ref, tense).date for m in dates.find_dates(sentence)]
+        on_it = any(d is not None and first <= d <= last for d in days)
+        shared = set(content_words(item.description)) & set(content_words(sentence))
+        if on_it and len(shared) >= SAME_WORDS_DATED and article_id in item.article_ids:
+            return True
+    return False

@@ -1,0 +1,62 @@
+"""The whole sample corpus through a real model, every audience, replayed from one cassette.
+
+tests/cassettes/test_llm_qwen/ was recorded against llama.cpp's own llama-server with
+Qwen2.5-Coder-1.5B-Instruct (Q4_K_M), the small but real instruct model of ../shared/llm
+(`tests/record-cassettes qwen`). It takes json_schema, so these are the answers of the
+structured-output path at the first try; the fallback path (json_schema refused) is
+test_llm_e2e.py's, on SmolLM2. What these tests hold: a real model's notes mostly survive
+grounding, its brief has real, verified points in every audience, a chunk costs about one
+request, and the two audiences after the first cost one synthesis each.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from test_llm_e2e import _assert_verified
+
+from briefgen.cli import main
+from briefgen.ingest import load
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-talks"
+QWEN_URL = "http://127.0.0.1:8102/v1"
+QWEN_MODEL = "qwen2.5-coder-1.5b"
+_SUMMARY = re.compile(r"(\d+) chunks?; notes kept (\d+), dropped (\d+); points verified (\d+)")
+_CALLS = re.compile(r"(\d+) calls? \((\d+) new, (\d+) cached\)")
+
+
+def _make(runner, audience: str) -> tuple[dict, str]:
+    result = runner.invoke(main, [
+        "make", "--engine", "llm", "--base-url", QWEN_URL, "--model", QWEN_MODEL, "-j", "2",
+        "-a", audience, "-f", "json", str(SAMPLE),
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.stderr + str(result.exception)
+    return json.loads(result.stdout), result.stderr
+
+
+@pytest.mark.vcr
+def test_the_sample_corpus_through_a_real_model_in_every_audience(runner, vcr, tmp_path):
+    articles = {a.id: a.text for a in load([str(SAMPLE)]).articles}
+    played = 0
+    for n, audience in enumerate(("exec", "analyst", "newsletter")):
+        brief, stderr = _make(runner, audience)
+        assert brief["provenance"]["engine"] == "llm" and brief["audience"] == audience
+        _assert_verified(brief, articles)
+        # Real points, not a headline alone; every one verified against what it cites.
+        assert len(brief["key_points"]) >= 3 and brief["bottom_line"]
+        chunks, kept, dropped, _ = map(int, _SUMMARY.search(stderr).groups())
+        assert kept >= 0.8 * (kept + dropped), stderr  # most of the model's notes survive
+        requests = vcr.play_count - played
+        played = vcr.play_count
+        new = int(_CALLS.search(stderr).group(2))
+        assert new == requests  # every request the server answered is counted
+        if n == 0:
+            assert requests <= 1.3 * chunks + 2  # map calls, re-asks included, + synthesis
+        else:
+            assert requests <= 2  # the notes are cached: one synthesis (and its revision)
+    # json_schema worked at the first try and is remembered.
+    memory = json.loads((tmp_path / "state" / "endpoints.json").read_text())
+    assert memory[f"{QWEN_URL}#{QWEN_MODEL}"] == "json_schema"
