@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from briefgen.dates import find_dates
 from briefgen.facts import additions, quoted_spans
 from briefgen.schema import Article, Chunk, ChunkNotes, Claim, Event, Figure, Quote, Span
 from briefgen.speakers import same_speaker, speaker_of
@@ -81,6 +82,8 @@ def ground_notes(
     def keep(items):
         out = []
         for item in items:
+            if isinstance(item, Event):
+                item = _date_as_written(item)
             span = (
                 item.span
                 if _span_ok(item.span, item.evidence, article)
@@ -148,6 +151,22 @@ def _supported(item: Claim | Quote | Figure | Event, evidence: str) -> bool:
     return not additions(item.text, evidence) and all(
         quote_is_verbatim(q, evidence) for _, _, q in quoted_spans(item.text)
     )
+
+
+def _date_as_written(event: Event) -> Event:
+    """The event with the date its sentence gives, when the model's date_text is not in the
+    sentence but the sentence names exactly one date: a small model often writes the date in
+    its own form ("October 30, 2021" for "this Thursday, October 30"). The date shown is
+    always the text's; with no date, or several, in the sentence the event keeps its own
+    (and is dropped if that is not in the sentence)."""
+    if not event.date_text or not event.evidence:
+        return event
+    if _fold(event.date_text).casefold() in _fold(event.evidence).casefold():
+        return event
+    found = find_dates(event.evidence)
+    if len(found) != 1:
+        return event
+    return event.model_copy(update={"date_text": found[0].text})
 
 
 def _sentence_holding(

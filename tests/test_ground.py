@@ -160,3 +160,21 @@ def test_a_figure_whose_number_is_off_by_one_moves_to_the_sentence_that_holds_it
     # A figure no sentence near its number gives is dropped.
     wrong = [{"sentence": 4, "value": "20 million tonnes", "about": "soybean purchases"}]
     assert _numbered_notes(figures=wrong)[0].figures == []
+
+
+def test_an_event_dated_in_the_models_own_words_takes_the_date_its_sentence_gives():
+    from briefgen.engines.llm_schema import ChunkNotesAnswer, notes_answer, to_notes
+
+    text = "Trump and Xi will meet this Thursday, October 30, in Busan. Talks went well."
+    article = Article(id="e", title="t", text=text, path="e.txt")
+    chunk = Chunk(article_id="e", index=0, start=0, end=len(text), text=text, tokens=20)
+    event = {"sentence": 1, "description": "Trump-Xi meeting", "status": "scheduled"}
+    answer = notes_answer(events=[
+        {**event, "date_text": "October 30, 2021"},  # the model's own form: the text's is used
+        {**event, "sentence": 2, "date_text": "October 30, 2021"},  # no date there: dropped
+    ])  # fmt: skip
+    grounded, stats = ground_notes(
+        to_notes(ChunkNotesAnswer.model_validate(answer), chunk, article), article, chunk
+    )
+    assert [e.date_text for e in grounded.events] == ["this Thursday, October 30"]
+    assert stats.dropped == 1

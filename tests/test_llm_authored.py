@@ -39,7 +39,8 @@ def test_exec_brief_keeps_verified_points_and_drops_the_rest(runner, sample_arti
     result = make(runner, "exec")
     brief = json.loads(result.stdout)
     assert (
-        brief["headline"] == "US and China reach tentative trade framework as Trump and Xi meet in Busan"
+        brief["headline"]
+        == "US and China reach tentative trade framework as Trump and Xi meet in Busan"
     )
     texts = [p["text"] for p in brief["key_points"]]
     # The made-up quotation was sent back once and fixed with words really quoted.
