@@ -237,7 +237,7 @@ def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
     write_output(text, output)
     say(
         f"briefgen: {len(watch.upcoming)} upcoming, {len(watch.unresolved)} unresolved, "
-        f"{len(watch.passed)} passed, as of {day} ({basis})",
+        f"{len(watch.passed)} passed, {len(watch.settled)} settled, as of {day} ({basis})",
         quiet,
     )
     if choice.name == "llm":

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, collapse
+from conftest import SAMPLE
 
 from briefgen.cli import main
 

@@ -40,25 +40,35 @@ def _make(runner, audience: str) -> tuple[dict, str]:
 @pytest.mark.vcr
 def test_the_sample_corpus_through_a_real_model_in_every_audience(runner, vcr, tmp_path):
     articles = {a.id: a.text for a in load([str(SAMPLE)]).articles}
+
+    # Requests this run made: replayed ones, and any recorded now (tests/record-cassettes).
+    def made() -> int:
+        return vcr.play_count + len(vcr.data) - recorded_before
+
+    recorded_before = len(vcr.data)
     played = 0
     for n, audience in enumerate(("exec", "analyst", "newsletter")):
         brief, stderr = _make(runner, audience)
         assert brief["provenance"]["engine"] == "llm" and brief["audience"] == audience
         _assert_verified(brief, articles)
         # Real points, not a headline alone; every one verified against what it cites.
-        assert len(brief["key_points"]) >= 3 and brief["bottom_line"]
+        points = [*brief["bottom_line"], *brief["key_points"]]
+        points += [p for section in brief["sections"] for p in section["points"]]
+        assert brief["bottom_line"] and len(points) >= 3
         chunks, kept, dropped, _ = map(int, _SUMMARY.search(stderr).groups())
         # Most of the model's notes survive (the goal, 80%, is benchmarks/real_model.py's;
         # this guards against falling far from it).
         assert kept >= 0.7 * (kept + dropped), stderr
-        requests = vcr.play_count - played
-        played = vcr.play_count
+        requests = made() - played
+        played = made()
         new = int(_CALLS.search(stderr).group(2))
-        assert new == requests  # every request the server answered is counted
         if n == 0:
-            assert requests <= 1.3 * chunks + 2  # map calls, re-asks included, + synthesis
+            # Every chat request the server answered is counted; the others are the one or
+            # two looks at its context size (/props, /v1/models), made once per endpoint.
+            assert 0 < requests - new <= 2
+            assert new <= 1.3 * chunks + 2  # map calls, re-asks included, + synthesis
         else:
-            assert requests <= 2  # the notes are cached: one synthesis (and its revision)
+            assert new == requests <= 2  # the notes are cached: one synthesis (and revision)
     # json_schema worked at the first try and is remembered.
     memory = json.loads((tmp_path / "state" / "endpoints.json").read_text())
     assert memory[f"{QWEN_URL}#{QWEN_MODEL}"] == "json_schema"
