@@ -103,23 +103,10 @@ class CachedEngine:
             kept = found[1]
             return kept.notes, GroundingStats(**kept.stats)
         grounded, stats = ground_notes(notes, article, chunk)
-        if not self.cache_problem:
-            value = _Grounded(notes=grounded, stats=dataclasses.asdict(stats))
-            try:
-                self.cache.put(
-                    key,
-                    kind="grounded",
-                    value=value.model_dump_json(),
-                    engine="",
-                    model=None,
-                    prompt="",
-                    label=f"{article.path} part {chunk.index + 1}, grounded",
-                    calls=0,
-                    prompt_tokens=0,
-                    completion_tokens=0,
-                )
-            except sqlite3.Error as exc:
-                self.cache_problem = f"answers could not be kept in the cache ({exc})"
+        value = _Grounded(notes=grounded, stats=dataclasses.asdict(stats))
+        self._store(
+            key, parts, "grounded", value, [], f"{article.path} part {chunk.index + 1}, grounded"
+        )
         return grounded, stats
 
     def plan_extract(self, chunk: Chunk, article: Article) -> PlannedCall:
