@@ -31,14 +31,12 @@ import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from briefgen.engines.llm_schema import notes_answer
 from briefgen.text import estimate_tokens, sentence_spans
 
 # Notes in briefgen's own form, before by_number(); EMPTY_ANSWER is what the prompt asks for.
 EMPTY_NOTES = {"claims": [], "quotes": [], "figures": [], "events": [], "entities": []}
-EMPTY_ANSWER = {
-    "facts": [], "analysis": [], "forecasts": [], "opinions": [], "quotes": [], "figures": [],
-    "events": [], "people": [], "organizations": [], "places": [],
-}  # fmt: skip
+EMPTY_ANSWER = notes_answer()
 ANSWERS = ("empty", "grounded")
 
 # "[3] (fact; 2 articles) text", as prompts/_findings.j2 lists them; the count is optional so

@@ -172,6 +172,7 @@ def labelled(text: str, used: list[Finding], corpus: Corpus) -> KeyPoint:
     return KeyPoint(
         text=text,
         finding_ids=[f.id for f in used],
+        finding_keys=[f.key for f in used],
         citations=citations,
         corroboration=min((f.corroboration for f in used), default=1),
         disputed_by=corpus.citations(disputed),

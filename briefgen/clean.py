@@ -2,7 +2,8 @@
 
 Pages copied or extracted from the web carry the same kinds of debris whatever the site:
 breadcrumbs, comment forms, "related" link lists, share buttons, image placeholders, bylines
-and agency credits, and separator lines. Every rule here describes one of those *kinds* by its
+and agency credits, and separator lines; notices, labels and credits glued to a sentence are
+briefgen.furniture's. Every rule here describes one of those *kinds* by its
 shape (a short line of a known form, a heading followed by headline-like lines), never by the
 wording of a particular article, so the rules carry over to pages nobody has looked at.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefgen.furniture import furniture_line, unglue
 from briefgen.text import collapse_spaces, word_count
 
 
@@ -327,6 +329,15 @@ def clean_text(raw: str) -> Cleaned:
     for i, line in enumerate(lines):
         if not line:
             continue
+        # Page furniture (briefgen.furniture): a notice or label line goes whole; a label or
+        # photo credit glued to a sentence goes and the sentence stays.
+        if furniture_line(line):
+            cut[i] = True
+            rank += 1
+            continue
+        if (bare := unglue(line)) != line:
+            lines[i] = line = bare
+            debris += 1
         is_debris, src = _line_debris(line, rank)
         rank += 1
         if is_debris:

@@ -12,25 +12,34 @@ import click
 
 from briefgen import __version__
 from briefgen.cli_cache import cache
+from briefgen.cli_history import Recording, history, with_record_options
+from briefgen.cli_logs import logs
+from briefgen.cli_schema import schema
 from briefgen.cli_support import (
     AUDIENCES,
     as_of_option,
     brief_once,
     close_engine,
     format_option,
+    input_problems,
     map_options,
     open_engine,
     output_option,
     paths_argument,
     quiet_option,
+    report_problems,
     report_skipped,
+    same_file,
     say,
     stdin_for,
+    strict_option,
+    tell,
     templates_option,
     with_engine_options,
     write_output,
 )
 from briefgen.errors import BriefgenError
+from briefgen.exit_codes import EPILOG
 
 
 class _Group(click.Group):
@@ -39,23 +48,42 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except BriefgenError as exc:
             say(f"briefgen: error: {exc}")  # say() redacts whatever looks like a credential
-            ctx.exit(2)
+            ctx.exit(int(exc.exit_code))
+
+    def format_commands(self, ctx, formatter):
+        # click cuts each description to fit one line ("Show what was read from..."); a
+        # command's first sentence is worth its wrapped second line.
+        rows = [(name, cmd.get_short_help_str(limit=1000))
+                for name in self.list_commands(ctx)
+                if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]  # fmt: skip
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
-@click.group(cls=_Group)
+# Inherited by every subcommand's context: `-h` works everywhere.
+_CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(cls=_Group, context_settings=_CONTEXT, epilog=EPILOG)
 @click.version_option(__version__, prog_name="briefgen")
 def main() -> None:
     """Turn a folder of news articles into a cited brief and a what-to-watch list.
 
     \b
     Start with:  briefgen make --audience exec examples/trade-talks/
+    Shell completion (bash; zsh_source, fish_source for the others):
+      eval "$(_BRIEFGEN_COMPLETE=bash_source briefgen)"
     """
 
 
 main.add_command(cache)
+main.add_command(history)
+main.add_command(logs)
+main.add_command(schema)
 
 
-@main.command()
+@main.command(epilog=EPILOG)
 @paths_argument
 @click.option(
     "--audience",
@@ -65,21 +93,28 @@ main.add_command(cache)
     show_default=True,
     help="exec: one screen; analyst: everything with citations; newsletter: for email.",
 )
-@format_option("md", "html", "json")
+@format_option("md", "html", "json", "txt")
 @click.option(
     "--dry-run", is_flag=True, help="Show the model calls and estimated cost; call nothing."
 )
 @with_engine_options
 @as_of_option
 @output_option
+@with_record_options
 @templates_option
+@strict_option
 @quiet_option
-def make(paths, audience, fmt, dry_run, as_of, output, templates, quiet, **engine_options):
-    """Make a brief from PATHS: files, folders (read recursively) or - for standard input.
+def make(paths, audience, fmt, dry_run, as_of, output, record, since, compare_to, templates,
+         strict, quiet, **engine_options):  # fmt: skip
+    """Make a brief from PATHS: files, folders (read recursively), URLs or - for standard input.
 
     Reads .txt, .md, .html, .json, .jsonl and RSS/Atom feeds; prints the brief as Markdown,
     HTML or JSON, every point citing its numbered sources. Settings come from flags, then
     the environment (BRIEFGEN_*, OPENAI_API_KEY, OPENAI_BASE_URL), then briefgen.toml.
+
+    Points and watch items not in the last recorded brief of these articles are marked New.
+    A brief written with -o FILE is recorded (its manifest kept for the next brief to compare
+    with); a preview on standard output records nothing (--record/--no-record say otherwise).
     """
     from briefgen import runlog
     from briefgen.pipeline import plan_run
@@ -92,8 +127,11 @@ def make(paths, audience, fmt, dry_run, as_of, output, templates, quiet, **engin
             close_engine(chosen, quiet)
         report_skipped(skipped, quiet)
         click.echo(runlog.describe_plan(planned, chosen, settings))
+        report_problems(input_problems(paths, skipped, strict))
         return
-    brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_options)
+    recording = Recording(record, since, compare_to)
+    report_problems(brief_once(paths, audience, fmt, as_of, output, templates, quiet,
+                               engine_options, recording=recording, strict=strict))  # fmt: skip
 
 
 @main.command()
@@ -117,8 +155,9 @@ def follow(paths, audience, fmt, as_of, output, interval, debounce, templates, q
 
     The brief is made at once, then again after each change has settled, and written to
     FILE atomically: whoever reads FILE never sees half a brief. Each time, standard error
-    says what changed and what is new since the last brief. Model answers are cached, so a
-    new article costs its own calls and the synthesis only. Stop with Ctrl-C.
+    says what changed and what is new since the last brief (each brief is recorded, as
+    `make -o` records). Model answers are cached, so a new article costs its own calls and
+    the synthesis only. Stop with Ctrl-C.
     """
     import signal
 
@@ -130,8 +169,10 @@ def follow(paths, audience, fmt, as_of, output, interval, debounce, templates, q
         say(f"briefgen: {changed.describe() if changed else 'no articles yet'}: "
             "making the brief", quiet)  # fmt: skip
         # Which engine runs is said once, not at every change.
-        brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_options,
-                   announce=not briefs)  # fmt: skip
+        problems = brief_once(paths, audience, fmt, as_of, output, templates, quiet,
+                              engine_options, announce=not briefs)  # fmt: skip
+        for problem in problems:  # said, not fatal: the next change may mend them
+            say(f"briefgen: problem: {problem}", quiet)
         briefs.append(output)
         say(f"briefgen: wrote {output}; watching for changes (Ctrl-C to stop)", quiet)
 
@@ -157,60 +198,37 @@ def follow(paths, audience, fmt, as_of, output, interval, debounce, templates, q
 @main.command()
 @paths_argument
 @format_option("table", "json")
-def sources(paths, fmt):
-    """Show what was read from PATHS: id, title, date, words kept, debris cut; and what was skipped, and why."""
-    import json
+@as_of_option
+def sources(paths, fmt, as_of):
+    """Show what was read from PATHS, numbered as in a brief, with the date make uses for
+    each; what was skipped, and why.
 
-    from briefgen.ingest import load
+    Each article's [n], id, title, date and what it rests on (metadata, dateline, inferred),
+    words kept and lines of debris cut. The numbers and dates are those `make` (with the
+    built-in engine) gives the same PATHS and --as-of; the bases of inferred dates follow
+    the table.
+    """
+    from briefgen.listing import list_sources, table_lines
 
-    loaded = load(list(paths), stdin=stdin_for(paths))
+    listing = list_sources(list(paths), stdin=stdin_for(paths), as_of=as_of)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "articles": [
-                        a.model_dump(mode="json", exclude={"text"}) for a in loaded.articles
-                    ],
-                    "skipped": [s.model_dump() for s in loaded.skipped],
-                },
-                indent=2,
-            )
-        )
-        return
-    rows = [("id", "title", "date", "words", "debris", "path")]
-    for a in loaded.articles:
-        title = a.title if len(a.title) <= 60 else a.title[:59] + "…"
-        rows.append(
-            (
-                a.id,
-                title,
-                a.published.isoformat() if a.published else "unknown",
-                str(a.words),
-                str(a.debris_cut),
-                a.path,
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for i, row in enumerate(rows):
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-        if i == 0:
-            click.echo("  ".join("-" * w for w in widths))
-    if loaded.skipped:
-        click.echo(f"\nskipped {len(loaded.skipped)}:")
-        for s in loaded.skipped:
-            click.echo(f"  {s.path}: {s.reason}")
-    click.echo(f"\n{len(loaded.articles)} articles read, {len(loaded.skipped)} skipped")
+        click.echo(listing.model_dump_json(indent=2))
+    else:
+        for line in table_lines(listing):
+            tell(line)
+    report_problems(input_problems(paths, listing.skipped, strict=False))  # exit 1 (helper A)
 
 
-@main.command()
+@main.command(epilog=EPILOG)
 @paths_argument
 @format_option("md", "json", "ics")
 @with_engine_options
 @as_of_option
 @output_option
 @templates_option
+@strict_option
 @quiet_option
-def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
+def watchlist(paths, fmt, as_of, output, templates, strict, quiet, **engine_options):
     """List the dated events, deadlines and triggers in PATHS, by date (unresolved last).
 
     `--format ics` writes an iCalendar file of the dated items for calendar programs. With a
@@ -228,7 +246,8 @@ def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
     finally:
         close_engine(chosen, quiet)
     runlog.save_modes(state, modes)
-    report_skipped(corpus.skipped, quiet)
+    skipped = [s for s in corpus.skipped if not same_file(s.path, output)]
+    report_skipped(skipped, quiet)
     day, basis = decide_as_of(as_of, corpus)
     watch = build_watchlist(corpus, day)
     # The calendar is named after the story: the headline the built-in engine gives its brief.
@@ -242,6 +261,9 @@ def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
     )
     if choice.name == "llm":
         say(f"briefgen: {runlog.engine_line(chosen, settings)}", quiet)
+    missing = corpus.report.missing
+    report_problems(input_problems(paths, skipped, strict)
+                    + [f"{len(missing)} parts of articles could not be read"] * bool(missing))  # fmt: skip
 
 
 @main.command()
@@ -250,15 +272,12 @@ def watchlist(paths, fmt, as_of, output, templates, quiet, **engine_options):
 def init(directory, force):
     """Write the default templates and prompts into DIRECTORY for editing.
 
-    Then use them with `briefgen make --templates DIRECTORY/templates ...` (and, with a
-    model, `--prompts DIRECTORY/prompts`).
+    Then use them with `briefgen make --templates DIRECTORY ...` (and, with a model,
+    `--prompts DIRECTORY`).
     """
     from briefgen.resources import write_defaults
 
     written = write_defaults(directory, overwrite=force)  # ConfigError names a file already there
     for path in written:
-        click.echo(path)
-    click.echo(
-        f"wrote {len(written)} files; edit them, then pass --templates {directory / 'templates'}",
-        err=True,
-    )
+        tell(str(path))
+    say(f"wrote {len(written)} files; edit them, then pass --templates {directory}")

@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
 import click
+
+from briefgen.errors import OutputError, UnreadableFileError
 
 AUDIENCES = ("exec", "analyst", "newsletter")
 
@@ -26,8 +29,21 @@ def _parse_day(ctx, param, value: str | None) -> dt.date | None:
         raise click.BadParameter(f"{value!r} is not a date like 2025-10-30") from None
 
 
+class _Stdin:
+    """Standard input as ingest reads it: one that is closed (`0<&-`) or cannot be read is
+    an unreadable input named "-", like any file, never a traceback."""
+
+    def read(self) -> bytes:
+        if sys.stdin is None:  # Python's standard input when file descriptor 0 is closed
+            raise UnreadableFileError("-", "standard input is closed")
+        try:
+            return sys.stdin.buffer.read()
+        except (OSError, ValueError) as exc:  # ValueError: read from a closed file
+            raise UnreadableFileError("-", f"standard input cannot be read ({exc})") from None
+
+
 def stdin_for(paths: tuple[str, ...]):
-    return sys.stdin.buffer if "-" in paths else None
+    return _Stdin() if "-" in paths else None
 
 
 def write_output(text: str, output: str | None) -> None:
@@ -37,16 +53,36 @@ def write_output(text: str, output: str | None) -> None:
         return
     from briefgen.resources import write_atomically
 
-    write_atomically(Path(output), text)
+    try:
+        write_atomically(Path(output), text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+# Characters that would let a name (a file's, a title) forge or hide text on a terminal: line
+# breaks, escapes, other C0/C1 controls, and the bidirectional overrides. A tab is harmless.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: object) -> str:
+    """`text` with its control characters escaped as Python writes them ("\\n", "\\x1b"), so a
+    newline in a file name cannot start a line of its own."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 def say(message: str, quiet: bool = False) -> None:
-    """A line on standard error, with anything shaped like a credential taken out: the
-    messages are made without them, and this is the net under whatever a lower layer said."""
+    """A line on standard error, with anything shaped like a credential taken out (the
+    messages are made without them; this is the net under whatever a lower layer said) and
+    control characters escaped: every message is one line, whatever the names in it hold."""
     from briefgen.ledger import redact_text
 
     if not quiet:
-        click.echo(redact_text(message), err=True)
+        click.echo(shown(redact_text(message)), err=True)
+
+
+def tell(message: str) -> None:
+    """A line on standard output (what a command reports as its result), escaped as say()."""
+    click.echo(shown(message))
 
 
 def report_skipped(skipped, quiet: bool) -> None:
@@ -54,7 +90,9 @@ def report_skipped(skipped, quiet: bool) -> None:
         say(f"briefgen: skipped {s.path}: {s.reason}", quiet)
 
 
-paths_argument = click.argument("paths", nargs=-1, required=True)
+# PATHS with the options of reading URLs (--urls FILE, --ignore-robots, ...): briefgen.cli_web.
+from briefgen.cli_web import paths_argument  # noqa: E402, F401
+
 as_of_option = click.option(
     "--as-of",
     callback=_parse_day,
@@ -64,10 +102,35 @@ as_of_option = click.option(
 output_option = click.option(
     "-o", "--output", metavar="FILE", help="Write here (atomically) instead of standard output."
 )
+
+
+def _edited_copies(kind: str):
+    """--templates / --prompts: a folder of edited copies, or the folder `briefgen init DIR`
+    wrote them into (DIR/templates, DIR/prompts); a folder holding none is an error, not a
+    silent fall back on the defaults."""
+
+    def check(ctx, param, value: Path | None) -> Path | None:
+        if value is None or any(value.glob("*.j2")):
+            return value
+        if any((value / kind).glob("*.j2")):
+            return value / kind
+        raise click.BadParameter(f"{shown(value)} holds no {kind} (.j2 files), nor does "
+                                 f"{shown(value / kind)}")  # fmt: skip
+
+    return check
+
+
 templates_option = click.option(
     "--templates",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="A folder of templates that override the defaults by name (see `briefgen init`).",
+    callback=_edited_copies("templates"),
+    help="A folder of templates that override the defaults by name: the folder "
+    "`briefgen init DIR` made, or its templates/.",
+)
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when any file is skipped, inside a folder too (else only paths given).",
 )
 
 
@@ -118,12 +181,16 @@ def progress_bar(quiet: bool):
 @contextlib.contextmanager
 def map_options(quiet: bool, settings, choice):
     """How the map step runs: a model's calls at once, with a progress bar; the rules one
-    chunk after another, silently (they take no time worth showing)."""
-    if choice.name != "llm":
-        yield {"concurrency": 1, "progress": None}
-        return
-    with progress_bar(quiet) as progress:
-        yield {"concurrency": settings.concurrency, "progress": progress}
+    chunk after another, silently (they take no time worth showing). Articles over the
+    `max_article_bytes` setting are skipped while it is open."""
+    from briefgen.ingest import article_size_limit
+
+    with article_size_limit(settings.max_article_bytes):
+        if choice.name != "llm":
+            yield {"concurrency": 1, "progress": None}
+            return
+        with progress_bar(quiet) as progress:
+            yield {"concurrency": settings.concurrency, "progress": progress}
 
 
 _ENGINE_OPTIONS = [
@@ -157,6 +224,7 @@ _ENGINE_OPTIONS = [
     click.option(
         "--prompts",
         type=click.Path(exists=True, file_okay=False, path_type=Path),
+        callback=_edited_copies("prompts"),
         help="A folder of prompts for the model, edited copies of the defaults "
         "(see `briefgen init`).",
     ),
@@ -223,14 +291,22 @@ def close_engine(chosen, quiet: bool) -> None:
 
 
 def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_options,
-               announce: bool = True):  # fmt: skip
+               announce: bool = True, recording=None,
+               strict: bool = False) -> list[str]:  # fmt: skip
     """One brief, start to finish: read (cached answers reused), mark what is new since the
-    last brief, write it atomically, then keep its manifest and its log. `make` runs it once,
-    `follow` at every change."""
+    last brief, write it atomically, then keep its log and, for a published brief, its
+    manifest. `make` runs it once, `follow` at every change. Returns the problems the user
+    must see (report_problems says them, and `make` exits 1)."""
     from briefgen import manifest, runlog
+    from briefgen.cli_history import Recording, keep_manifest
+    from briefgen.history import baseline, parse_since
     from briefgen.pipeline import make_brief
     from briefgen.render import render_brief
 
+    recording = recording or Recording()
+    if recording.since and recording.compare_to:
+        raise click.UsageError("--since and --compare-to both say what to compare with: give one")
+    since = parse_since(recording.since) if recording.since else None
     settings, choice, chosen, state, modes = open_engine(
         paths, quiet, announce=announce, **engine_options
     )
@@ -247,8 +323,14 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
     finally:
         close_engine(chosen, quiet)
     # The brief itself, written into the folder it reads, is skipped by ingest: not news.
-    report_skipped([s for s in result.corpus.skipped if not _same_file(s.path, output)], quiet)
-    changes = manifest.compare(manifest.latest(state, list(paths), audience), result)
+    skipped = [s for s in result.corpus.skipped if not same_file(s.path, output)]
+    report_skipped(skipped, quiet)
+    created = dt.datetime.now(dt.timezone.utc)  # to the microsecond: briefs a second apart
+    current = manifest.build(result, audience, list(paths), created, output)
+    chosen_baseline = baseline(state, current, since, recording.compare_to)
+    if chosen_baseline.warning:
+        say(f"briefgen: warning: {chosen_baseline.warning}", quiet)
+    changes = manifest.compare(chosen_baseline.previous, result)
     manifest.mark(result, changes)
     write_output(render_brief(result.brief, fmt, templates=templates), output)
     for line in runlog.summary_lines(result, chosen, settings):
@@ -257,27 +339,48 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
         say(f"briefgen: since the brief of {changes.since:%Y-%m-%d %H:%M} UTC: "
             + ("; ".join(changes.lines()) or "nothing new"), quiet)  # fmt: skip
     runlog.save_modes(state, modes)
-    created = dt.datetime.now(dt.timezone.utc)  # to the microsecond: briefs a second apart
-    for warning in (
-        runlog.store(result, chosen, settings, audience, state),
-        _keep_manifest(state, manifest.build(result, audience, list(paths), created)),
-    ):
+    warnings = [runlog.store(result, chosen, settings, audience, state)]
+    if recording.keeps(output):
+        # Built again: the stored brief carries this run's New marks.
+        kept = manifest.build(result, audience, list(paths), created, output)
+        warnings.append(keep_manifest(state, kept, settings.keep_manifests, quiet))
+    for warning in warnings:
         if warning:
             say(f"briefgen: warning: {warning}", quiet)
+    problems = input_problems(paths, skipped, strict) + [
+        f"{len(result.corpus.report.missing)} parts of articles could not be read"
+    ] * bool(result.corpus.report.missing)
+    if _empty(result.brief):
+        problems.append("the brief is empty: no point in the articles could be verified")
+    return problems
 
 
-def _same_file(path: str, other: str | None) -> bool:
+def input_problems(paths, skipped, strict: bool) -> list[str]:
+    """Skipped inputs the user must see: a path given that could not be read (a missing
+    file, say); with `strict`, any file skipped. A repeated article is not a problem."""
+    given = set(paths)
+    named = [s for s in skipped if s.path in given and not s.reason.startswith("duplicate of")]
+    problems = [f"{s.path} could not be read ({s.reason})" for s in named]
+    others = [s for s in skipped if s not in named]
+    if strict and others:
+        problems.append(f"{len(others)} more files skipped (--strict)")
+    return problems
+
+
+def _empty(brief) -> bool:
+    return not (brief.bottom_line or brief.key_points or any(s.points for s in brief.sections))
+
+
+def report_problems(problems: list[str]) -> None:
+    """Say why the exit status is 1 (even with --quiet: a script sees the status, a person
+    the reason)."""
+    from briefgen.exit_codes import ExitCode
+
+    for problem in problems:
+        say(f"briefgen: problem: {problem}")
+    if problems:
+        raise SystemExit(int(ExitCode.PROBLEMS))
+
+
+def same_file(path: str, other: str | None) -> bool:
     return other not in (None, "-") and os.path.realpath(path) == os.path.realpath(other)
-
-
-def _keep_manifest(state: Path, kept) -> str | None:
-    from briefgen import manifest
-
-    try:
-        manifest.save(state, kept)
-    except OSError as exc:
-        return (
-            f"could not keep this brief's manifest in {state} ({exc}); the next brief "
-            "cannot say what is new"
-        )
-    return None

@@ -56,6 +56,9 @@ class Settings:
     # max_model_len of vLLM's /v1/models) and keeps the default chunks if it does not say.
     context_tokens: int | None = None
     synthesis_budget: int = 6000  # prompt tokens the synthesis may use before staged reduce
+    keep_manifests: int = 20  # brief manifests kept per folder and audience (history.py)
+    # Articles larger are skipped unread, with the reason (ingest.py); 10 MB.
+    max_article_bytes: int = 10_000_000
     prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES))
     # setting name -> "flag" | "env BRIEFGEN_MODEL" | "file briefgen.toml" | "default"
     origin: dict[str, str] = field(default_factory=dict)
@@ -92,6 +95,8 @@ _RULES: dict[str, _Rule] = {
     "max_output_tokens": _Rule(int, lambda v: v >= 1, "a whole number of tokens, 1 or more"),
     "synthesis_budget": _Rule(int, lambda v: v >= 1, "a whole number of tokens, 1 or more"),
     "context_tokens": _Rule(int, lambda v: v >= 1024, "a whole number of tokens, 1024 or more"),
+    "keep_manifests": _Rule(int, lambda v: v >= 1, "a whole number, 1 or more"),
+    "max_article_bytes": _Rule(int, lambda v: v >= 1, "a whole number of bytes, 1 or more"),
 }
 FILE_KEYS = (*_RULES, "api_key_env", "prices")
 
@@ -104,6 +109,8 @@ _ENV_VARS: dict[str, tuple[str, ...]] = {
     "max_attempts": ("BRIEFGEN_MAX_ATTEMPTS",),
     "timeout": ("BRIEFGEN_TIMEOUT",),
     "context_tokens": ("BRIEFGEN_CONTEXT_TOKENS",),
+    "keep_manifests": ("BRIEFGEN_KEEP_MANIFESTS",),
+    "max_article_bytes": ("BRIEFGEN_MAX_ARTICLE_BYTES",),
 }
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 

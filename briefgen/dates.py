@@ -9,6 +9,7 @@ because a wrong date in a what-to-watch list is worse than an honest "date uncle
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -160,11 +161,20 @@ def find_dates(text: str) -> list[DateMention]:
         mm for kind, pat in _PATTERNS for m in pat.finditer(text) if (mm := _build(kind, m, text))
     ]
     found.sort(key=lambda c: (c.start - c.end, c.start))
+    # Longest first, each kept unless it overlaps one kept already. The kept ones never
+    # overlap, so in order of start their ends are in order too, and only the neighbours
+    # either side of a new one can overlap it: found by bisection, not by asking every one
+    # kept (a long article has tens of thousands of mentions).
     chosen: list[DateMention] = []
+    starts: list[int] = []
     for c in found:
-        if all(c.end <= o.start or c.start >= o.end for o in chosen):
-            chosen.append(c)
-    return sorted(chosen, key=lambda c: c.start)
+        at = bisect.bisect_right(starts, c.start)
+        if (at == 0 or chosen[at - 1].end <= c.start) and (
+            at == len(chosen) or chosen[at].start >= c.end
+        ):
+            chosen.insert(at, c)
+            starts.insert(at, c.start)
+    return chosen
 
 
 _LOOKS_BACK = re.compile(r"(?i)\s*(?:last|previous|past|earlier)\b")

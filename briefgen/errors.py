@@ -5,7 +5,9 @@
     │   ├── NoArticlesError       nothing readable was found in the paths given
     │   └── UnreadableFileError   one file cannot be read (binary, undecodable, empty); carries
     │                             the path and the reason, and ingest turns it into a Skipped row
-    ├── ConfigError               a bad option, template directory or date
+    ├── ConfigError               a bad option, settings file, template directory, date or
+    │                             manifest to compare with
+    ├── OutputError               the output file cannot be written (names it and why)
     ├── RenderError               a template failed to render (names the template)
     └── LLMError                  a model endpoint could not give a usable answer
         ├── EndpointError         unreachable, refused (auth, not found), or transient faults
@@ -14,8 +16,10 @@
         └── StructuredOutputError no valid answer after N attempts; carries every attempt and
                                   the last raw output, and its message ends with the start of it
 
-The CLI turns every BriefgenError into a one-line message and exit code 2; anything else is
-a bug and keeps its traceback. No message ever carries an API key or a base URL's
+The CLI turns every BriefgenError into a one-line message and the exit code its class
+carries (`exit_code`, from exit_codes.py: 3 for InputError, 2 for ConfigError, 5 for
+OutputError and RenderError, 4 for LLMError, 1 for anything else); anything else is a bug
+and keeps its traceback. No message ever carries an API key or a base URL's
 credentials (its userinfo, its query string): see ledger.safe_url and ledger.redact_text.
 """
 
@@ -24,13 +28,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from briefgen.exit_codes import ExitCode
+
 
 class BriefgenError(Exception):
     """Base of every error briefgen raises on purpose."""
 
+    exit_code: int = ExitCode.PROBLEMS
+
 
 class InputError(BriefgenError):
     """The input cannot be used."""
+
+    exit_code = ExitCode.NO_INPUT
 
 
 class NoArticlesError(InputError):
@@ -49,26 +59,43 @@ class UnreadableFileError(InputError):
 class ConfigError(BriefgenError):
     """An option, a template directory or a date given by the user is wrong."""
 
+    exit_code = ExitCode.USAGE
+
+
+class OutputError(BriefgenError):
+    """The output file cannot be written."""
+
+    exit_code = ExitCode.OUTPUT
+
 
 class RenderError(BriefgenError):
     """A template failed to render."""
 
+    exit_code = ExitCode.OUTPUT
+
 
 class LLMError(BriefgenError):
     """A model endpoint could not give a usable answer."""
+
+    exit_code = ExitCode.ENDPOINT
 
 
 class EndpointError(LLMError):
     """The endpoint is unreachable, refused the request, or stayed faulty through every retry.
 
     `status` is the last HTTP status (None for a timeout or a connection failure);
-    `base_url` is the endpoint as shown, without credentials (ledger.safe_url).
+    `base_url` is the endpoint as shown, without credentials (ledger.safe_url);
+    `requests` the HTTP requests the failed call sent (0 when it failed without sending,
+    the endpoint being known to fail), for the run's cost line.
     """
 
-    def __init__(self, message: str, *, status: int | None = None, base_url: str = ""):
+    def __init__(
+        self, message: str, *, status: int | None = None, base_url: str = "", requests: int = 0
+    ):
         super().__init__(message)
         self.status = status
         self.base_url = base_url
+        self.requests = requests
 
 
 class _AttemptLike(Protocol):

@@ -8,21 +8,27 @@ number formats, modal verbs, capitalised names), not facts about any one corpus.
 
 from __future__ import annotations
 
+import bisect
 import re
 
-from briefgen import dated_future, dates, speakers
+from briefgen import dated_future, dates, entities, speakers
 from briefgen.schema import (
     Claim,
     ClaimKind,
-    Entity,
-    EntityKind,
     Event,
     EventStatus,
     Figure,
     Quote,
     Span,
 )
-from briefgen.text import collapse_spaces, sentence_spans, strip_bullet, words
+from briefgen.text import (
+    collapse_spaces,
+    line_end,
+    line_start,
+    sentence_spans,
+    strip_bullet,
+    words,
+)
 
 # ---------------------------------------------------------------- claims
 
@@ -103,13 +109,14 @@ def find_quotes(text: str, article_id: str, start: int, end: int) -> list[Quote]
     sentence it spans. The speaker is whoever the article attributes it to
     (`speakers.speaker_of`), or None when the article does not say.
     """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
+    opens, closes = line_start(text, start), line_end(text, end)
     quotes = []
-    for qs, qe in speakers.quotations(text, line_start, line_end):
-        if not start <= qs - 1 < end:
-            continue
+    # The quotations opening in this sentence, found by bisection in its line's (which come
+    # in text order): a line of megabytes is not walked again for each of its sentences.
+    in_line = speakers.quotations(text, opens, closes)
+    first = bisect.bisect_left(in_line, start + 1, key=lambda q: q[0])
+    last = bisect.bisect_left(in_line, end + 1, key=lambda q: q[0])
+    for qs, qe in in_line[first:last]:
         inner = text[qs:qe].strip().rstrip(",")
         n_words = len(words(inner))
         speaker = attribute_speaker(text, qs, qe)
@@ -119,7 +126,7 @@ def find_quotes(text: str, article_id: str, start: int, end: int) -> list[Quote]
             continue
         stop = end
         if qe >= end:  # the sentence the quotation closes in ends the evidence
-            stop = next((e for s, e in sentence_spans(text, end, line_end) if e > qe), line_end)
+            stop = next((e for s, e in _sentences_after(text, end, closes, qe)), closes)
         quotes.append(
             Quote(
                 text=inner,
@@ -129,6 +136,17 @@ def find_quotes(text: str, article_id: str, start: int, end: int) -> list[Quote]
             )
         )
     return quotes
+
+
+def _sentences_after(text: str, end: int, closes: int, at: int) -> list[tuple[int, int]]:
+    """sentence_spans(text, end, closes) that end after `at` (>= end): taken from the
+    line's sentences, split once (text.sentence_spans keeps them), when `end` ends one of
+    them, as the end of a sentence does; split again only when it does not."""
+    line = sentence_spans(text, line_start(text, end), closes)
+    across = bisect.bisect_right(line, end, key=lambda span: span[1])
+    if across < len(line) and line[across][0] < end:  # `end` cuts a sentence of the line
+        return [(s, e) for s, e in sentence_spans(text, end, closes) if e > at]
+    return line[bisect.bisect_right(line, at, key=lambda span: span[1]) :]
 
 
 def attribute_speaker(text: str, quote_start: int, quote_end: int) -> str | None:
@@ -351,107 +369,7 @@ def _event(
 
 
 # ---------------------------------------------------------------- entities
+# Names live in entities.py; these names stay here for the callers of the rules.
 
-_TITLES = frozenset(
-    """
-    President Vice Premier Secretary Minister Chancellor Prime Senator Sen. Rep.
-    Representative Governor Gov. Mayor Ambassador Commissioner Director Economist Analyst Professor Columnist Chairman Chair CEO
-    Spokesperson Mr. Mrs. Ms. Dr. Prof. King Queen Prince Pope General Gen. Judge Justice
-    Speaker Leader USTR
-    """.split()
-)
-_ORG_WORDS = frozenset(
-    """
-    Inc Inc. Corp Corp. Ltd Ltd. Group Bank Ministry Department Commission Council Agency
-    Association Committee University Center Centre Party Fund Organization Organisation Union
-    Institute Foundation Company Administration Congress Parliament Senate House Court Forum
-    Chamber Office Board Authority Service Network News Times Post Reuters Bloomberg
-    """.split()
-)
-_ENTITY = re.compile(
-    r"\b(?:[A-Z][a-zA-Z’'\-]+|[A-Z]{2,}(?:\.[A-Z])*\.?)(?:\s+(?:of\s+|the\s+)?(?:[A-Z][a-zA-Z’'\-]+|[A-Z]{2,}))*"
-)
-_SENTENCE_STARTERS = frozenset(
-    """
-    The A An This That These Those It Its He She They We I But And Or So Yet Meanwhile However
-    In On At As If For From With While When After Before Despite Although Though Still Even
-    Some Many Most Both Each Such Why What How Who Where Our Their His Her First Second
-    Finally Notably Ultimately Interestingly Regardless Perhaps Put Should Which Among One
-    Another Last Next Over Under Since Until Amid Following Citing Separately Surprisingly
-    Initial Key Early Late Rare
-    """.split()
-)
-
-
-_CALENDAR_WORDS = frozenset(
-    """
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
-    """.split()
-)
-
-
-def load_places() -> frozenset[str]:
-    from importlib.resources import files
-
-    lines = files("briefgen").joinpath("data/places.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def find_entities(sentence: str, places: frozenset[str]) -> list[Entity]:
-    """Capitalised names in a sentence, typed as person, organization, place or other.
-
-    A name after a title ("Treasury Secretary Scott Bessent") is a person, named without the
-    title; places come from a general gazetteer; acronyms and names with organisation words
-    ("Ministry", "Bank") are organizations. Demonyms ("Chinese") are adjectives, not entities.
-    """
-    found: dict[str, Entity] = {}
-    for m in _ENTITY.finditer(sentence):
-        tokens = [re.sub(r"[’']s?$", "", t) for t in m.group(0).split()]
-        while tokens and tokens[0] in _SENTENCE_STARTERS:
-            tokens.pop(0)
-        titled = [i for i, t in enumerate(tokens) if t in _TITLES]
-        if titled:
-            # "Minister Wang Yi of China": the name ends where a lower-case word joins another.
-            tokens = tokens[titled[-1] + 1 :]
-            lower = [i for i, t in enumerate(tokens) if t.islower()]
-            if lower:
-                rest = " ".join(tokens[lower[0] + 1 :])
-                if rest:
-                    _add(found, Entity(name=rest, kind=_entity_kind(rest.split(), places)))
-                tokens = tokens[: lower[0]]
-            kind: EntityKind = "person"
-        else:
-            kind = _entity_kind(tokens, places)
-        name = " ".join(tokens).strip("’'")
-        if (
-            len(name) < 2
-            or name.lower() in _CALENDAR_WORDS
-            or (kind == "other" and _DEMONYM.match(name))
-        ):
-            continue
-        _add(found, Entity(name=name, kind=kind))
-    return list(found.values())
-
-
-def _add(found: dict[str, Entity], entity: Entity) -> None:
-    if entity.name in found:
-        found[entity.name].mentions += 1
-    else:
-        found[entity.name] = entity
-
-
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|ian|ean|ish|ic|i|an)$")
-
-
-def _entity_kind(tokens: list[str], places: frozenset[str]) -> EntityKind:
-    if not tokens:
-        return "other"
-    name = " ".join(tokens)
-    if name in places:
-        return "place"
-    if any(t in _ORG_WORDS for t in tokens) or (
-        len(tokens) == 1 and re.fullmatch(r"[A-Z]{2,}", tokens[0])
-    ):
-        return "organization"
-    return "other"
+find_entities = entities.find_entities
+load_places = entities.load_places

@@ -29,8 +29,15 @@ def extract_json(text: str) -> str:
         try:
             json.loads(candidate)
         except ValueError:
+            pass
+        else:
+            return candidate
+        try:
+            # A raw newline or tab inside a string (small models write them) breaks strict
+            # JSON only: read it leniently and hand on the same value as strict JSON.
+            return json.dumps(json.loads(candidate, strict=False), ensure_ascii=False)
+        except ValueError:
             continue
-        return candidate
     if candidates:
         return candidates[0]
     return inner if fence else text

@@ -68,6 +68,9 @@ class CallRecord:
     article_id: str | None = None
     chunk_index: int | None = None
     error: str | None = None
+    # HTTP requests this record stands for: an answer's retries and refused output modes
+    # included; a failed call's unanswered ones; none for a cached answer.
+    requests: int = 1
 
 
 def price_for(model: str, prices: Mapping[str, Price]) -> Price | None:
@@ -138,6 +141,16 @@ class Ledger:
     def calls_failed(self) -> int:
         return sum(1 for r in self.records if not r.ok)
 
+    @property
+    def http_requests(self) -> int:
+        """HTTP requests sent: what an endpoint saw, retries included."""
+        return sum(r.requests for r in self.records if not r.cached)
+
+    @property
+    def retries(self) -> int:
+        """Requests sent again for a call (a transient fault, a refused output mode)."""
+        return sum(max(r.requests - 1, 0) for r in self.records if not r.cached)
+
     # Token totals count new calls only: a cached answer sent nothing and cost nothing.
     @property
     def prompt_tokens(self) -> int:
@@ -173,14 +186,23 @@ class Ledger:
         return total
 
     def summary(self, prices: Mapping[str, Price], local: bool = False) -> str:
-        """One line, e.g. "12 calls (10 new, 2 cached), 5,432 prompt + 1,210 completion
-        tokens, $0.0016"."""
+        """One line, e.g. "12 calls (10 new, 2 cached), 12 HTTP requests (2 retries), 5,432
+        prompt + 1,210 completion tokens, $0.0016".
+
+        Calls are what the brief asked for; HTTP requests what the endpoint was sent, so a
+        flaky or failing server shows in its retries.
+        """
         new, cached, failed = self.calls_new, self.calls_cached, self.calls_failed
         total = new + cached
         calls = f"{total} call{'' if total == 1 else 's'}"
         gave_up = f", {failed} given up" if failed else ""
+        sent, retries = self.http_requests, self.retries
+        http = (
+            f"{sent:,} HTTP request{'' if sent == 1 else 's'} "
+            f"({retries:,} retr{'y' if retries == 1 else 'ies'})"
+        )
         head = (
-            f"{calls} ({new} new, {cached} cached{gave_up}), "
+            f"{calls} ({new} new, {cached} cached{gave_up}), {http}, "
             f"{self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion tokens"
         )
         unknown = self.unpriced_models(prices, local)

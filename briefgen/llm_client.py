@@ -11,6 +11,10 @@ differ between servers and are handled here, once, so no caller has to:
   and the first that works is remembered for that endpoint, so later calls go straight to it.
 * Transient faults: 429, 5xx, timeouts and dropped connections are retried with tenacity, with
   the openai client's own retries off so that waits are counted, and tested, in one place.
+  The retry budget belongs to the endpoint, not to each call: while one call is retrying a
+  failing endpoint the client's other calls wait for it instead of retrying side by side, and
+  once it gives up they fail at once with the same error (see _Circuit), so an endpoint that
+  fails everything costs one budget whatever the concurrency.
 
 Credentials in the base URL are sent, never shown: a `user:password@` becomes the Basic
 Authorization header (as curl sends it) and the query string (Azure's `api-key=...`) goes
@@ -106,6 +110,7 @@ class Completion:
     completion_tokens: int
     mode: str  # which of OUTPUT_MODES produced it
     seconds: float  # wall time of the complete() call, retries and refused modes included
+    requests: int = 1  # HTTP requests sent for it, retries and refused modes included
 
 
 class _Adapt(Exception):
@@ -190,6 +195,8 @@ class LLMClient:
         self.on_call = on_call
         # The endpoint as shown and stored, never with its credentials.
         self.base_url = safe_url(resolved).rstrip("/")
+        # Given up on for as long as one call may retry; then one call tries it again.
+        self._circuit = _Circuit(open_seconds=max_retry_seconds)
 
     @property
     def _client(self) -> Any:
@@ -212,26 +219,40 @@ class LLMClient:
         """One answer from the model, asked for as JSON fitting `schema` in the best mode the
         endpoint supports. Raises EndpointError when the endpoint cannot answer."""
         started = time.monotonic()
+        tally = _Tally()
+        try:
+            return self._complete_counted(messages, schema, schema_name, max_tokens, started, tally)
+        except EndpointError as error:
+            error.requests = tally.requests  # the ledger counts them (see engines/llm.py)
+            raise
+
+    def _complete_counted(
+        self,
+        messages: list[dict],
+        schema: dict,
+        schema_name: str,
+        max_tokens: int,
+        started: float,
+        tally: _Tally,
+    ) -> Completion:
+        self._circuit.check()
         with _MODE_LOCK:
             remembered = self._memory.get(self.endpoint)
             probe = _PROBES.setdefault((id(self._memory), self.endpoint), threading.Lock())
+        args = (messages, schema, schema_name, max_tokens, started, tally)
         if remembered in _RUNGS:
-            return self._complete(
-                remembered, remembered, messages, schema, schema_name, max_tokens, started
-            )
+            return self._complete(remembered, remembered, *args)
         # The first call to an endpoint finds its output mode; calls made meanwhile wait for
         # it rather than each being refused the same way (and a cassette replays the same).
         with probe:
+            # The probe may have given up on the endpoint meanwhile: fail as it did.
+            self._circuit.check()
             with _MODE_LOCK:
                 remembered = self._memory.get(self.endpoint)
             if remembered not in _RUNGS:  # this call is the probe: the others wait for it
-                return self._complete(
-                    _RUNGS[0], remembered, messages, schema, schema_name, max_tokens, started
-                )
+                return self._complete(_RUNGS[0], remembered, *args)
         # Found while this call waited: go at once, side by side with the others.
-        return self._complete(
-            remembered, remembered, messages, schema, schema_name, max_tokens, started
-        )
+        return self._complete(remembered, remembered, *args)
 
     def _complete(
         self,
@@ -242,11 +263,12 @@ class LLMClient:
         schema_name: str,
         max_tokens: int,
         started: float,
+        tally: _Tally,
     ) -> Completion:
         while True:
             request = self._request(rung, messages, schema, schema_name, max_tokens)
             try:
-                response = self._send(request)
+                response = self._send(request, tally)
                 break
             except _Adapt as adapt:
                 with _MODE_LOCK:
@@ -273,6 +295,7 @@ class LLMClient:
             completion_tokens=(usage.completion_tokens or 0) if usage else 0,
             mode=rung.removesuffix("-plain"),
             seconds=time.monotonic() - started,
+            requests=tally.requests,
         )
         self._note_pace(completion)
         if self.on_call is not None:
@@ -361,9 +384,9 @@ class LLMClient:
         request["messages"] = _with_system_suffix(messages, extra)
         return request
 
-    def _send(self, request: dict[str, Any]) -> Any:
+    def _send(self, request: dict[str, Any], tally: _Tally) -> Any:
         """The response to `request`, retrying transient faults; raises _Refused or
-        EndpointError."""
+        EndpointError. `tally` counts the HTTP requests sent."""
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception(_is_transient),
             wait=RetryWait(),
@@ -375,18 +398,32 @@ class LLMClient:
 
         def create() -> Any:
             nonlocal tries
+            # Waits while another call retries the failing endpoint; raises its error if
+            # that call gave up.
+            self._circuit.before_attempt()
             tries += 1
+            tally.requests += 1
             limit = self.time_limit(asked, tries)
-            return self._client.chat.completions.create(**request, timeout=limit)
+            try:
+                response = self._client.chat.completions.create(**request, timeout=limit)
+            except Exception as error:
+                if _is_transient(error):
+                    self._circuit.failed()
+                elif isinstance(error, openai.APIStatusError):
+                    self._circuit.answered()  # a refusal is an answer: the endpoint is up
+                raise
+            self._circuit.answered()
+            return response
 
         try:
             return retrying(create)
         except tenacity.RetryError as gave_up:
             error = gave_up.last_attempt.exception()
             tries = gave_up.last_attempt.attempt_number
-            raise self._endpoint_error(
+            failure = self._endpoint_error(
                 error, f"failed {tries} time{'s' if tries != 1 else ''}, giving up"
-            ) from None
+            )
+            raise self._circuit.gave_up(failure) from None
         except openai.APIStatusError as error:
             fix = _adaptation(error)
             if fix is not None and fix not in _ADAPTED.get(self.endpoint, ()):
@@ -394,6 +431,8 @@ class LLMClient:
             if _is_refusal(error):
                 raise _Refused(error) from None
             raise self._endpoint_error(error, "refused the request") from None
+        finally:
+            self._circuit.release()
 
     def _should_stop(self, state: tenacity.RetryCallState) -> bool:
         # Called after the wait for the next try is known: stop when that try would be one
@@ -404,7 +443,9 @@ class LLMClient:
         refused = isinstance(error, openai.APIConnectionError) and not isinstance(
             error, openai.APITimeoutError
         )
-        if refused:
+        if self._circuit.probing():
+            most = 0  # the endpoint just failed a whole retry budget: one request tells
+        elif refused:
             most = min(CONNECTION_RETRIES, self.max_retries)
         elif isinstance(error, openai.APITimeoutError):
             most = min(TIMEOUT_RETRIES, self.max_retries)
@@ -434,6 +475,109 @@ class LLMClient:
 
 
 CONNECTION_RETRIES = 2
+
+
+@dataclass
+class _Tally:
+    """HTTP requests sent for one complete() call (one thread's, so no lock)."""
+
+    requests: int = 0
+
+
+class _Circuit:
+    """Whether an endpoint is failing, shared by the calls of one client (all its threads).
+
+    Retrying is per endpoint, not per call. The first call a transient fault hits becomes the
+    one that retries (the leader); the others wait before their next request instead of
+    retrying side by side, so a failing endpoint sees one call's retries, not one per thread.
+    If the leader gets an answer, everyone goes on. If it gives up, the next call sends one
+    request and no retry (a probe: one request that keeps failing must not stop the run, the
+    endpoint may answer the next); if the probe fails too, the endpoint is known to be
+    failing, and every call fails at once with the leader's error, sending nothing, for
+    `open_seconds` (as long as one call may retry). Then a probe tries it again, so a server
+    restarted while `briefgen follow` waits is used again.
+    """
+
+    def __init__(self, open_seconds: float, clock: Callable[[], float] = time.monotonic):
+        self._condition = threading.Condition()
+        self._leader: int | None = None  # the thread retrying (or probing) for everyone
+        self._probing = False  # the leader sends one request, no retry
+        self._error: EndpointError | None = None  # the leader's, once it gave up
+        self._failing = False  # a probe failed too: send nothing until the cool-down ends
+        self._opened = 0.0
+        self._open_seconds = open_seconds
+        self._clock = clock
+
+    def _known_failing(self) -> bool:
+        # Caller holds the condition.
+        if self._failing and self._clock() - self._opened > self._open_seconds:
+            self._failing = False  # cooled down: the next call probes
+        return self._failing
+
+    def check(self) -> None:
+        """Raise the leader's error while the endpoint is known to be failing."""
+        with self._condition:
+            error = self._error if self._known_failing() else None
+        if error is not None:
+            raise _copy(error)
+
+    def before_attempt(self) -> None:
+        """Wait while another thread retries or probes the endpoint; raise the leader's
+        error when it is known to be failing; become the probe after a give-up."""
+        me = threading.get_ident()
+        with self._condition:
+            while self._leader not in (None, me) and not self._known_failing():
+                # A leader's retries are bounded by its budget; the timeout only guards
+                # against a leader thread that ended without a word.
+                self._condition.wait(timeout=1.0)
+            if self._known_failing():
+                raise _copy(self._error)
+            if self._error is not None and self._leader is None:
+                self._leader, self._probing = me, True
+
+    def probing(self) -> bool:
+        """Whether this thread's request is a probe, sent once and not retried."""
+        with self._condition:
+            return self._probing and self._leader == threading.get_ident()
+
+    def failed(self) -> None:
+        """This thread's request met a transient fault: it retries for every call."""
+        with self._condition:
+            if self._leader is None:
+                self._leader = threading.get_ident()
+
+    def answered(self) -> None:
+        """The endpoint answered (an error status that is not transient counts): all go on."""
+        with self._condition:
+            self._leader, self._probing = None, False
+            self._error, self._failing = None, False
+            self._condition.notify_all()
+
+    def gave_up(self, failure: EndpointError) -> EndpointError:
+        """This thread's call gave up with `failure`; the error to raise for it (a failed
+        probe raises the leader's, so every call says the same)."""
+        with self._condition:
+            probe = self._probing and self._leader == threading.get_ident()
+            if probe and self._error is not None:
+                self._failing, self._opened = True, self._clock()
+            else:
+                self._error = failure
+            self._leader, self._probing = None, False
+            self._condition.notify_all()
+            return _copy(self._error) if probe else failure
+
+    def release(self) -> None:
+        """This thread's call is over, however it ended: it retries for nobody any more."""
+        with self._condition:
+            if self._leader == threading.get_ident():
+                self._leader, self._probing = None, False
+                self._condition.notify_all()
+
+
+def _copy(error: EndpointError) -> EndpointError:
+    # A new exception per call: one instance raised in several threads would share (and
+    # grow) one traceback.
+    return EndpointError(str(error), status=error.status, base_url=error.base_url)
 
 
 def _props_context(answer: Any) -> int | None:

@@ -11,7 +11,8 @@ by its sentence, or by its date and an article in common.
 
 Manifests are plain JSON files, `<state>/manifests/<corpus key>/<audience>/<created>.json`.
 A file that cannot be read is passed over, never an error: the worst it can cost is a brief
-with nothing marked new.
+with nothing marked new. Which manifest a brief is compared with, and when one is recorded,
+is history.py's job.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import ValidationError, field_validator
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from briefgen.pipeline import Result
 
 MANIFESTS = "manifests"
+AUDIENCES: tuple[str, ...] = get_args(Audience)
 KEEP = 20
 _FILE_NAME = re.compile(r"^\d{8}T\d{12}Z\.json$")
 # Long lists of titles or descriptions would turn a one-line summary into a paragraph.
@@ -98,6 +100,7 @@ class Manifest(Model):
     findings: list[ManifestFinding]
     watch: list[ManifestWatchItem]
     brief: dict[str, Any]
+    outputs: list[str] = []  # where the brief was written (absolute paths), for `history`
 
     @field_validator("created")
     @classmethod
@@ -119,10 +122,15 @@ def _tellings(finding: Finding) -> list[str]:
 
 
 def build(
-    result: Result, audience: Audience, paths: list[str], created: dt.datetime | None = None
+    result: Result,
+    audience: Audience,
+    paths: list[str],
+    created: dt.datetime | None = None,
+    output: str | None = None,
 ) -> Manifest:
     """What this run kept; `created` (default: now) names it and is the 'since' of the next."""
     return Manifest(
+        outputs=[os.path.abspath(output)] if output not in (None, "-") else [],
         created=created or dt.datetime.now(dt.timezone.utc),
         audience=audience,
         as_of=result.watch.as_of,
@@ -167,25 +175,29 @@ def corpus_key(paths: list[str]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
 
 
-def _folder(state_dir: Path, paths: list[str], audience: str) -> Path:
+def folder(state_dir: Path, paths: list[str], audience: str) -> Path:
     return Path(state_dir) / MANIFESTS / corpus_key(paths) / audience
 
 
 def save(state_dir: Path, manifest: Manifest) -> Path:
     """Write the manifest atomically; an OSError propagates for the caller to report."""
-    target = _folder(state_dir, manifest.paths, manifest.audience)
+    target = folder(state_dir, manifest.paths, manifest.audience)
     target /= f"{manifest.created:%Y%m%dT%H%M%S%fZ}.json"
-    text = json.dumps(manifest.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    # A reader (or a crash) never meets half a file, and the temporary's leading dot keeps
-    # it out of latest() and prune().
-    write_atomically(target, text)
+    rewrite(target, manifest)
     return target
 
 
-def _manifest_files(folder: Path) -> list[Path]:
+def rewrite(file: Path, manifest: Manifest) -> None:
+    """Write a manifest to `file`. A reader (or a crash) never meets half a file, and the
+    temporary's leading dot keeps it out of latest() and prune()."""
+    text = json.dumps(manifest.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    write_atomically(file, text)
+
+
+def manifest_files(where: Path) -> list[Path]:
     """Manifest files in a folder, newest first (names are fixed-width UTC times)."""
     try:
-        names = [p for p in folder.iterdir() if _FILE_NAME.match(p.name)]
+        names = [p for p in where.iterdir() if _FILE_NAME.match(p.name)]
     except OSError:  # no folder yet, or not readable: nothing kept
         return []
     return sorted(names, key=lambda p: p.name, reverse=True)
@@ -193,7 +205,7 @@ def _manifest_files(folder: Path) -> list[Path]:
 
 def latest(state_dir: Path, paths: list[str], audience: Audience) -> Manifest | None:
     """The newest readable manifest of this schema version for these paths and audience."""
-    for file in _manifest_files(_folder(state_dir, paths, audience)):
+    for file in manifest_files(folder(state_dir, paths, audience)):
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("version") != SCHEMA_VERSION:
@@ -213,7 +225,7 @@ def _folders(state_dir: Path) -> list[Path]:
 
 def count(state_dir: Path) -> int:
     """How many manifests a state folder keeps, over every corpus and audience."""
-    return sum(len(_manifest_files(folder)) for folder in _folders(state_dir))
+    return sum(len(manifest_files(where)) for where in _folders(state_dir))
 
 
 def prune(state_dir: Path, keep: int = KEEP) -> int:
@@ -221,8 +233,8 @@ def prune(state_dir: Path, keep: int = KEEP) -> int:
     if keep < 0:
         raise ValueError("keep must be zero or more")
     removed = 0
-    for folder in _folders(state_dir):
-        for old in _manifest_files(folder)[keep:]:
+    for where in _folders(state_dir):
+        for old in manifest_files(where)[keep:]:
             old.unlink(missing_ok=True)  # another run may have pruned it first
             removed += 1
     return removed

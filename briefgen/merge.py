@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from briefgen.copies import independent_sources
+from briefgen.entity_words import canonical
 from briefgen.facts import Quantity, actors, polarity_cues, quantities, relation, same_quantity
 from briefgen.polarity import cue_spans
 from briefgen.schema import (
@@ -691,19 +692,22 @@ def _entities(notes: list[ChunkNotes]) -> list[Entity]:
     merged: dict[str, Entity] = {}
     for n in notes:
         for e in n.entities:
-            key = e.name.lower()
+            # One thing, one name: "US", "U.S." and "United States" (briefgen/entities.py).
+            name = canonical(e.name)
+            key = name.lower()
             if key in merged:
                 merged[key].mentions += e.mentions
                 if merged[key].kind == "other":
                     merged[key].kind = e.kind
             else:
-                merged[key] = e.model_copy()
-    # "Bessent" and "Scott Bessent" are one person: fold a lone surname into the full name.
+                merged[key] = e.model_copy(update={"name": name})
+    # "Bessent" and "Scott Bessent" are one person: fold a lone surname into the full name
+    # (the first word too, where the family name comes first: "Xi" of "Xi Jinping").
     people = [e for e in merged.values() if e.kind == "person" and " " in e.name]
     for key, e in list(merged.items()):
         if " " in e.name or e.kind not in ("person", "other"):
             continue
-        owners = [p for p in people if p.name.split()[-1] == e.name]
+        owners = [p for p in people if e.name in (p.name.split()[0], p.name.split()[-1])]
         if len(owners) == 1:
             owners[0].mentions += e.mentions
             del merged[key]

@@ -7,7 +7,9 @@ here formats output; render.py does that from the Brief.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -24,6 +26,7 @@ from briefgen.errors import BriefgenError, EndpointError, NoArticlesError
 from briefgen.ground import GroundingStats, ground_notes
 from briefgen.injection import flag_articles
 from briefgen.merge import merge
+from briefgen.offtopic import OffTopic, find_off_topic, listed, on_topic, without_off_topic
 from briefgen.schema import (
     Article,
     Audience,
@@ -55,6 +58,7 @@ class Corpus:
     sources: list[SourceRef]
     report: RunReport
     engine: Engine
+    off_topic: OffTopic | None = None  # articles and passages far from the story
 
     def citations(self, article_ids: list[str]) -> list[int]:
         numbers = {s.article_id: s.n for s in self.sources}
@@ -68,6 +72,25 @@ class Result:
     corpus: Corpus
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a corpus is read and briefed.
+
+    Reading builds millions of small objects (sentences, spans, mentions) that live until the
+    brief is made, and the collector walks all of them again and again as they accumulate:
+    on an article of 2 MB it took 150 of 163 seconds. What the steps drop is freed by
+    reference counting as ever; the collector runs again as soon as the run is over.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+@_no_cycle_collection()
 def read_corpus(
     paths: list[str],
     stdin: IO[bytes] | None = None,
@@ -138,6 +161,7 @@ def read_corpus(
         engine,
     )
     corpus.digest.flagged = flagged
+    corpus.off_topic = find_off_topic(articles)
     report.seconds = round(time.perf_counter() - started, 3)
     return corpus
 
@@ -322,7 +346,9 @@ def build_watchlist(corpus: Corpus, as_of: dt.date) -> WatchList:
     from briefgen.watch import build_watchlist as build
 
     settle_dates(corpus, None)  # done already when decide_as_of ran; cheap to repeat
-    watch = build(corpus.notes, corpus.references, as_of)
+    off = corpus.off_topic.articles if corpus.off_topic else {}
+    notes = [n for n in corpus.notes if n.article_id not in off]  # nothing to watch off the story
+    watch = build(notes, corpus.references, as_of)
     known = {a.id for a in corpus.articles if a.published}
     texts = {a.id: a.text for a in corpus.articles}
     watch = settle.settle(watch, texts, corpus.references, known)
@@ -361,6 +387,7 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
     return digest.model_copy(update={"findings": kept})
 
 
+@_no_cycle_collection()
 def make_brief(
     paths: list[str],
     audience: Audience = "exec",
@@ -376,10 +403,19 @@ def make_brief(
     started = time.perf_counter()
     day, basis = decide_as_of(as_of, corpus)
     watch = build_watchlist(corpus, day)
-    draft = corpus.engine.write(current(corpus.digest, corpus, day), audience, corpus.articles)
+    # What is far from the story (offtopic.py) is not written from; such articles are listed.
+    digest = without_off_topic(current(corpus.digest, corpus, day), corpus.off_topic)
+    draft_articles = on_topic(corpus.articles, corpus.off_topic)
+    if corpus.engine.name == "extractive":
+        # Its key points leave out what the watch list already shows the reader.
+        watched = [i.sentence for i in watch.upcoming + watch.unresolved]
+        draft = corpus.engine.write(digest, audience, draft_articles, watched=watched)
+    else:
+        draft = corpus.engine.write(digest, audience, draft_articles)
     # Whatever engine wrote the draft, nothing reaches the reader unverified.
     checked = verify_draft(draft, corpus.digest, corpus.articles)
-    checked = drop_failing(checked, lambda: headline(corpus.articles, corpus.digest.findings))
+    on_story = without_off_topic(corpus.digest, corpus.off_topic).findings
+    checked = drop_failing(checked, lambda: headline(draft_articles, on_story))
     corpus.report.points_verified = checked.verified
     corpus.report.points_dropped = checked.dropped
     corpus.report.citations_corrected = checked.corrected
@@ -389,6 +425,7 @@ def make_brief(
         checked.draft.key_points = checked.draft.key_points[1:]
     corpus.report.warnings.extend(getattr(corpus.engine, "warnings", []))
     brief = assemble(checked.draft, corpus, watch, audience, day, basis)
+    brief.off_topic = listed(corpus.off_topic, brief.sources)
     fill_costs(corpus.report, corpus.engine)
     corpus.report.seconds = round(corpus.report.seconds + time.perf_counter() - started, 3)
     return Result(brief=brief, watch=watch, corpus=corpus)

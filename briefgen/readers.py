@@ -78,13 +78,14 @@ def _decode(path: str, data: bytes, fallback: str | None = None) -> str:
 Parsed = list["Record | Skipped"]  # what one file or stdin yields, in order
 
 
-def read(path: str, data: bytes, sniff: bool) -> Parsed:
-    """The records in one input's bytes; `sniff` when its name does not say its format.
+def read(path: str, data: bytes, sniff: bool, kind: str | None = None) -> Parsed:
+    """The records in one input's bytes; `sniff` when its name does not say its format, and
+    `kind` (an extension, ".html") when something else does: a web server's content type.
 
     A reason the whole input is unusable is raised as `UnreadableFileError`; a reason one
     record inside it is unusable comes back as a `Skipped` row in its place.
     """
-    kind = _sniff(path, data) if sniff else extension(path)
+    kind = kind or (_sniff(path, data) if sniff else extension(path))
     if kind in FEED_EXT:
         return _read_feed(path, data)
     if kind in HTML_EXT:

@@ -99,7 +99,8 @@ def _explicit(m: DateMention, aid: str, anchors: list[Anchor], tense: str):
     firm = [a for a in anchors if a.rank == best]
     # The year of the firm dates nearest in month (the most common year among them).
     gap = [min((a.date.month - m.month) % 12, (m.month - a.date.month) % 12) for a in firm]  # type: ignore[operator]
-    close = [a for g, a in zip(gap, firm, strict=True) if g == min(gap)]
+    nearest = min(gap)  # once: inside the comprehension it was recomputed per anchor
+    close = [a for g, a in zip(gap, firm, strict=True) if g == nearest]
     year = Counter(a.date.year for a in close).most_common(1)[0][0]
     anchor = next(a for a in close if a.date.year == year)
     date = resolve(m, anchor.date, tense).date

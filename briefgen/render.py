@@ -7,7 +7,8 @@ are given; anything that needs a decision (grouping, date wording, which URLs ar
 iCalendar UIDs) is done here, in filters or in the context, where it is tested.
 
 JSON is not templated: it is the model dump itself, so it is always valid and always reads
-back with Brief.model_validate_json / WatchList.model_validate_json.
+back with Brief.model_validate_json / WatchList.model_validate_json; its schema is the one
+`briefgen schema` prints (contract.py). A watch list's JSON carries its sources.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from briefgen import __version__
+from briefgen import __version__, newsletter, plain_text
 from briefgen.absolute import annotate_item
 from briefgen.errors import ConfigError, RenderError
 from briefgen.resources import templates_dir
@@ -48,10 +49,12 @@ def corroboration(count: int) -> str:
 
 
 @jinja2.pass_eval_context
-def citations(eval_ctx: jinja2.nodes.EvalContext, numbers: Iterable[int]) -> str:
-    """[1][3] in text formats; in HTML each number links to its entry in the source list."""
+def citations(eval_ctx: jinja2.nodes.EvalContext, numbers: Iterable[int], link: bool = True) -> str:
+    """[1][3] in text formats; in HTML each number links to its entry in the source list,
+    unless `link` is false: the newsletter's [n] are plain, as '#src-n' links fail in many
+    mail clients (its source list carries the articles' own absolute links instead)."""
     nums = [int(n) for n in numbers]  # int() also guarantees nothing but digits reaches HTML
-    if eval_ctx.autoescape:
+    if eval_ctx.autoescape and link:
         return Markup("").join(
             Markup(
                 '<a href="#src-{0}" style="color:#1a5fb4;text-decoration:none;">[{0}]</a>'
@@ -63,20 +66,28 @@ def citations(eval_ctx: jinja2.nodes.EvalContext, numbers: Iterable[int]) -> str
 
 @jinja2.pass_eval_context
 def point_labels(
-    eval_ctx: jinja2.nodes.EvalContext, point: Any, every: bool = True, plain: bool = False
+    eval_ctx: jinja2.nodes.EvalContext,
+    point: Any,
+    every: bool = True,
+    plain: bool = False,
+    sources: Iterable[SourceRef] | None = None,
 ) -> list[str]:
     """What stands behind a sentence, as short labels: the one wording every template uses.
 
     ["2 sources", "disputed by [3]", "[4] copies [2]"]: how many independent sources agree
     (always with `every`; otherwise only "single source", the count worth a warning, as in a
     bottom line), which sources state otherwise, and which cited sources are copies of
-    another cited one (so count once). `plain` words the copies for subscribers ("[4] is a
-    copy of [2]"). In HTML the numbers are links, as the `citations` filter makes them.
+    another cited one (so count once). In HTML the numbers are links, as the `citations`
+    filter makes them. `plain` is the newsletter's wording for subscribers: "reported by
+    Reuters and AP" or "one report" (newsletter.sourcing, outlets from `sources`), "[4] is a
+    copy of [2]", and the numbers are not links.
     """
-    cite = functools.partial(citations, eval_ctx)
+    cite = functools.partial(citations, eval_ctx, link=not plain)
     out: list[str] = []
     if every or point.corroboration <= 1:
-        out.append(corroboration(point.corroboration))
+        out.append(
+            newsletter.sourcing(point, sources) if plain else corroboration(point.corroboration)
+        )
     if point.disputed_by:
         out.append(_joined(eval_ctx, "disputed by ", cite(point.disputed_by)))
     for note in point.copies:
@@ -93,13 +104,14 @@ def _joined(eval_ctx: jinja2.nodes.EvalContext, *parts: str) -> str:
 
 
 @jinja2.pass_eval_context
-def state_label(eval_ctx: jinja2.nodes.EvalContext, item: Any) -> str:
+def state_label(eval_ctx: jinja2.nodes.EvalContext, item: Any, link: bool = True) -> str:
     """What a later article says became of an event: 'happened (per [5])', 'cancelled (per
     [5])', 'moved to 14 Nov (per [5])'; '' while it is upcoming (wording.state_words)."""
     words = state_words(item)
     if not words or not item.state_citations:
         return words
-    return _joined(eval_ctx, words, " (per ", citations(eval_ctx, item.state_citations), ")")
+    cited = citations(eval_ctx, item.state_citations, link)
+    return _joined(eval_ctx, words, " (per ", cited, ")")
 
 
 _MD_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
@@ -184,6 +196,8 @@ def _environment(templates: Path | None) -> jinja2.Environment:
         md_cell=md_cell,
         ics=render_ics.ics_text,
         state_label=state_label,
+        txt=plain_text.txt,
+        underline=plain_text.underline,
     )
     env.tests.update(http_url=is_http_url, inferred_basis=is_inferred_basis)
     return env
@@ -272,6 +286,9 @@ def brief_context(brief: Brief) -> dict[str, Any]:
     return {
         "brief": shown,
         "sections": sections,
+        # The newsletter's reader-facing lines (newsletter.py); the briefs do not use them.
+        "preheader": newsletter.preheader(shown, sections),
+        "reader_since": newsletter.since_last(shown, sections),
         "timeline": _timeline_groups(shown),
         "entity_groups": _entity_groups(shown),
         "version": __version__,
@@ -294,14 +311,20 @@ def _dump_json(model: Brief | WatchList) -> str:
 
 
 def render_brief(
-    brief: Brief, fmt: Literal["md", "html", "json"], templates: Path | None = None
+    brief: Brief, fmt: Literal["md", "html", "json", "txt"], templates: Path | None = None
 ) -> str:
-    """Render a brief with the template '<audience>.<fmt>.j2', or as JSON."""
+    """Render a brief with the template '<audience>.<fmt>.j2', or as JSON.
+
+    txt is plain text for mail: the template's lines wrapped at 72 columns
+    (plain_text.wrap), links written out whole.
+    """
     if fmt == "json":
         return _dump_json(brief)
-    if fmt not in ("md", "html"):
-        raise ConfigError(f"unknown brief format {fmt!r}; use md, html or json")
-    return render_template(f"{brief.audience}.{fmt}.j2", brief_context(brief), templates)
+    if fmt not in ("md", "html", "txt"):
+        raise ConfigError(f"unknown brief format {fmt!r}; use md, html, txt or json")
+    name = f"{brief.audience}.{fmt}.j2"
+    text = render_template(name, brief_context(brief), templates)
+    return plain_text.wrap(text) if fmt == "txt" else text
 
 
 # ---------------------------------------------------------------- watch lists
@@ -316,9 +339,7 @@ def shown_watchlist(
     `references` maps article id -> reference date (or corpus.references' (date, basis));
     without it, the sources' own `reference` dates are used.
     """
-    refs: dict[str, dt.date | None] = {s.article_id: s.reference for s in sources or []}
-    for aid, ref in (references or {}).items():
-        refs[aid] = ref[0] if isinstance(ref, tuple) else ref
+    refs = _reference_days(references, sources)
     year = watch.as_of.year
 
     def shown(items: list[WatchItem]) -> list[WatchItem]:
@@ -334,6 +355,27 @@ def shown_watchlist(
             "settled": shown([*watch.settled, *moved_out]),
         }
     )
+
+
+def _reference_days(
+    references: Mapping[str, Any] | None, sources: list[SourceRef] | None
+) -> dict[str, dt.date | None]:
+    """article id -> reference date: the sources' own, then `references` (dates, or
+    corpus.references' (date, basis))."""
+    refs: dict[str, dt.date | None] = {s.article_id: s.reference for s in sources or []}
+    for aid, ref in (references or {}).items():
+        refs[aid] = ref[0] if isinstance(ref, tuple) else ref
+    return refs
+
+
+def _with_sources(
+    watch: WatchList, sources: list[SourceRef] | None, references: Mapping[str, Any] | None
+) -> WatchList:
+    """The list as JSON writes it: with the numbered sources its citations name, each with
+    the date its relative words were read against, as in a brief's sources."""
+    refs = _reference_days(references, sources)
+    listed = [s.model_copy(update={"reference": refs.get(s.article_id)}) for s in sources or []]
+    return watch.model_copy(update={"sources": listed})
 
 
 def render_watchlist(
@@ -353,7 +395,7 @@ def render_watchlist(
     from briefgen import render_ics
 
     if fmt == "json":
-        return _dump_json(watch)
+        return _dump_json(_with_sources(watch, sources, references))
     shown = shown_watchlist(watch, references, sources)
     context: dict[str, Any] = {
         "watch": shown,

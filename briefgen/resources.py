@@ -9,10 +9,12 @@ editable or source checkout finds them next to the package directory instead.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.resources
 import os
+import secrets
 import shutil
-import tempfile
+import stat
 from pathlib import Path
 
 from briefgen.errors import ConfigError
@@ -108,11 +110,15 @@ def write_atomically(target: Path, text: str) -> None:
     The text goes to a hidden temporary file beside the target (hidden, so no folder walk
     takes it for an article or a manifest), is flushed to disk, then renamed over the
     target in one step. If anything fails, the target is as it was and the temporary gone.
+    The file keeps the permission bits of the one it replaces, and a new one gets what the
+    umask gives (a brief is for others to read: a web server serving it, say).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, temporary = _create_beside(target)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(out.fileno(), stat.S_IMODE(os.stat(target).st_mode))
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
@@ -120,3 +126,14 @@ def write_atomically(target: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _create_beside(target: Path) -> tuple[int, str]:
+    """A new hidden file beside `target`, created as open() creates files (0666 less the
+    umask): tempfile.mkstemp would make it 0600, and the rename would pass that on."""
+    while True:
+        name = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), str(name)
+        except FileExistsError:
+            continue

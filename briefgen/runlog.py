@@ -1,9 +1,10 @@
 """What a run tells the user and what it keeps: the summary lines, the plan, the SQLite log.
 
 The CLI prints these lines on standard error and stores every run, with each of its model
-calls, in `<state dir>/log.db` (like simonw/llm's log): `sqlite3 .briefgen/log.db 'select *
-from runs'` shows what every brief cost. Nothing stored carries the API key or the base URL's
-credentials: the log is given them to replace, and the endpoint memory is keyed by safe URLs.
+calls, in `<state dir>/log.db` (like simonw/llm's log), with the folders its articles came
+from; `briefgen logs` reads it back (read_log), newest first. Nothing stored carries the API
+key or the base URL's credentials: the log is given them to replace, and the endpoint memory
+is keyed by safe URLs; what is read back is redacted once more before it is shown.
 """
 
 from __future__ import annotations
@@ -11,13 +12,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 from briefgen.config import Settings, secrets_of
+from briefgen.contract import LoggedCall, LoggedRun, RunLog
 from briefgen.engines import Engine
-from briefgen.ledger import plan_summary, safe_url, store_run
+from briefgen.errors import InputError
+from briefgen.ledger import plan_summary, redact_text, safe_url, store_run
 from briefgen.pipeline import Result
 from briefgen.resources import write_atomically
 
@@ -28,11 +35,14 @@ MODES_FILE = "endpoints.json"
 
 
 def state_dir(cache: str | None, paths: Sequence[str]) -> Path:
-    """--cache DIR if given; else .briefgen beside the first folder or file of articles."""
+    """--cache DIR if given; else .briefgen beside the first folder or file of articles (a
+    URL has no folder: with URLs only, the current directory's)."""
+    from briefgen.fetch import is_url
+
     if cache:
         return Path(cache)
     for p in paths:
-        if p == "-":
+        if p == "-" or is_url(p):
             continue
         path = Path(p)
         return (path if path.is_dir() else path.parent) / STATE_DIR
@@ -76,6 +86,8 @@ def summary_lines(result: Result, engine: Engine, settings: Settings) -> list[st
         f"{r.seconds:.2f}s"
     ]
     lines.append(engine_line(engine, settings))
+    # How the run fell short: the newsletter leaves this production detail to stderr.
+    lines.extend(f"warning: {w}" for w in r.warnings)
     if r.missing:
         lines.append(f"missing from the brief: {len(r.missing)} parts that could not be read:")
         lines.extend(f"  {m}" for m in r.missing)
@@ -109,6 +121,8 @@ def store(
         "base_url": getattr(engine, "base_url", None),
         "started": (finished - dt.timedelta(seconds=report.seconds)).isoformat(),
         "finished": finished.isoformat(),
+        # What `briefgen logs --folder` filters on (kept in report_json).
+        "folders": article_folders(a.path for a in result.corpus.articles),
     }
     try:
         store_run(
@@ -117,6 +131,19 @@ def store(
     except (OSError, sqlite3.Error) as exc:
         return f"could not write the run log in {folder} ({exc}); pass --cache DIR to move it"
     return None
+
+
+def article_folders(paths: Iterable[str]) -> list[str]:
+    """The folders articles were read from, resolved: standard input and URLs have none, a
+    record of a .jsonl file ('news.jsonl#3') is in its file's folder."""
+    found = set()
+    for path in paths:
+        if path == "-" or "://" in path:
+            continue
+        if not os.path.exists(path):
+            path = path.rpartition("#")[0] or path
+        found.add(os.path.realpath(os.path.dirname(path) or "."))
+    return sorted(found)
 
 
 def _safe_endpoint(key: str) -> str:
@@ -147,3 +174,123 @@ def save_modes(folder: Path, modes: dict[str, str]) -> None:
     kept = {_safe_endpoint(k): v for k, v in sorted(modes.items())}
     with contextlib.suppress(OSError):
         write_atomically(folder / MODES_FILE, json.dumps(kept, indent=1))
+
+
+# ---------------------------------------------------------------- reading the log (`logs`)
+
+_CALL_FIELDS = tuple(LoggedCall.model_fields)
+_RUN_FIELDS = tuple(
+    name for name in LoggedRun.model_fields if name not in ("folders", "report", "calls")
+)
+
+
+def read_log(
+    db_path: Path,
+    folders: Sequence[str] = (),
+    model: str | None = None,
+    limit: int | None = 10,
+) -> RunLog:
+    """The newest `limit` runs in the log at `db_path`, each with its calls.
+
+    `folders` keeps the runs that read articles in one of them (a file stands for its
+    folder); a run logged before briefgen kept its folders cannot be told apart, and is
+    kept. `model` keeps the runs that used it, by the run's model or a call's. Every text
+    read is redacted again before it is shown: the log was written without secrets, and
+    this is the net under a log an older briefgen wrote. A missing log has no runs.
+    """
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        return RunLog(log=str(db_path), runs=[])
+    wanted = [_as_folder(f) for f in folders]
+    try:
+        # Read-only, so that looking never changes (or creates) anything.
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as exc:
+        raise InputError(f"cannot read the run log {db_path}: {exc}") from exc
+    try:
+        conn.row_factory = sqlite3.Row
+        runs = []
+        for row in _runs(conn, model):
+            run = _run(row)
+            if (
+                wanted
+                and run.folders
+                and not any(_inside(f, w) for f in run.folders for w in wanted)
+            ):
+                continue
+            run.calls = [_call(c) for c in conn.execute(
+                "SELECT * FROM calls WHERE run_id = ? ORDER BY id", (run.id,))]  # fmt: skip
+            runs.append(run)
+            if limit is not None and len(runs) >= limit:
+                break
+    except (sqlite3.Error, ValidationError) as exc:  # not briefgen's log, or not whole
+        raise InputError(f"cannot read the run log {db_path}: {exc}") from exc
+    finally:
+        conn.close()
+    return RunLog(log=str(db_path), runs=runs)
+
+
+def _runs(conn: sqlite3.Connection, model: str | None):
+    if model is None:
+        return conn.execute("SELECT * FROM runs ORDER BY id DESC")
+    return conn.execute(
+        "SELECT * FROM runs WHERE model = ? OR id IN (SELECT run_id FROM calls WHERE model = ?) "
+        "ORDER BY id DESC",
+        (model, model),
+    )
+
+
+def _as_folder(path: str) -> str:
+    real = os.path.realpath(path)
+    return real if os.path.isdir(real) or not os.path.exists(real) else os.path.dirname(real)
+
+
+def _inside(folder: str, wanted: str) -> bool:
+    return folder == wanted or folder.startswith(wanted.rstrip(os.sep) + os.sep)
+
+
+def _shown(value: object) -> object:
+    return redact_text(value) if isinstance(value, str) else value
+
+
+def _redacted(value: Any) -> Any:
+    """_shown() through lists and dicts (the report's skipped files, warnings)."""
+    if isinstance(value, dict):
+        return {str(_shown(k)): _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return _shown(value)
+
+
+def _moment(value: object) -> dt.datetime | None:
+    """A stored time as a datetime with its zone (briefgen stores UTC); None if unreadable."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _run(row: sqlite3.Row) -> LoggedRun:
+    stored = dict(row)
+    values = {name: _shown(stored.get(name)) for name in _RUN_FIELDS}
+    for name in ("started", "finished"):
+        values[name] = _moment(stored.get(name)) if stored.get(name) else None
+    if isinstance(values.get("base_url"), str):
+        values["base_url"] = safe_url(values["base_url"])
+    try:
+        report = json.loads(stored.get("report_json") or "{}")
+    except ValueError:
+        report = {}
+    report = _redacted(report) if isinstance(report, dict) else {}
+    kept = report.pop("folders", [])
+    folders = [str(f) for f in kept] if isinstance(kept, list) else []
+    return LoggedRun(**values, folders=folders, report=report)
+
+
+def _call(row: sqlite3.Row) -> LoggedCall:
+    stored = dict(row)
+    values = {name: _shown(stored.get(name)) for name in _CALL_FIELDS}
+    values["cached"] = bool(stored.get("cached"))
+    values["ok"] = stored.get("ok") is None or bool(stored.get("ok"))
+    return LoggedCall(**values)

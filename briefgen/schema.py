@@ -6,16 +6,67 @@ Offsets are always character offsets into `Article.text` (the cleaned text), so 
 evidence can be checked with `article.text[start:end]`.
 
 Bump SCHEMA_VERSION whenever a change here would make stored notes or briefs unreadable.
+OUTPUT_VERSION is the other version: that of the published JSON contract (`briefgen schema`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import hashlib
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 SCHEMA_VERSION = "2"
+
+# The version of the JSON briefgen writes (make, watchlist, sources, logs --json), as
+# `schema_version` in each. A minor version only adds (a field, a value of a field); a
+# major one removes, renames or changes what something means. It continues the "2" that
+# briefs carried in provenance before the contract was published.
+OUTPUT_VERSION = "2.0"
+
+
+def output_version_field():  # a fresh Field for each model that carries the version
+    return Field(
+        default=OUTPUT_VERSION,
+        pattern=r"^2\.\d+$",
+        description="the JSON contract's version: a minor version only adds fields or values",
+    )
+
+
+# Every timestamp in an output reads one way: UTC to the second, "2025-10-30T08:00:00Z".
+TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
+
+
+def iso_timestamp(value: dt.datetime) -> str:
+    """A moment as every output writes it: UTC, to the second, with its zone ('Z')."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("a timestamp must carry its time zone")
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# A moment in time: refused without a zone, written by iso_timestamp in JSON.
+Timestamp = Annotated[
+    AwareDatetime,
+    PlainSerializer(iso_timestamp, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN}),
+]
+
+
+def content_id(prefix: str, text: str) -> str:
+    """A stable id from words alone ('p-1f0c3a9b2d4e'): spacing and case do not count, and
+    nothing else does either (article order, file names, the time of the run)."""
+    words = " ".join(text.split()).casefold()
+    return f"{prefix}-{hashlib.sha1(words.encode('utf-8')).hexdigest()[:12]}"
+
 
 ClaimKind = Literal["fact", "analysis", "forecast", "opinion"]
 EventStatus = Literal["scheduled", "deadline", "expected", "possible"]
@@ -35,7 +86,9 @@ WATCH_TYPE_LABELS: dict[str, str] = {
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # The published schemas (contract.py) describe JSON as written: a field with a default
+    # is always written, so the schema requires it.
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 # ---------------------------------------------------------------- input side
@@ -170,6 +223,11 @@ class Finding(Model):
     )
 
     @property
+    def key(self) -> str:
+        """Its stable id ('f-...'), from its words: `id` is its rank in this run only."""
+        return content_id("f", self.text)
+
+    @property
     def corroboration(self) -> int:
         """How many independent articles agree with it (never those that dispute it)."""
         if self.sources is not None:
@@ -286,12 +344,17 @@ class WatchItem(Model):
 
 
 class WatchList(Model):
+    schema_version: str = output_version_field()
     as_of: dt.date
     upcoming: list[WatchItem] = Field(default_factory=list)
     unresolved: list[WatchItem] = Field(default_factory=list)
     passed: list[WatchItem] = Field(default_factory=list)
     # Items once upcoming that a later article reports happened, cancelled or moved away.
     settled: list[WatchItem] = Field(default_factory=list)
+    # Filled when the list is written as JSON (render.py), so its citations resolve.
+    sources: list[SourceRef] = Field(
+        default_factory=list, description="the numbered sources its citations name"
+    )
 
 
 # ---------------------------------------------------------------- the brief
@@ -305,6 +368,11 @@ class CopyNote(Model):
 
 
 class KeyPoint(Model):
+    id: str = Field(
+        default="",
+        description="stable id from its words as written ('p-...'): the same point keeps it "
+        "from run to run",
+    )
     text: str
     finding_ids: list[int]
     citations: list[int] = Field(description="numbers in Brief.sources")
@@ -327,6 +395,17 @@ class KeyPoint(Model):
         "them ('on Sunday (26 Oct)', absolute.py); None when it has none. `text` stays as "
         "written and verified",
     )
+    finding_keys: list[str] = Field(
+        default_factory=list,
+        description="stable ids ('f-...') of the findings it rests on, from their words; "
+        "`finding_ids` number them in this run only",
+    )
+
+    @model_validator(mode="after")
+    def _stable_id(self) -> KeyPoint:
+        if not self.id:
+            self.id = content_id("p", self.text)
+        return self
 
 
 class BriefQuote(Model):
@@ -357,6 +436,15 @@ class SourceRef(Model):
         description="passages addressing a model or reader ('ignore previous instructions'): "
         "treated as data, never as points",
     )
+
+
+class OffTopicArticle(Model):
+    """An article far from what the rest of the corpus is about (briefgen.offtopic): listed,
+    never a point."""
+
+    citation: int
+    title: str
+    reason: str
 
 
 class ArticleSummary(Model):
@@ -397,7 +485,7 @@ class TimelineEntry(Model):
 class Provenance(Model):
     engine: str
     model: str | None = None
-    generated_at: dt.datetime
+    generated_at: Timestamp
     as_of: dt.date
     as_of_basis: str
     articles: int
@@ -408,16 +496,17 @@ class Provenance(Model):
     )
     points_dropped: int = Field(default=0, description="written points that failed verification")
     warnings: list[str] = Field(default_factory=list, description="how the run fell short")
-    previous_brief: dt.datetime | None = Field(
+    previous_brief: Timestamp | None = Field(
         default=None, description="when the brief this one is compared with was made"
     )
     changes: list[str] = Field(
         default_factory=list, description="what is new since the previous brief, in words"
     )
-    schema_version: str = SCHEMA_VERSION
+    schema_version: str = output_version_field()
 
 
 class Brief(Model):
+    schema_version: str = output_version_field()
     audience: Audience
     headline: str
     bottom_line: list[KeyPoint] = Field(max_length=3, description="at most three sentences")
@@ -435,6 +524,10 @@ class Brief(Model):
     headline_support: KeyPoint | None = Field(
         default=None,
         description="the headline as a point: the findings and sources it rests on, its labels",
+    )
+    off_topic: list[OffTopicArticle] = Field(
+        default_factory=list,
+        description="articles far from what the others are about: left out of the points",
     )
     sources: list[SourceRef]
     provenance: Provenance

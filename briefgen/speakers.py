@@ -22,6 +22,9 @@ could be read two ways: a wrong speaker is far worse than none.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
@@ -42,7 +45,7 @@ from briefgen.speaker_words import (
     TITLE_GENDER,
     TITLES,
 )
-from briefgen.text import sentence_spans
+from briefgen.text import line_end, line_start, sentence_spans
 
 _TOKEN = re.compile(r"[^\W_][\w'’.-]*|[,;:()—–]")
 # A capitalised name on one line; a full stop only after an initial or a short title ("Mr.").
@@ -71,9 +74,13 @@ _MENTION = re.compile(
     rf"|\s+(?:named|called|known as|using the pseudonym)\s+(?P<uname2>{_NAME}))?)"
 )
 _PRONOUN_WINDOW = 3  # sentences back a he/she may reach: news copy keeps antecedents close
+_PRONOUN_REACH = 4000  # characters back the mention a he/she points at is looked for
 
 
 # ---------------------------------------------------------------- quotations
+
+
+_OPENING_MARK = re.compile('[“"]')
 
 
 def quotations(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -82,19 +89,26 @@ def quotations(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     Marks pair within a line (a paragraph in news copy), so a quotation may hold several
     sentences; an opening mark that is never closed on its line opens nothing.
     """
-    end = len(text) if end is None else end
+    return list(_quotations(text, start, len(text) if end is None else end))
+
+
+# Asked again and again of the same article text and line (every chunk, every quote in it):
+# an article on one long line would be scanned whole each time. A string keeps its hash, so
+# a hit costs no rescan.
+@functools.lru_cache(maxsize=256)
+def _quotations(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     out = []
     i = start
     while i < end:
+        found = _OPENING_MARK.search(text, i, end)  # jump to the next mark, not char by char
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
-        if ch not in '“"':
-            i += 1
-            continue
-        line_end = text.find("\n", i, end)
-        line_end = end if line_end < 0 else line_end
-        close = text.find("”" if ch == "“" else '"', i + 1, line_end)
+        closes = min(line_end(text, i), end)
+        close = text.find("”" if ch == "“" else '"', i + 1, closes)
         if close < 0:
-            i = line_end
+            i = closes
             continue
         if ch == "“" and "“" in text[i + 1 : close]:  # a "continuing" opener: the next one counts
             i = text.index("“", i + 1, close)
@@ -102,13 +116,13 @@ def quotations(text: str, start: int = 0, end: int | None = None) -> list[tuple[
         if close - i > 2:
             out.append((i + 1, close))
         i = close + 1
-    return out
+    return tuple(out)
 
 
 def _enclosing(text: str, start: int, end: int) -> tuple[int, int]:
     """The whole quotation that text[start:end] is (part of); the offsets themselves if none."""
-    ls = text.rfind("\n", 0, start) + 1
-    le = text.find("\n", end)
+    ls = line_start(text, start)
+    le = line_end(text, end)
     for qs, qe in quotations(text, ls, len(text) if le < 0 else le):
         if qs - 1 <= start and end <= qe + 1:
             return qs, qe
@@ -132,6 +146,7 @@ def speaker_of(text: str, quote_start: int, quote_end: int) -> str | None:
     return _resolve(_masked(text), who)
 
 
+@functools.lru_cache(maxsize=16)  # once per article text, not once per quotation
 def _masked(text: str) -> str:
     """The text with every quotation's words blanked: what a quotation says ("I spoke with
     Mr. Clinton") mentions nobody the narrative introduced."""
@@ -148,8 +163,8 @@ def _introduced(text: str, before: tuple[int, int], after: tuple[int, int]) -> s
     quotation that sentence ends with (a quotation continued)."""
     if text[before[0] : before[1]].strip() or text[after[0] : after[1]].strip(" .,"):
         return None
-    ls = text.rfind("\n", 0, before[0]) + 1
-    prev = [(s, e) for s, e in sentence_spans(text, ls, before[0]) if e <= before[0]]
+    # The sentences just before the quotation, not the whole line again (see _spans).
+    prev = [(s, e) for s, e in _spans(text, _back(text, before[0]), before[0]) if e <= before[0]]
     if not prev:
         return None
     ps, pe = prev[-1]
@@ -157,7 +172,7 @@ def _introduced(text: str, before: tuple[int, int], after: tuple[int, int]) -> s
     if inner and len(text[inner[-1][1] + 1 : pe].split()) <= 12:
         return speaker_of(text, *inner[-1])  # '"A," he said. "B."': B is his too
     masked = _masked(text)
-    people = [m for m in _mentions(masked, pe) if m.at >= ps and m.kind != "org"]
+    people = [m for m in _mentions(masked, pe, ps) if m.kind != "org"]
     opener = re.match(rf"({_NAME}),", text[ps:pe])
     names = _names(opener.group(1)) if opener else []
     if not people and len(names) == 1 and " " in names[0]:
@@ -177,22 +192,59 @@ class _Who:
 def _zones(text: str, qs: int, qe: int) -> tuple[tuple[int, int], tuple[int, int]]:
     """The rest of the quotation's sentence(s): before its opening mark and after its close,
     not reaching into another quotation."""
-    ls = text.rfind("\n", 0, qs) + 1
-    le = text.find("\n", qe)
+    ls = line_start(text, qs)
+    le = line_end(text, qe)
     le = len(text) if le < 0 else le
+    # Sentences and quotations come in text order: the neighbours are found by bisection,
+    # so a line of megabytes is not walked again for each of its quotations.
     spans = sentence_spans(text, ls, le)
-    lo = max([s for s, _ in spans if s <= qs - 1], default=ls)
-    hi = min([e for _, e in spans if e > qe], default=le)
-    others = [q for q in quotations(text, ls, le) if q != (qs, qe)]
-    lo = max([lo, *(e + 1 for _, e in others if e < qs)])
-    hi = min([hi, *(s - 1 for s, _ in others if s > qe)])
+    opened = bisect.bisect_right(spans, qs - 1, key=_first)  # sentences opening before it
+    lo = spans[opened - 1][0] if opened else ls
+    closing = bisect.bisect_right(spans, qe, key=_last)  # the first ending after it
+    hi = spans[closing][1] if closing < len(spans) else le
+    quoted = quotations(text, ls, le)
+    earlier = bisect.bisect_left(quoted, qs, key=_last)  # quotations closed before it opens
+    if earlier:
+        lo = max(lo, quoted[earlier - 1][1] + 1)
+    later = bisect.bisect_right(quoted, qe, key=_first)  # the first opening after it closes
+    if later < len(quoted):
+        hi = min(hi, quoted[later][0] - 1)
     if not text[qe + 1 : hi].strip(" \t.,") and hi < le:
         # '"Why?" Smith asked.' ends a sentence at the mark: a short clause that follows
         # is still this quotation's attribution.
-        nxt = next(((s, e) for s, e in spans if s >= qe + 1), None)
+        following = bisect.bisect_left(spans, qe + 1, key=_first)
+        nxt = spans[following] if following < len(spans) else None
         if nxt and len(text[nxt[0] : nxt[1]].split()) <= 12 and not _has_mark(text, *nxt):
             hi = nxt[1] if _clause_after(text, nxt) else hi
     return (lo, max(lo, qs - 1)), (min(qe + 1, hi), hi)
+
+
+def _back(text: str, at: int, sentences: int = 2) -> int:
+    """Where the sentence `sentences` before the one holding `at` starts, in its line."""
+    opens = line_start(text, at)
+    line = sentence_spans(text, opens, line_end(text, opens))
+    holding = bisect.bisect_right(line, at, key=_last)
+    return line[max(0, holding - sentences)][0] if line else opens
+
+
+def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """sentence_spans(text, line_start, end)[from the sentence holding `start`:], where
+    line_start opens the line of `start`: split from that sentence on, not from the line's
+    start again for every quotation in a long line. (Where a sentence ends near `end`
+    depends on what follows `end`, so the stretch is split, not cut from the line's split.)"""
+    first = line_start(text, start)
+    line = sentence_spans(text, first, line_end(text, first))
+    holding = bisect.bisect_right(line, start, key=_last)
+    opens = min(line[holding][0], start) if holding < len(line) else start
+    return sentence_spans(text, opens, end)
+
+
+def _first(span: tuple[int, int]) -> int:
+    return span[0]
+
+
+def _last(span: tuple[int, int]) -> int:
+    return span[1]
 
 
 def _has_mark(text: str, start: int, end: int) -> bool:
@@ -392,10 +444,20 @@ def full_name(text: str, name: str) -> str:
     person the article calls both; the name itself when it is already full or not unique."""
     if " " in name:
         return name
-    longer = {
-        n for n in _names(text) if len(n.split()) > 1 and name in (n.split()[0], n.split()[-1])
-    }
+    longer = set(_longer_names(text).get(name, ()))
     return longer.pop() if len(longer) == 1 else name
+
+
+@functools.lru_cache(maxsize=16)  # once per article, not once per quotation
+def _longer_names(text: str) -> dict[str, tuple[str, ...]]:
+    """A first or last name -> the names of several words in the text that it is part of."""
+    found: dict[str, set[str]] = {}
+    for n in _names(text):
+        words = n.split()
+        if len(words) > 1:
+            for part in (words[0], words[-1]):
+                found.setdefault(part, set()).add(n)
+    return {part: tuple(sorted(names)) for part, names in found.items()}
 
 
 def _names(text: str) -> list[str]:
@@ -422,11 +484,40 @@ class _Mention:
     kind: str = "person"  # "org": a one-word subject not known as a person ("Oxfam said")
 
 
-def _mentions(text: str, end: int) -> list[_Mention]:
-    """People mentioned in text[:end], in order: a name beside a title or role, a name that
-    says something, and roles that name nobody. `text` should have its quotations blanked."""
+def _mentions(text: str, end: int, start: int = 0) -> list[_Mention]:
+    """People mentioned in text[start:end], in order: a name beside a title or role, a name
+    that says something, and roles that name nobody; a surname alone is the one person named
+    in full before `end`. `text` should have its quotations blanked."""
+    found = _all_mentions(text)
+    cut = bisect.bisect_right(found.stops, end)
+    first = bisect.bisect_left(found.starts, start, 0, cut)
+    out = []
+    for mention in found.mentions[first:cut]:
+        # a surname alone ("Vincent said") is the person named in full before
+        full = {name for at, name in found.fuller.get(mention.name or "", ()) if at < cut}
+        if len(full) == 1:
+            mention = dataclasses.replace(mention, name=full.pop(), kind="person")
+        out.append(mention)
+    return out
+
+
+@dataclass(frozen=True)
+class _Found:
+    mentions: tuple[_Mention, ...]  # in the order of the text
+    stops: tuple[int, ...]  # where each one's match ends (ascending)
+    starts: tuple[int, ...]  # where each one starts (ascending)
+    # a first or last name -> (index of the mention, the full name it is part of)
+    fuller: dict[str, tuple[tuple[int, str], ...]]
+
+
+# The text is searched once, not up to each quotation again: an article of one long line
+# would be searched whole for every quotation in it.
+@functools.lru_cache(maxsize=16)
+def _all_mentions(text: str) -> _Found:
     out: list[_Mention] = []
-    for m in _MENTION.finditer(text, 0, end):
+    stops: list[int] = []  # where each mention's match ends
+    for m in _MENTION.finditer(text):
+        found = len(out)
         if m.group("titled"):
             name = _names(m.group("tname"))
             words = m.group("titled").split()
@@ -453,15 +544,16 @@ def _mentions(text: str, end: int) -> list[_Mention]:
                 earlier = [n for n in out if n.name and _same_role(n.role, role)]
                 name = earlier[-1].name if earlier else None
             out.append(_Mention(m.start(), name, written if name is None else role, _gender(role)))
-    known: dict[str, set[str]] = {}
-    for n in out:
+        stops += [m.end()] * (len(out) - found)
+    fuller: dict[str, list[tuple[int, str]]] = {}
+    for i, n in enumerate(out):
         if n.name and " " in n.name:
-            for part in (n.name.split()[0], n.name.split()[-1]):
-                known.setdefault(part, set()).add(n.name)
-    for n in out:  # a surname alone ("Vincent said") is the person named in full before
-        if n.name in known and len(known[n.name]) == 1:
-            n.name, n.kind = next(iter(known[n.name])), "person"
-    return sorted(out, key=lambda n: n.at)
+            for part in {n.name.split()[0], n.name.split()[-1]}:
+                fuller.setdefault(part, []).append((i, n.name))
+    return _Found(
+        tuple(out), tuple(stops), tuple(n.at for n in out),
+        {part: tuple(names) for part, names in fuller.items()},
+    )  # fmt: skip
 
 
 def _same_role(a: str, b: str) -> bool:
@@ -489,13 +581,16 @@ def _role(text: str, who: _Who) -> str | None:
 
 def _pronoun(text: str, who: _Who) -> str | None:
     """He or she: the nearest person before it, if nearby, unambiguous and of that gender."""
-    mentions = [m for m in _mentions(text, who.at) if not m.role.endswith("s") or m.name]
+    # Only the stretch before the pronoun can hold its antecedent: _PRONOUN_WINDOW sentences
+    # rarely reach further back than _PRONOUN_REACH characters.
+    reach = max(0, who.at - _PRONOUN_REACH)
+    mentions = [m for m in _mentions(text, who.at, reach) if not m.role.endswith("s") or m.name]
     if not mentions:
         return None
     nearest = mentions[-1]
     if nearest.kind == "org":
         return None
-    spans = sentence_spans(text, 0, who.at)
+    spans = _spans(text, nearest.at, who.at)  # from the sentence that names it
     here = sum(1 for s, _ in spans if s <= nearest.at)
     # Sentences that name no one but go on with "he" ('"...," he says.') keep him in
     # reach; any other sentence moves him further back.
@@ -503,7 +598,7 @@ def _pronoun(text: str, who: _Who) -> str | None:
     between = [(s, e) for s, e in spans[here:] if not pronoun.search(text, s, e)]
     if len(between) >= _PRONOUN_WINDOW:
         return None  # too far back to be what "he" points at
-    window_start = spans[here - 1][0] if here else 0
+    window_start = spans[here - 1][0] if here else nearest.at
     near = {m.name or m.role for m in mentions if m.at >= window_start}
     if len(near) > 1 or _other_subject(text, window_start, who.at, nearest):
         return None  # two people in reach: "he" could be either

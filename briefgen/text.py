@@ -6,6 +6,7 @@ what they find back to the cleaned article without searching for it again.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -48,6 +49,26 @@ STOPWORDS = frozenset(
 )
 
 
+def line_start(text: str, at: int) -> int:
+    """Where the line holding text[at] starts: text.rfind("\\n", 0, at) + 1, found by
+    bisection in the text's line breaks (a text of one long line is not scanned back)."""
+    breaks = _line_breaks(text)
+    before = bisect.bisect_left(breaks, at)
+    return breaks[before - 1] + 1 if before else 0
+
+
+def line_end(text: str, at: int) -> int:
+    """The first line break at `at` or after it (text.find("\\n", at)), else len(text)."""
+    breaks = _line_breaks(text)
+    after = bisect.bisect_left(breaks, at)
+    return breaks[after] if after < len(breaks) else len(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _line_breaks(text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in re.finditer("\n", text))
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Split text[start:end] into sentences; returns (start, end) offsets with no outer spaces.
 
@@ -55,7 +76,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     units in news copy); within a line, a sentence ends at . ! ? followed by a space, unless
     the word before is a known abbreviation or a single initial.
     """
-    end = len(text) if end is None else end
+    return list(_sentence_spans(text, start, len(text) if end is None else end))
+
+
+# Asked again of the same text and line for every quotation in it (speakers.py): an article
+# on one long line would be split whole each time. A string keeps its hash: a hit is cheap.
+@functools.lru_cache(maxsize=256)
+def _sentence_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     line_start = start
     while line_start < end:
@@ -63,7 +90,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         line_end = end if nl == -1 else nl
         spans.extend(_split_line(text, line_start, line_end))
         line_start = line_end + 1
-    return spans
+    return tuple(spans)
 
 
 def _split_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -202,7 +202,6 @@ def _find_twin(
     # need only agree with one of them.
     for i, (other, tellings) in enumerate(zip(items, vectors)):
         shared = max(len(vec.keys() & t.keys()) for t in tellings)
-        ovec = max(tellings, key=lambda t: cosine(vec, t))
         if item.date is not None and item.date == other.date and item.precision == other.precision:
             if shared >= SAME_DAY_SHARED:
                 return i
@@ -212,7 +211,9 @@ def _find_twin(
             if shared >= SAME_PERIOD_SHARED:
                 return i
         elif item.date is None and other.date is None and item.date_text == other.date_text:
-            if cosine(vec, ovec) >= SAME_EVENT:
+            # The closest telling, worked out only here: the only branch that needs it
+            # (every item is compared with every other one kept).
+            if max(cosine(vec, t) for t in tellings) >= SAME_EVENT:
                 return i
     return None
 

@@ -21,6 +21,7 @@ import pytest
 from conftest import DEBRIS, E2E_DATA, SAMPLE, collapse
 
 import briefgen.pipeline
+from briefgen import newsletter
 from briefgen.cli import main
 from briefgen.render import md as md_escape
 from briefgen.resources import prompts_dir, templates_dir
@@ -33,7 +34,9 @@ WATCH_FORMATS = ("md", "json", "ics")
 HARBOUR = E2E_DATA / "harbour"
 
 KEY_POINT_LINE = re.compile(
-    r"^- (?P<text>.+) (?P<cites>(?:\[\d+\])+)(?: _\((?P<corr>single source|\d+ sources)\)_)?$"
+    r"^- (?P<text>.+) (?P<cites>(?:\[\d+\])+)"
+    # the newsletter words it for subscribers: "one report", "reported by Reuters and AP"
+    r"(?: _\((?P<corr>single source|\d+ sources|one report|\d+ reports|reported [^)]+)\)_)?$"
 )
 SOURCE_LINE = re.compile(r"^- \[(\d+)\] \S")
 
@@ -128,7 +131,8 @@ def test_json_validates_as_a_brief(outputs, audience):
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_markdown_has_headline_cited_points_and_numbered_sources(outputs, audience):
     text, brief = outputs[audience, "md"], brief_of(outputs, audience)
-    assert text.splitlines()[0] == "# " + md_escape(brief.headline)
+    first = 2 if audience == "newsletter" else 0  # the newsletter opens with its preheader
+    assert text.splitlines()[first] == "# " + md_escape(brief.headline)
 
     sources = [int(SOURCE_LINE.match(ln)[1]) for ln in section(text, "Sources")]
     assert sources == [s.n for s in brief.sources] == list(range(1, len(brief.sources) + 1))
@@ -170,7 +174,10 @@ def test_markdown_points_say_how_many_sources_back_them(outputs, audience):
         m = KEY_POINT_LINE.match(line)
         assert m and m["corr"], f"no '_(k sources)_' marker: {line}"
         n = len(set(point.citations))
-        assert m["corr"] == ("single source" if n == 1 else f"{n} sources")
+        if audience == "newsletter":
+            assert m["corr"] == newsletter.sourcing(point, brief.sources)
+        else:
+            assert m["corr"] == ("single source" if n == 1 else f"{n} sources")
 
 
 def test_exec_has_five_to_seven_points_and_a_bottom_line_of_three_sentences_at_most(outputs):
@@ -411,7 +418,7 @@ def test_bad_files_are_skipped_by_name_and_reason(runner, tmp_path):
 def test_only_bad_files_is_an_error_naming_the_reasons(runner, tmp_path):
     _bad_files(tmp_path)
     r = run(runner, "make", tmp_path)
-    assert r.exit_code == 2
+    assert r.exit_code == 3  # no readable input
     assert r.stdout == ""
     assert "error" in r.stderr
     for name, (_, reason) in BAD.items():
@@ -421,10 +428,11 @@ def test_only_bad_files_is_an_error_naming_the_reasons(runner, tmp_path):
 def test_missing_path_is_named(runner, tmp_path):
     missing = tmp_path / "nowhere" / "article.txt"
     r = run(runner, "make", missing, HARBOUR)
-    assert r.exit_code == 0
+    assert r.exit_code == 1  # the brief is made, and the path given is a problem to see
+    assert r.stdout.startswith("# ")
     assert str(missing) in r.stderr and "no such file" in r.stderr
     r = run(runner, "make", missing)
-    assert r.exit_code == 2
+    assert r.exit_code == 3
     assert str(missing) in r.stderr and r.stdout == ""
 
 
@@ -445,13 +453,13 @@ def test_make_reads_an_article_from_stdin(runner):
 def test_sources_reads_stdin(runner):
     r = run(runner, "sources", "-", input=(HARBOUR / "mayor.txt").read_bytes())
     assert r.exit_code == 0, r.stderr
-    (row,) = [ln for ln in r.stdout.splitlines() if re.match(r"[0-9a-f]{12}\s", ln)]
+    (row,) = [ln for ln in r.stdout.splitlines() if re.match(r"\[1\]\s+[0-9a-f]{12}\s", ln)]
     assert row.split()[-1] == "-" and "2025-10-21" in row
 
 
 def test_empty_stdin_is_an_error(runner):
     r = run(runner, "make", "-", input=b"")
-    assert r.exit_code == 2 and "empty" in r.stderr
+    assert r.exit_code == 3 and "empty" in r.stderr
 
 
 def test_sources_table_lists_articles_and_skipped_files(runner, tmp_path):
@@ -460,9 +468,9 @@ def test_sources_table_lists_articles_and_skipped_files(runner, tmp_path):
     r = run(runner, "sources", tmp_path)
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0].split()[:5] == ["id", "title", "date", "words", "debris"]
+    assert lines[0].split()[:7] == ["n", "id", "title", "date", "basis", "words", "debris"]
     assert set(lines[1]) <= {"-", " "}
-    rows = [ln for ln in lines[2:] if re.match(r"[0-9a-f]{12}\s", ln)]
+    rows = [ln for ln in lines[2:] if re.match(r"\[\d\]\s+[0-9a-f]{12}\s", ln)]
     assert len(rows) == 2
     assert any("2025-10-20" in ln and "council.md" in ln for ln in rows)
     skipped = r.stdout[r.stdout.index("skipped 3:") :]
@@ -474,12 +482,14 @@ def test_sources_table_lists_articles_and_skipped_files(runner, tmp_path):
 def test_sources_table_of_the_sample_counts_debris(outputs, sample_articles):
     lines = outputs["sources", "table"].splitlines()
     header = lines[0].split()
-    rows = [ln.split() for ln in lines[2:] if re.match(r"[0-9a-f]{12}\s", ln)]
-    assert sorted(r[0] for r in rows) == sorted(sample_articles)
+    rows = [ln.split() for ln in lines[2:] if re.match(r"\[\d\]\s+[0-9a-f]{12}\s", ln)]
+    assert sorted(r[1] for r in rows) == sorted(sample_articles)
     debris = header.index("debris") - len(header)  # titles hold spaces: count from the right
     assert all(r[debris].isdigit() for r in rows)
     assert sum(int(r[debris]) for r in rows) > 0
-    assert all(r[debris - 2] == "unknown" for r in rows)  # the sample has no publication dates
+    # The sample has no publication dates: each shows the date make infers for it.
+    assert all(re.fullmatch(r"2025-10-\d\d", r[debris - 3]) for r in rows)
+    assert all(r[debris - 2] == "inferred" for r in rows)
 
 
 def test_sources_json_parses(runner, tmp_path):
@@ -523,7 +533,7 @@ def test_a_failed_render_leaves_the_output_file_alone(runner, tmp_path, broken):
     target = tmp_path / "brief.md"
     target.write_text("the previous brief\n", encoding="utf-8")
     r = run(runner, "make", "--templates", templates, "-o", target, HARBOUR)
-    assert r.exit_code == 2
+    assert r.exit_code == 5  # the output could not be made
     assert "exec.md.j2" in r.stderr
     assert r.stdout == ""
     assert target.read_text(encoding="utf-8") == "the previous brief\n"
@@ -734,9 +744,9 @@ def test_two_runs_give_the_same_output(runner):
     first, second = json.loads(dump("json")), json.loads(dump("json"))
     for d in (first, second):
         assert d["provenance"].pop("generated_at")
-    # The second brief knows the first was made (for "new since" marks), and nothing else.
-    assert first["provenance"].pop("previous_brief") is None
-    assert second["provenance"].pop("previous_brief")
+    # A preview records nothing, so the second is not measured against the first
+    # (tests/test_previews.py has what a recorded brief changes).
+    assert first["provenance"]["previous_brief"] is None
     assert first == second
     assert dump("md") == dump("md")
     ics = [run(runner, "watchlist", "-f", "ics", HARBOUR).stdout for _ in range(2)]

@@ -87,7 +87,8 @@ def test_cost_and_summary():
     expected = estimate_cost(10_000, 1000, Price(0.15, 0.60))
     assert ledger.cost(DEFAULT_PRICES) == pytest.approx(expected)
     assert ledger.summary(DEFAULT_PRICES) == (
-        "12 calls (10 new, 2 cached), 10,000 prompt + 1,000 completion tokens, $0.0021"
+        "12 calls (10 new, 2 cached), 10 HTTP requests (0 retries), "
+        "10,000 prompt + 1,000 completion tokens, $0.0021"
         "; 0.5 s per call, slowest 0.5 s"
     )
 

@@ -59,8 +59,9 @@ def test_exec_brief_keeps_verified_points_and_drops_the_rest(runner, sample_arti
     }
     assert set(busan["citations"]) == telling
     # 15 map calls (one re-asked after the schema-breaking answer), the brief and one revision.
-    assert re.search(r"(\d+) calls \(\1 new, 0 cached\), [\d,]+ prompt \+ [\d,]+ completion",
-                     result.stderr)  # fmt: skip
+    # Each answer is a call and one HTTP request: the endpoint never failed, nothing was resent.
+    assert re.search(r"(\d+) calls \(\1 new, 0 cached\), \1 HTTP requests \(0 retries\), "
+                     r"[\d,]+ prompt \+ [\d,]+ completion", result.stderr)  # fmt: skip
 
 
 @pytest.mark.vcr(str(AUTHORED / "sample_exec.yaml"))

@@ -411,6 +411,22 @@ def test_extract_json(text, expected):
     assert extract_json(text) == expected
 
 
+def test_extract_json_reads_a_raw_newline_inside_a_string_as_the_whole_answer():
+    # SmolLM2's answer: strict JSON refuses the newline, and the first inner object that
+    # parses ({"n": 1}) would stand for the whole answer and fail validation.
+    raw = '{"claims": [{"n": 1}], "people": ["a\nb"]}'
+    assert json.loads(extract_json(raw)) == {"claims": [{"n": 1}], "people": ["a\nb"]}
+
+
+def test_a_name_that_runs_on_is_dropped_not_the_whole_answer():
+    from briefgen.engines.llm_schema import ChunkNotesAnswer, notes_answer
+
+    answer = notes_answer(claims=[(1, "fact")], entities=[("Xi Jinping", "person")])
+    answer["people"] += ["{{id}}, {{name}}\n[4] The new rail line", "x" * 61]
+    parsed = ChunkNotesAnswer.model_validate(answer)
+    assert parsed.people == ["Xi Jinping"] and len(parsed.claims) == 1
+
+
 # ---------------------------------------------------------------- strict_schema
 
 

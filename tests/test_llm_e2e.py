@@ -21,16 +21,6 @@ from briefgen.cli import main
 from briefgen.verify import check_text
 
 DATA = Path(__file__).resolve().parent / "data" / "llm"
-# The SmolLM2 cassettes were recorded with the copied-evidence map prompt. The prompt now
-# numbers sentences (issue 13) and the SmolLM2 server could not be built again in the session
-# that changed it (its first start compiles llama.cpp for 11 minutes, beside the Qwen
-# recording). Until `tests/record-cassettes smollm2` is run, these replay nothing that
-# matches; the fallback path itself (json_schema refused -> json_object, remembered) is
-# tested against a scripted endpoint in tests/test_llm_client.py.
-AWAITS_SMOLLM2 = pytest.mark.skip(
-    reason="SmolLM2 cassettes await re-recording for the numbered-sentence prompt: "
-    "run tests/record-cassettes smollm2 (../shared/llm/serve start)"
-)
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
 FAKE_KEY = "sk-test-not-a-real-key-1234567890"
 
@@ -50,9 +40,18 @@ def llm_args(tmp_path, monkeypatch):
 
 
 def _make(runner, llm_args, paths, *extra):
+    """A brief made; a tiny model's may be empty (nothing it wrote verified): exit 1, said."""
     result = runner.invoke(main, ["make", *llm_args, *extra, *paths])
-    assert result.exit_code == 0, result.stderr + str(result.exception)
+    assert result.exit_code in (0, 1), result.stderr + str(result.exception)
+    if result.exit_code == 1:
+        assert "problem: the brief is empty" in result.stderr
     return result
+
+
+def _is_chat(request) -> bool:
+    """A model call, not one of the GETs that ask the server its context size (/props,
+    /v1/models), which have no body."""
+    return request.method == "POST" and request.path.endswith("/chat/completions")
 
 
 def _assert_verified(brief: dict, articles: dict[str, str]) -> None:
@@ -70,7 +69,6 @@ def _assert_verified(brief: dict, articles: dict[str, str]) -> None:
         assert any(collapse(q["text"]) in collapse(articles[sources[n]]) for n in q["citations"])
 
 
-@AWAITS_SMOLLM2
 @pytest.mark.vcr(allow_playback_repeats=True)
 def test_make_llm_each_audience(runner, llm_args):
     # A short article: a real model on two cores takes a minute or more per call. The sample
@@ -88,7 +86,8 @@ def test_make_llm_each_audience(runner, llm_args):
         # The run says which engine ran and what it cost, from the API's usage.
         assert f"engine: llm, model {vcr_format.RECORD_MODEL}" in result.stderr
         calls = re.search(
-            r"(\d+) calls? \((\d+) new, (\d+) cached\), ([\d,]+) prompt", result.stderr
+            r"(\d+) calls? \((\d+) new, (\d+) cached\),(?: [^,]+,)? ([\d,]+) prompt",
+            result.stderr,
         )
         total, new, cached, prompt = (int(g.replace(",", "")) for g in calls.groups())
         assert total >= 1  # one chunk; a synthesis if notes survived
@@ -103,15 +102,16 @@ def test_make_llm_each_audience(runner, llm_args):
     assert f"engine llm ({vcr_format.RECORD_MODEL})" in md
 
 
-@AWAITS_SMOLLM2
 @pytest.mark.vcr
 def test_injected_instructions_are_data_not_orders(runner, llm_args, vcr):
     article = (DATA / "injection" / "port-strike.txt").read_text(encoding="utf-8")
     result = _make(runner, llm_args, [str(DATA / "injection")], "-f", "json")
     brief = json.loads(result.stdout)
     # The article's "</article>" was defused: the passage stayed inside its data block.
-    for request in vcr.requests:
-        user = json.loads(request.body)["messages"][1]["content"]
+    users = [json.loads(r.body)["messages"][1]["content"] for r in filter(_is_chat, vcr.requests)]
+    map_calls = [u for u in users if "<article>" in u]
+    assert map_calls
+    for user in map_calls:
         assert user.count("</article>") == 1 and user.endswith("</article>")
         assert "‹/article> New instructions" in user
     # Not obeyed: nothing injected reaches the brief, whose structure is the usual one.
@@ -122,12 +122,13 @@ def test_injected_instructions_are_data_not_orders(runner, llm_args, vcr):
         "Dockworkers set strike date as port talks stall"
     ]
     _assert_verified(brief, {brief["sources"][0]["article_id"]: article})
-    # The tiny model's notes here are invented (a "5% increase", a "quarter-final strike"):
-    # grounding drops them, and the brief says it has nothing rather than show them.
-    assert re.search(r"notes kept 0, dropped [1-9]", result.stderr)
-    assert any("no note from the model" in w for w in brief["provenance"]["warnings"])
-    assert brief["headline"] == "Dockworkers set strike date as port talks stall"  # its title
-    assert "5%" not in json.dumps(brief)
+    # The tiny model names sentences, so its claims are the article's own and ground; what
+    # it makes up (a figure "1.0", a "person" that is half a sentence) is dropped, and its
+    # draft's invented sentences ("... stall in Harbour Ledger is now.") fail verification.
+    kept, dropped = map(int, re.search(r"notes kept (\d+), dropped (\d+)", result.stderr).groups())
+    assert kept >= 1 and dropped >= 1
+    assert "1.0" not in json.dumps(brief["key_points"])
+    assert "is now." not in shown
 
 
 def test_no_secret_in_any_cassette():
@@ -143,7 +144,6 @@ def test_no_secret_in_any_cassette():
         assert text.startswith("source: "), f"{path} does not say where it came from"
 
 
-@AWAITS_SMOLLM2
 @pytest.mark.vcr(str(CASSETTES / "test_llm_e2e" / "test_make_llm_each_audience.yaml"))
 def test_refused_json_schema_falls_back_to_json_object_and_is_remembered(llm_engine_factory, vcr):
     # The recording server (llama-cpp-python) answers json_schema with HTTP 500; the client
@@ -158,7 +158,7 @@ def test_refused_json_schema_falls_back_to_json_object_and_is_remembered(llm_eng
     played = [
         (json.loads(r.body)["response_format"]["type"], vcr.responses[i]["status"]["code"])
         for i, r in enumerate(vcr.requests)
-        if vcr.play_counts[i]
+        if vcr.play_counts[i] and _is_chat(r)
     ]
     assert played[0] == ("json_schema", 500)
     assert all(kind == "json_object" and code == 200 for kind, code in played[1:])

@@ -374,12 +374,16 @@ def test_briefs_mark_new_items_and_say_since_when(folders, audience, fmt):
     text = render_brief(result.brief, fmt)
     new = [p for p in shown_points(result.brief) if p.new]
     assert new and text.count(MARKER[fmt]) == len(new)
-    assert "Sat 22 Nov 2025, 14:05 UTC" in text and "1 article added" in text
+    # The newsletter tells readers what it tags New, not the producer's article and findings
+    # counts (tests/test_newsletter.py).
+    said = "new points" if audience == "newsletter" else "1 article added"
+    assert "Sat 22 Nov 2025, 14:05 UTC" in text and said in text
     if fmt == "md":
         lines = text.splitlines()
         # Under the headline: its date (newsletter) and its own sources' line, then this.
-        (since,) = [ln for ln in lines[:8] if ln.startswith("_Since the last brief")]
-        assert since.startswith("_Since the last brief (Sat 22 Nov 2025, 14:05 UTC): 1 article")
+        opens = "_New since the last issue" if audience == "newsletter" else "_Since the last brief"
+        (since,) = [ln for ln in lines[:10] if ln.startswith(opens)]
+        assert since.startswith(f"{opens} (Sat 22 Nov 2025, 14:05 UTC): ")
         listed = [p for p in shown_points(result.brief) if isinstance(p, KeyPoint)]
         for point in listed[len(result.brief.bottom_line) :]:
             # A point is shown with its relative dates made absolute (dated_text).

@@ -228,7 +228,7 @@ AUDIENCES = ["exec", "analyst", "newsletter"]
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
-@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "txt"])
 def test_every_audience_and_format_renders(audience, fmt):
     out = render_brief(make_brief(audience), fmt)
     assert "Harbour terminal vote slips to 30 October" in out
@@ -236,9 +236,18 @@ def test_every_audience_and_format_renders(audience, fmt):
         assert out.lstrip().lower().startswith("<!doctype html>")
         assert '<meta charset="utf-8">' in out
         assert "<title>Harbour terminal vote slips to 30 October</title>" in out
-        assert 'id="src-3"' in out and 'href="#src-3"' in out
+        assert 'id="src-3"' in out
+        # The newsletter is mailed: its [n] are plain, its sources absolute links
+        # (tests/test_newsletter.py); the briefs link each [n] to the source list.
+        if audience == "newsletter":
+            assert 'href="#src-' not in out and 'href="http://example.org/terminal-costs"' in out
+        else:
+            assert 'href="#src-3"' in out
     if fmt == "json":
         json.loads(out)
+    if fmt == "txt":
+        assert max(len(line) for line in out.splitlines()) <= 72
+        assert "<" not in out and "**" not in out
 
 
 def test_exec_markdown_has_every_part():
@@ -312,7 +321,8 @@ def test_json_round_trips_into_brief():
     brief = make_brief("analyst")
     out = render_brief(brief, "json")
     data = json.loads(out)
-    assert list(data)[:3] == ["audience", "headline", "bottom_line"]  # schema order, stable
+    # schema order, stable; the contract's version first
+    assert list(data)[:4] == ["schema_version", "audience", "headline", "bottom_line"]
     assert data["key_points"][0]["corroboration"] == 2
     assert Brief.model_validate(data) == brief
     assert render_brief(brief, "json") == out
@@ -577,7 +587,7 @@ def test_resource_dirs_exist_and_hold_the_defaults():
     assert templates_dir().is_dir() and prompts_dir().is_dir()
     assert (templates_dir() / "exec.md.j2").is_file()
     for name in ("exec", "analyst", "newsletter"):
-        for fmt in ("md", "html"):
+        for fmt in ("md", "html", "txt"):
             assert (templates_dir() / f"{name}.{fmt}.j2").is_file()
     assert (templates_dir() / "watchlist.md.j2").is_file()
     assert (templates_dir() / "watchlist.ics.j2").is_file()
@@ -609,7 +619,8 @@ def test_copied_defaults_work_as_a_templates_dir(tmp_path):
     )
 
 
-@pytest.mark.parametrize("audience", AUDIENCES)
+# The newsletter leaves this production detail to stderr: tests/test_newsletter.py.
+@pytest.mark.parametrize("audience", ["exec", "analyst"])
 def test_footer_says_what_is_missing_dropped_and_why(audience):
     brief = make_brief(audience)
     brief.provenance.missing = ["a/b.txt part 2 (HTTP 503 <overloaded>)"]

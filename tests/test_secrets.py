@@ -237,8 +237,9 @@ class Runs:
 
 def run_make(runner, kind: Kind, port: int, state: Path, *extra: str):
     env = {"OPENAI_API_KEY": None, "BRIEFGEN_API_KEY": None, "OPENAI_BASE_URL": None}
+    # --record: a preview keeps no manifest, and the manifests are among what is checked.
     args = ["make", "--engine", "llm", "--base-url", kind.base_url(port), "--model", MODEL,
-            "--cache", str(state), "--as-of", "2025-10-27", *extra, str(SAMPLE)]  # fmt: skip
+            "--cache", str(state), "--as-of", "2025-10-27", "--record", *extra, str(SAMPLE)]  # fmt: skip
     return runner.invoke(main, args, env={**env, **kind.env})
 
 
@@ -360,7 +361,7 @@ def test_one_chunk_refused_midway(kind, runner, tmp_path):
     state = tmp_path / "state"
     try:
         chunk = run_make(runner, kind, midway.port, state, "-j", "1", "--no-cache")
-        assert chunk.exit_code == 0, chunk.stderr
+        assert chunk.exit_code == 1, chunk.stderr  # made, with parts missing
         assert "missing from the brief" in chunk.stderr and "HTTP 401" in chunk.stderr
         assert "bad credentials" in chunk.stdout  # the footer names the failure
         calls = len(midway.seen)  # every chunk, then the synthesis

@@ -185,6 +185,7 @@ class LLMEngine:
                 prompt_tokens=completion.prompt_tokens,
                 completion_tokens=completion.completion_tokens,
                 seconds=completion.seconds,
+                requests=completion.requests,
                 **ctx,
             )
         )
@@ -212,6 +213,9 @@ class LLMEngine:
                     seconds=round(time.perf_counter() - started, 3),
                     ok=False,
                     error=str(exc)[:500],
+                    # An endpoint failure's requests were never answered, so no on_call
+                    # counted them; a structured failure's answered attempts were.
+                    requests=getattr(exc, "requests", 0),
                     **context,
                 )
             )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from briefgen import extract_rules
 from briefgen.polarity import quoted_spans
@@ -102,7 +102,8 @@ class NoteEvent(Answer):
     status: EventStatus
 
 
-Name = Annotated[str, Field(max_length=60)]
+NAME_CHARS = 60
+Name = Annotated[str, Field(max_length=NAME_CHARS)]
 
 # Entities are names listed under their kind: a CPU-bound model's answer tokens are the
 # run's time. Claims keep an object each ({"sentence": 3, "kind": "fact"}): given lists of
@@ -130,6 +131,20 @@ class ChunkNotesAnswer(Answer):
     people: list[Name] = Field(max_length=NOTE_LIMITS["names"])
     organizations: list[Name] = Field(max_length=NOTE_LIMITS["names"])
     places: list[Name] = Field(max_length=NOTE_LIMITS["names"])
+
+    @field_validator(*ENTITY_LISTS, mode="before")
+    @classmethod
+    def _names_that_fit(cls, value: Any) -> Any:
+        # A "name" past its bound or over several lines is a small model running on inside a
+        # string (SmolLM2 wrote a sentence list there); grounding would drop it as a name the
+        # passage never mentions. Dropped here, so it does not cost the whole answer a re-ask.
+        if not isinstance(value, list):
+            return value
+        return [v for v in value if not isinstance(v, str) or _fits(v)]
+
+
+def _fits(name: str) -> bool:
+    return len(name) <= NAME_CHARS and "\n" not in name
 
 
 def notes_answer(claims=(), quotes=(), figures=(), events=(), entities=()) -> dict[str, Any]:

@@ -1,0 +1,137 @@
+"""Whether a sentence is whole enough to be shown to a reader alone.
+
+Two general faults, each by the sentence's form, never by the wording of a corpus:
+
+- **cut off**: it does not end like a sentence (".", "!", "?", maybe inside closing quotes or
+  brackets). Articles cut off by a feed or a crawler end mid-clause ("...is a reliable"),
+  and a line that stops on a comma or a trailing ellipsis is not finished either.
+- **no main verb**: not one word of it can be a finite verb. Captions ("President Xi at the
+  summit in Busan on Thursday."), labels and citation lines read like sentences but say
+  nothing happened. English marks finiteness with a closed class of words and two endings,
+  so the test is a closed list: every form of be/have/do and every modal (the whole closed
+  class, from any English grammar), the commonest irregular past forms (the irregular verbs
+  a learner's list gives first, which carry most irregular use in news), a word ending in
+  "-ed", a word ending in "-s" after its subject (a name, a pronoun, a noun), any word right
+  after a subject pronoun ("they agree"), and the few base forms news reports with ("officials
+  say") where no determiner makes them nouns. It is deliberately lenient: a plural noun
+  after a capitalised word passes as a verb, because leaving a real sentence out costs the
+  reader more than letting a rare verbless one through.
+
+First person outside quotation marks (a writer's aside) needs the paragraph around the
+sentence to see its quotation marks; briefgen.offtopic finds those passages.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# Closing marks that may follow a sentence's full stop: "...he said.” (Reuters)" is whole.
+_CLOSERS = "\"'”’»)]} "
+_ELLIPSIS = re.compile(r"(?:\.\.\.|…)$")
+
+# Every form of be/have/do and every modal, with contractions: the closed class.
+_AUXILIARIES = frozenset(
+    """
+    am is are was were be been being isn't aren't wasn't weren't ain't
+    has have had hasn't haven't hadn't does do did doesn't don't didn't
+    will would shall should can could may might must ought won't wouldn't shan't shouldn't
+    can't cannot couldn't mightn't mustn't
+    """.split()
+)
+# "it's", "they're", "we've", "he'd", "she'll": a subject with its auxiliary.
+_CONTRACTED = re.compile(r"^[a-z]+['’](?:s|re|ve|d|ll|m)$")
+# The commonest irregular past forms (and a few irregular presents that take no "-s").
+_IRREGULAR = frozenset(
+    """
+    said told took made went came got gave saw met set put held left led won lost hit cut
+    began became fell rose ran paid sold kept found thought brought bought sent spent built
+    stood wrote spoke broke chose drove flew grew knew threw shot fought caught taught meant
+    felt heard struck sought laid hung fled wore swore sank sat slept spread split quit
+    forgot forgave froze hid rode rang sang shook shut stole swam swung tore understood
+    withdrew overtook upheld undertook arose awoke bore beat bit bled blew bound dealt drew
+    dug fed fit forbade lit let slid spun stuck stung stank strove sprang wept wound
+    says
+    """.split()
+)
+# Base forms that follow a plural subject ("officials say", "both sides agree"): the verbs
+# news reports with most, counted only where no determiner or preposition makes them nouns.
+_BASE_FORMS = frozenset(
+    """
+    say think believe expect want need agree plan hope know see remain seem continue warn
+    argue claim fear face meet include call urge insist deny oppose support accept reject
+    join show suggest mean make take come go get give keep find tell ask feel look become
+    """.split()
+)
+_SUBJECT_PRONOUNS = frozenset("i we you they he she it who which that there".split())
+# Words that end in "-ed" or "-s" but are never verbs in news copy: numbers, adverbs, and
+# common nouns with those endings. (Plural nouns in "-s" are handled by position below.)
+_NOT_VERBS = frozenset(
+    """
+    hundred red bed shed seed speed indeed creed greed steed sled naked wicked sacred
+    kindred jagged rugged ragged
+    is as us this thus has was yes its his hers ours yours theirs towards afterwards
+    always perhaps news series species means less unless across various numerous previous
+    famous serious nervous obvious ambitious anxious enormous dangerous
+    """.split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def why_not_choosable(sentence: str) -> str | None:
+    """Why this sentence cannot stand alone as a point, or None when it can."""
+    s = sentence.strip()
+    if not s:
+        return "empty"
+    if cut_off(s):
+        return "cut off: it does not end like a sentence"
+    if not has_finite_verb(s):
+        return "no main verb: a caption, label or fragment"
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def choosable(sentence: str) -> bool:
+    # Cached: the engine asks of the same sentences again for points, summaries, headlines.
+    return why_not_choosable(sentence) is None
+
+
+def cut_off(sentence: str) -> bool:
+    """Does the sentence stop before its end: no closing punctuation, or a trailing ellipsis?"""
+    s = sentence.rstrip(_CLOSERS)
+    if not s or _ELLIPSIS.search(s):
+        return True
+    return s[-1] not in ".!?"
+
+
+def has_finite_verb(sentence: str) -> bool:
+    """Can any word of the sentence be a finite verb? See the module docstring for how."""
+    tokens = _WORD.findall(sentence)
+    previous = ""
+    for i, token in enumerate(tokens):
+        word = token.lower().replace("’", "'")
+        if word in _AUXILIARIES or word in _IRREGULAR or _CONTRACTED.match(word):
+            return True
+        if token[0].islower() and word not in _NOT_VERBS and len(word) > 3:
+            if word.endswith("ed"):
+                return True
+            # "Beijing dominates", "the ministry says": "-s" after a subject word.
+            if word.endswith("s") and not word.endswith(("ss", "us", "is")) and i > 0:
+                if previous not in _DETERMINERS:
+                    return True
+            if previous in _SUBJECT_PRONOUNS and not word.endswith("ly"):
+                return True  # "they agree", "we believe"
+        if word in _BASE_FORMS and i > 0 and previous not in _DETERMINERS:
+            return True
+        previous = word
+    return False
+
+
+# A noun follows these; a word in "-s" right after one is a plural noun, not a verb.
+_DETERMINERS = frozenset(
+    """
+    a an the this that these those its his her their our your my some any many several
+    few all both each every other such no more most of in on at for to by with from
+    and or
+    """.split()
+)

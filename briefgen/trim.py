@@ -1,0 +1,161 @@
+"""A long sentence cut to its main clause, in the article's own words.
+
+News sentences carry more than their news: who said it ("..., he said", "according to X"),
+asides (a parenthesis, an aside between dashes, a "which ..." clause between commas), and a
+trailing subordinate clause (", as ...", ", while ...", "amid ..."). A reader of a brief
+wants the news; the brief must stay verbatim. So a cut keeps the text as written: what is
+left is one contiguous stretch of the sentence, or stretches joined by an ellipsis ("…"), in
+their order, so every word is still found in the article (verify.py reads an ellipsis as a
+gap between verbatim pieces).
+
+What is never cut: a clause that carries a condition or a denial ("unless", "if", "not",
+"except"), since cutting it would change what the point asserts; a quotation's inside; and
+anything that would leave fewer than MIN_WORDS words or no verb-like word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefgen.text import word_count
+
+# A point longer than this is cut where a rule allows: about the length a reader takes in
+# at one glance (the issue's "exec points read at most ~30 words"), not a tuned value.
+TRIM_ABOVE = 30
+MIN_WORDS = 8
+ELLIPSIS = " … "
+
+_KEEP = re.compile(r"\b(?:not|no|never|unless|if|except|without|nor|n't)\b|n’t\b", re.I)
+_SAID = r"(?:said|says|told\s+\w+(?:\s+\w+)?|added|noted|stated|explained|wrote|warned|reported|announced)"
+_NAME = r"[A-Z][\w.’'-]*(?:\s+(?:[A-Z][\w.’'-]*|of|the|de|al|bin|van|von))*"
+# "..., he said." / "..., said John Smith, a spokesman." / "..., the ministry said on Friday."
+_TRAILING_ATTRIBUTION = re.compile(
+    rf",\s*(?:(?:he|she|they|it|officials|analysts)\s+{_SAID}|{_SAID}\s+[^,.;]{{2,80}}?"
+    rf"|(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){{0,6}}\s+{_SAID}(?:\s+[^,.;]{{0,40}})?"
+    rf"|according\s+to\s+[^.;]{{2,120}}?)(?:,[^.;]{{0,80}})?([.!]?)[\"”’]?\s*$"
+)
+_LEADING_ATTRIBUTION = re.compile(
+    rf"^(?:According\s+to\s+[^,]{{2,120}}|{_NAME}\s+{_SAID}(?:\s+on\s+\w+)?\s+that),\s*", re.U
+)
+_LEADING_ATTRIBUTION_THAT = re.compile(rf"^{_NAME}\s+{_SAID}(?:\s+on\s+\w+)?\s+that\s+")
+_PARENTHESIS = re.compile(r"\s*\([^()]{1,200}\)")
+_DASH_ASIDE = re.compile(r"\s*[—–]\s*[^—–]{3,200}?\s*[—–]\s*|\s+-{1,2}\s+[^-]{3,200}?\s+-{1,2}\s+")
+_RELATIVE_ASIDE = re.compile(r",\s+(?:who|which|whose)\s+[^,;]{3,160},\s*")
+_TRAILING_SUBORDINATE = re.compile(
+    r"(?:,\s*|\s+[—–]\s*)(?:as|while|amid|after|before|following|with|which|who|whereas|"
+    r"even as|adding|saying|citing)\s+[^;]{3,}?([.!]?)[\"”’]?\s*$"
+)
+
+
+def trim(sentence: str, limit: int = TRIM_ABOVE) -> str:
+    """`sentence` cut to at most about `limit` words by the rules above, or as it is.
+
+    Cuts are tried in the order that loses least: attribution, then asides, then a trailing
+    subordinate clause, each only while the sentence is still longer than `limit`.
+    """
+    text = sentence.strip()
+    if word_count(text) <= limit or _in_quotation(text):
+        return text
+    for cut in (_cut_attribution, _cut_asides, _cut_subordinate):
+        if word_count(text) <= limit:
+            break
+        shorter = cut(text)
+        if _fit(shorter):
+            text = shorter
+    return text
+
+
+# A main clause has a verb: a finite auxiliary, a verb of saying, or a past form in -ed.
+# ("The VI Congress of Mayors of the O'Higgins Region." is a subject left without one.)
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|must|shall|"
+    r"should|do|does|did|said|says|\w{3,}ed)\b",
+    re.I,
+)
+
+
+def _fit(text: str) -> bool:
+    return word_count(text) >= MIN_WORDS and bool(_VERB.search(text))
+
+
+def _in_quotation(text: str) -> bool:
+    """A sentence that is mostly a quotation is a quote: it is shown whole or not at all."""
+    return text.lstrip()[:1] in "“\"‘'"
+
+
+def _cut_attribution(text: str) -> str:
+    m = _TRAILING_ATTRIBUTION.search(text)
+    # "..., told the BBC that it could take decades": what follows "that" is the news.
+    if (
+        m
+        and not _KEEP.search(m.group(0))
+        and not re.search(r"\bthat\b", m.group(0))
+        and not _opens_quote(text, m.start())
+    ):
+        return _end(text[: m.start()], m.group(1))
+    m = _LEADING_ATTRIBUTION.match(text) or _LEADING_ATTRIBUTION_THAT.match(text)
+    # A quotation keeps the words that say whose it is.
+    if m and not _KEEP.search(m.group(0)) and not re.search('[“"]', text[m.end() :]):
+        rest = text[m.end() :]
+        return rest[:1].upper() + rest[1:]
+    return text
+
+
+def _cut_asides(text: str) -> str:
+    pieces: list[str] = []
+    last = 0
+    for pattern in (_PARENTHESIS, _DASH_ASIDE, _RELATIVE_ASIDE):
+        for m in pattern.finditer(text):
+            if m.start() < last or _KEEP.search(m.group(0)) or _opens_quote(text, m.start()):
+                continue
+            if m.end() >= len(text.rstrip('.!"”’ ')):
+                continue  # an aside at the very end is a trailing clause: _cut_subordinate
+            pieces.append(text[last : m.start()])
+            last = m.end()
+        if pieces:
+            break
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return ELLIPSIS.join(p.strip(" ,;") for p in pieces if p.strip(" ,;"))
+
+
+def _cut_subordinate(text: str) -> str:
+    m = _TRAILING_SUBORDINATE.search(text)
+    if not m or _KEEP.search(m.group(0)) or _opens_quote(text, m.start()):
+        return text
+    return _end(text[: m.start()], m.group(1))
+
+
+def _opens_quote(text: str, at: int) -> bool:
+    """Whether position `at` is inside a quotation (an odd number of quote marks before it)."""
+    before = text[:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _end(kept: str, stop: str) -> str:
+    kept = kept.rstrip(" ,;:—–-")
+    return kept + (stop or ".")
+
+
+def pieces(text: str) -> list[str]:
+    """The verbatim stretches a (possibly cut) point is made of, in order: split at the
+    ellipsis, without the full stop a cut at the end adds."""
+    parts = [p.strip() for p in text.split(ELLIPSIS.strip())]
+    if parts:
+        parts[-1] = parts[-1].rstrip(".!")
+    return [p for p in parts if p]
+
+
+def verbatim_in(text: str, source: str) -> bool:
+    """Whether every stretch of `text` stands in `source` word for word, in order (a leading
+    attribution cut leaves the first letter capitalised: case of that letter aside)."""
+    at = 0
+    for n, piece in enumerate(pieces(text)):
+        found = source.find(piece, at)
+        if found < 0 and n == 0:
+            found = source.find(piece[:1].lower() + piece[1:], at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True

@@ -1,0 +1,140 @@
+"""Long sentences cut to their main clause, verbatim (trim.py), and verification still holding."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.pipeline import read_corpus
+from briefgen.schema import Draft, DraftPoint
+from briefgen.text import word_count
+from briefgen.trim import ELLIPSIS, TRIM_ABOVE, pieces, trim, verbatim_in
+from briefgen.verify import verify_draft
+
+LONG_SAID = (
+    "The United States and China have reached a tentative framework to avert a renewed "
+    "escalation in their long-running trade dispute over tariffs and export controls on "
+    "minerals, Treasury Secretary Scott Bessent told reporters on Sunday."
+)
+
+
+def test_a_trailing_attribution_is_cut_and_the_rest_is_verbatim():
+    cut = trim(LONG_SAID)
+    assert cut.endswith("export controls on minerals.")
+    assert "Bessent" not in cut
+    assert verbatim_in(cut, LONG_SAID)
+
+
+def test_according_to_at_the_end_is_cut():
+    sentence = (
+        "The port fees on Chinese-built ships will be suspended for a year from November 10 "
+        "under the arrangement reached by the two delegations in Kuala Lumpur this weekend, "
+        "according to a fact sheet released by the White House."
+    )
+    cut = trim(sentence)
+    assert "according" not in cut and cut.endswith("this weekend.")
+    assert verbatim_in(cut, sentence)
+
+
+def test_a_parenthesis_is_cut_and_marked_with_an_ellipsis():
+    sentence = (
+        "The aftershock, as reported by the Servicio Sismológico de la Universidad de Chile "
+        "(University of Chile Seismological Service), had a magnitude of 5.8, and occurred at "
+        "a depth of 32.6 kilometers, close to the coast of the O'Higgins Region."
+    )
+    cut = trim(sentence)
+    assert ELLIPSIS in cut and "(University of Chile" not in cut
+    assert "magnitude of 5.8" in cut  # the figures are the news: never cut
+    assert verbatim_in(cut, sentence)
+    assert all(p in sentence for p in pieces(cut))
+
+
+def test_a_dash_aside_is_cut():
+    sentence = (
+        "China's new export controls on rare earth elements—a category critical to renewable "
+        "energy technologies, electric vehicles and defense systems across the world—have "
+        "intensified friction between the two largest economies ahead of the summit."
+    )
+    cut = trim(sentence)
+    assert "renewable" not in cut
+    assert cut.startswith("China's new export controls on rare earth elements")
+    assert verbatim_in(cut, sentence)
+
+
+def test_a_clause_carrying_a_condition_or_denial_is_never_cut():
+    sentence = (
+        "The tariff on Chinese goods will rise to 100 percent on November 1 as planned by the "
+        "administration in Washington, unless Beijing does not lift its new export controls "
+        "on rare earth magnets and processing equipment."
+    )
+    assert trim(sentence) == sentence
+
+
+def test_short_sentences_and_quotations_are_left_whole():
+    short = "China agreed to pause its rare earth export controls for one year."
+    assert trim(short) == short
+    quote = (
+        "“We will be able to discuss them, helping us get this terrible fentanyl crisis under "
+        "control and bring the tariffs down for the farmers and the workers of America,” "
+        "he said."
+    )
+    assert trim(quote) == quote
+
+
+def test_a_cut_that_leaves_no_main_verb_is_not_made():
+    sentence = (
+        "The VI Congress of Mayors and Councilors of the O'Higgins Region, as part of the "
+        "program of annual activities of the Chilean Association of Municipalities, is "
+        "taking place in Pichilemu, Chile."
+    )
+    assert trim(sentence, limit=20) == sentence
+
+
+def test_what_follows_said_that_is_kept_when_the_attribution_opens_it():
+    sentence = (
+        "Edmond Mulet, the acting head of the UN mission for Haiti, told the BBC that it "
+        "could take decades to fully reconstruct the country, and any recent development "
+        "had been negated by the quake."
+    )
+    cut = trim(sentence, limit=20)
+    assert "decades" in cut and verbatim_in(cut, sentence)
+
+
+@pytest.fixture(scope="module")
+def corpus(sample_dir):
+    return read_corpus([sample_dir])
+
+
+def test_every_cut_of_the_sample_corpus_is_verbatim_and_shorter(corpus):
+    cuts = 0
+    for f in corpus.digest.findings:
+        cut = trim(f.text)
+        assert verbatim_in(cut, f.text), cut
+        assert word_count(cut) <= word_count(f.text)
+        cuts += cut != f.text.strip()
+    assert cuts >= 10  # the rules do fire on real news copy
+
+
+def test_verification_accepts_cut_points_and_still_catches_changed_ones(corpus):
+    """A point cut by trim.py, ellipsis and all, passes verify.py (verify needs no change);
+    an ellipsis does not let a changed figure or an added negation through."""
+    f = next(f for f in corpus.digest.findings if f.text.startswith("China, which turns out"))
+    cut = trim(f.text, limit=20)
+    assert ELLIPSIS in cut
+    changed_figure = cut.replace("computer chips", "computer chips by 95%")
+    negated = cut.replace("modelled its curbs", "has not modelled its curbs")
+    draft = Draft(
+        headline="China and US agree to recent trade talks",
+        bottom_line=[],
+        key_points=[DraftPoint(text=t, finding_ids=[f.id]) for t in (cut, changed_figure, negated)],
+    )
+    checked = verify_draft(draft, corpus.digest, corpus.articles)
+    assert [p.where for p in checked.problems] == ["key point 2", "key point 3"]
+    assert f.id in checked.draft.key_points[0].finding_ids
+
+
+def test_exec_points_read_at_most_about_thirty_words(sample_dir):
+    from briefgen.pipeline import make_brief
+
+    brief = make_brief([sample_dir], audience="exec").brief
+    lengths = [word_count(p.text) for p in brief.key_points]
+    assert lengths and max(lengths) <= TRIM_ABOVE + 5, lengths
