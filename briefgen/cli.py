@@ -159,6 +159,7 @@ def follow(paths, audience, fmt, as_of, output, interval, debounce, templates, q
     `make -o` records). Model answers are cached, so a new article costs its own calls and
     the synthesis only. Stop with Ctrl-C.
     """
+    import contextlib
     import signal
 
     from briefgen.follow import follow as watch
@@ -176,10 +177,19 @@ def follow(paths, audience, fmt, as_of, output, interval, debounce, templates, q
         briefs.append(output)
         say(f"briefgen: wrote {output}; watching for changes (Ctrl-C to stop)", quiet)
 
+    import threading
+
+    stop = threading.Event()
+
     def terminated(signum, frame):
-        raise KeyboardInterrupt  # `kill`, a service manager: the same clean stop as Ctrl-C
+        # Ctrl-C, `kill`, a service manager: the same clean stop. The event too, because a
+        # handler that runs inside a finalizer (a collection frees a connection, a file)
+        # has its KeyboardInterrupt printed and dropped; the loop still ends at its next look.
+        stop.set()
+        raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, terminated)
+    signal.signal(signal.SIGINT, terminated)
 
     def failed(exc: Exception) -> None:
         if not isinstance(exc, BriefgenError):
@@ -188,11 +198,10 @@ def follow(paths, audience, fmt, as_of, output, interval, debounce, templates, q
         # is tried again.
         say(f"briefgen: error: {exc}; {output} was left as it was; waiting for a change", quiet)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         watch(list(paths), regenerate, interval=interval, debounce=debounce,
-              ignore=[output], on_error=failed)  # fmt: skip
-    except KeyboardInterrupt:
-        say("briefgen: stopped following", quiet)
+              ignore=[output], on_error=failed, stop=stop)  # fmt: skip
+    say("briefgen: stopped following", quiet)
 
 
 @main.command()
