@@ -217,9 +217,13 @@ def sources(paths, fmt, as_of):
     built-in engine) gives the same PATHS and --as-of; the bases of inferred dates follow
     the table.
     """
+    from briefgen.config import load_settings
+    from briefgen.ingest import article_size_limit
     from briefgen.listing import list_sources, table_lines
 
-    listing = list_sources(list(paths), stdin=stdin_for(paths), as_of=as_of)
+    # The same size limit as `make` (max_article_bytes, from the environment or briefgen.toml).
+    with article_size_limit(load_settings().max_article_bytes):
+        listing = list_sources(list(paths), stdin=stdin_for(paths), as_of=as_of)
     if fmt == "json":
         click.echo(listing.model_dump_json(indent=2))
     else:

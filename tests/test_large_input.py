@@ -6,6 +6,7 @@ How long a large article takes to read is shown by benchmarks/large_input.py, no
 from __future__ import annotations
 
 import io
+import json
 
 from click.testing import CliRunner
 from conftest import SAMPLE
@@ -79,3 +80,14 @@ def test_make_skips_a_large_article_and_briefs_the_rest(tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEFGEN_MAX_ARTICLE_BYTES", "0")
     refused = CliRunner().invoke(main, ["make", "--engine", "extractive", str(folder)])
     assert refused.exit_code == 2 and "BRIEFGEN_MAX_ARTICLE_BYTES" in refused.output
+
+
+def test_sources_skips_a_large_article_as_make_does(tmp_path, monkeypatch):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.txt").write_text(STORY)
+    (folder / "huge.txt").write_text(STORY * 4)
+    monkeypatch.setenv("BRIEFGEN_MAX_ARTICLE_BYTES", str(len(STORY.encode()) * 2))
+    result = CliRunner().invoke(main, ["sources", "--format", "json", str(folder)])
+    skipped = [s for s in json.loads(result.stdout)["skipped"] if s["path"].endswith("huge.txt")]
+    assert skipped and "see max_article_bytes" in skipped[0]["reason"]
