@@ -46,7 +46,7 @@ import re
 from collections.abc import Iterable
 
 from briefgen.schema import Article, Finding
-from briefgen.text import sentence_spans
+from briefgen.text import sentence_spans, shorten_line
 
 PASSAGE_CHARS = 120  # a flagged passage is shown at most this long
 
@@ -302,11 +302,7 @@ def is_instruction_like(text: str) -> bool:
 
 def shorten(passage: str, limit: int = PASSAGE_CHARS) -> str:
     """One line of at most `limit` characters, cut at a word with an ellipsis."""
-    text = " ".join(passage.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
-    return cut.rstrip(" ,;:") + "…"
+    return shorten_line(passage, limit)
 
 
 def flag_article(article: Article) -> list[str]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from briefgen.schema import Brief, KeyPoint, Section, SourceRef
+from briefgen.text import shorten_line
 
 # Mail clients show roughly 40-140 characters of preview; past that the text is cut anyway,
 # so the preheader stops at a word near the end of that window.
@@ -54,13 +55,6 @@ def sourcing(point: KeyPoint, sources: Iterable[SourceRef] | None = None) -> str
     return "one report" if count == 1 else f"{count} reports"
 
 
-def _cut(text: str, limit: int = PREHEADER_CHARS) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.–—-")
-    return cut + "…"
-
-
 def preheader(brief: Brief, sections: Sequence[Section] = ()) -> str:
     """The preview text a mail client shows beside the subject: the bottom line, else the
     first points, in words (no citations), cut near PREHEADER_CHARS; the headline when the
@@ -75,7 +69,7 @@ def preheader(brief: Brief, sections: Sequence[Section] = ()) -> str:
             texts.append(text)
         if sum(len(t) + 1 for t in texts) >= PREHEADER_CHARS:
             break
-    return _cut(" ".join(texts) or headline)
+    return shorten_line(" ".join(texts) or headline, PREHEADER_CHARS, trailing=" ,;:.–—-")
 
 
 def _count(n: int, noun: str) -> str:

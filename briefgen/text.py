@@ -211,6 +211,16 @@ def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
+def shorten_line(text: str, limit: int, trailing: str = " ,;:") -> str:
+    """`text` on one line of at most `limit` characters: whitespace collapsed, cut at a word
+    with an ellipsis, the `trailing` punctuation left before the cut dropped."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(trailing) + "…"
+
+
 def collapse_spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
