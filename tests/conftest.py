@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -30,6 +34,21 @@ DEBRIS = (
     "###",
     "Oil and Gas Firms, Governments Silent",
 )
+
+
+@contextlib.contextmanager
+def serving(handler: type) -> Iterator[ThreadingHTTPServer]:
+    """A threaded HTTP server on 127.0.0.1 (the system picks the port) answering with
+    `handler` until the block ends; the tests' stand-ins for web sites and endpoints."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
 
 
 def collapse(text: str) -> str:

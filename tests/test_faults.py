@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE
+from conftest import SAMPLE, serving
 
 from briefgen import llm_client
 from briefgen.cli import main
@@ -67,18 +67,16 @@ class FailingServer:
             def log_message(self, *args) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,))
+        self._serving = serving(Handler)
+        self.url = ""
 
     def __enter__(self) -> FailingServer:
-        self._thread.start()
+        httpd = self._serving.__enter__()
+        self.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
         return self
 
     def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(5)
+        self._serving.__exit__(*exc)
 
 
 @pytest.fixture

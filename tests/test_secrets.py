@@ -18,16 +18,15 @@ import json
 import re
 import socket
 import sqlite3
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
 import vcr_format
-from conftest import SAMPLE
+from conftest import SAMPLE, serving
 from llm_stub import chat_reply, passage_sentences, stub_client, verbatim_notes
 from vcr.request import Request as VcrRequest
 
@@ -135,16 +134,9 @@ def _serve(state: Server):
         def log_message(self, *args) -> None:  # quiet
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as httpd:
+        state.port = httpd.server_address[1]
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
 
 
 def closed_port() -> int:
