@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,19 +53,6 @@ def load(file: Path) -> Manifest:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{file} is not a brief manifest: {where}: {first['msg']}") from None
-
-
-def recorded(state: Path, paths: list[str], audience: str) -> Iterator[tuple[Path, Manifest]]:
-    """The readable manifests of these paths and audience, newest first. A damaged file or
-    one of another version is passed over: the worst it costs is the New marks."""
-    for file in manifest.manifest_files(manifest.folder(state, paths, audience)):
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or data.get("version") != SCHEMA_VERSION:
-                continue
-            yield file, Manifest.model_validate(data)
-        except (OSError, ValueError, ValidationError):
-            continue
 
 
 def parse_since(value: str) -> dt.datetime | Path:
@@ -110,7 +96,7 @@ def baseline(
     chosen = compare_to or (since if isinstance(since, Path) else None)
     if chosen is not None:
         return Baseline(load(chosen))
-    earlier = recorded(state, current.paths, current.audience)
+    earlier = manifest.recorded(state, current.paths, current.audience)
     if isinstance(since, dt.datetime):
         for _, kept in earlier:
             if kept.created < since:
@@ -138,7 +124,7 @@ def record(state: Path, current: Manifest, keep: int) -> Recorded:
     """Keep `current` unless the newest manifest holds the same edition (then only its list
     of outputs grows), and prune to the newest `keep` per folder and audience. OSError
     propagates for the caller to report."""
-    newest = next(recorded(state, current.paths, current.audience), None)
+    newest = next(manifest.recorded(state, current.paths, current.audience), None)
     if newest is not None and fingerprint(newest[1]) == fingerprint(current):
         file, kept = newest
         added = [o for o in current.outputs if o not in kept.outputs]
@@ -160,7 +146,7 @@ def entries(state: Path, paths: list[str], audience: str | None = None) -> list[
     audiences = [audience] if audience else list(manifest.AUDIENCES)
     rows = []
     for name in audiences:
-        for file, kept in recorded(state, paths, name):
+        for file, kept in manifest.recorded(state, paths, name):
             points = _points(kept.brief)
             rows.append(
                 {

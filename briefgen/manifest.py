@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -203,8 +204,10 @@ def manifest_files(where: Path) -> list[Path]:
     return sorted(names, key=lambda p: p.name, reverse=True)
 
 
-def latest(state_dir: Path, paths: list[str], audience: Audience) -> Manifest | None:
-    """The newest readable manifest of this schema version for these paths and audience."""
+def recorded(state_dir: Path, paths: list[str], audience: str) -> Iterator[tuple[Path, Manifest]]:
+    """The readable manifests of this schema version for these paths and audience, newest
+    first, with their files. A damaged file or one of another version is passed over: the
+    worst it costs is the "new" marks, never the brief."""
     for file in manifest_files(folder(state_dir, paths, audience)):
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
@@ -212,10 +215,15 @@ def latest(state_dir: Path, paths: list[str], audience: Audience) -> Manifest | 
                 continue
             found = Manifest.model_validate(data)
         except (OSError, ValueError, ValidationError):
-            continue  # a damaged file costs the "new" marks, never the brief
-        if found.audience == audience:
-            return found
-    return None
+            continue
+        yield file, found
+
+
+def latest(state_dir: Path, paths: list[str], audience: Audience) -> Manifest | None:
+    """The newest readable manifest of this schema version for these paths and audience."""
+    return next(
+        (m for _, m in recorded(state_dir, paths, audience) if m.audience == audience), None
+    )
 
 
 def _folders(state_dir: Path) -> list[Path]:
