@@ -11,10 +11,12 @@ from pathlib import Path
 import click
 
 from briefgen import __version__
+from briefgen.cli_batch import batch_group
 from briefgen.cli_cache import cache
 from briefgen.cli_history import Recording, history, with_record_options
 from briefgen.cli_logs import logs
 from briefgen.cli_schema import schema
+from briefgen.cli_stories import stories
 from briefgen.cli_support import (
     AUDIENCES,
     as_of_option,
@@ -77,10 +79,12 @@ def main() -> None:
     """
 
 
+main.add_command(batch_group)
 main.add_command(cache)
 main.add_command(history)
 main.add_command(logs)
 main.add_command(schema)
+main.add_command(stories)
 
 
 @main.command(epilog=EPILOG)
@@ -97,6 +101,12 @@ main.add_command(schema)
 @click.option(
     "--dry-run", is_flag=True, help="Show the model calls and estimated cost; call nothing."
 )
+@click.option("--batch", "as_batch", is_flag=True,
+              help="Send uncached map calls as one batch (half price on OpenAI) and exit 75; "
+                   "run again when it is done.")  # fmt: skip
+@click.option("--by-story", is_flag=True,
+              help="A brief per story of a mixed feed (see `briefgen stories`); with -o DIR, "
+                   "files named after the stories. A newsletter: one issue, a section per story.")  # fmt: skip
 @with_engine_options
 @as_of_option
 @output_option
@@ -119,6 +129,8 @@ def make(paths, audience, fmt, dry_run, as_of, output, record, since, compare_to
     from briefgen import runlog
     from briefgen.pipeline import plan_run
 
+    as_batch = engine_options.pop("as_batch")
+    by_story = engine_options.pop("by_story")
     if dry_run:
         settings, _, chosen, _, _ = open_engine(paths, quiet, **engine_options)
         try:
@@ -128,6 +140,22 @@ def make(paths, audience, fmt, dry_run, as_of, output, record, since, compare_to
         report_skipped(skipped, quiet)
         click.echo(runlog.describe_plan(planned, chosen, settings))
         report_problems(input_problems(paths, skipped, strict))
+        return
+    if as_batch:
+        from briefgen.batch import EXIT_BATCH_PENDING
+        from briefgen.cli_batch import batch_map
+
+        if batch_map(paths, quiet, engine_options):
+            raise SystemExit(EXIT_BATCH_PENDING)
+    else:
+        from briefgen.cli_batch import collect_if_any
+
+        collect_if_any(paths, quiet, engine_options)
+    if by_story:
+        from briefgen.cli_stories import make_by_story
+
+        report_problems(make_by_story(paths, audience, fmt, as_of, output, templates, quiet,
+                                      engine_options))  # fmt: skip
         return
     recording = Recording(record, since, compare_to)
     report_problems(brief_once(paths, audience, fmt, as_of, output, templates, quiet,
@@ -147,6 +175,8 @@ def make(paths, audience, fmt, dry_run, as_of, output, record, since, compare_to
               help="Seconds between looks at the files.")  # fmt: skip
 @click.option("--debounce", type=click.FloatRange(0.0), default=1.0, show_default=True,
               help="Seconds files must stay unchanged before the brief is made again.")  # fmt: skip
+@click.option("--batch", "as_batch", is_flag=True,
+              help="Send uncached map calls as one batch and wait for it (a look a minute).")  # fmt: skip
 @templates_option
 @quiet_option
 def follow(paths, audience, fmt, as_of, output, interval, debounce, templates, quiet,
@@ -165,10 +195,16 @@ def follow(paths, audience, fmt, as_of, output, interval, debounce, templates, q
     from briefgen.follow import follow as watch
 
     briefs = []
+    as_batch = engine_options.pop("as_batch")
 
     def regenerate(changed) -> None:
         say(f"briefgen: {changed.describe() if changed else 'no articles yet'}: "
             "making the brief", quiet)  # fmt: skip
+        if as_batch:
+            from briefgen.cli_batch import batch_map_waiting
+
+            if not batch_map_waiting(paths, quiet, engine_options, stop):
+                return
         # Which engine runs is said once, not at every change.
         problems = brief_once(paths, audience, fmt, as_of, output, templates, quiet,
                               engine_options, announce=not briefs)  # fmt: skip

@@ -74,9 +74,8 @@ def cache():
 def cache_stats(paths, cache, fmt):
     """What the state holds: answers by kind and model, the calls and tokens they saved, and
     the brief manifests kept."""
-    import json
-
     from briefgen import manifest
+    from briefgen.contract import CacheStats
 
     state = _state_for(paths, cache)
     store = _open_cache(state)
@@ -89,7 +88,8 @@ def cache_stats(paths, cache, fmt):
     stats["manifests"] = manifest.count(state)
     stats["manifest_bytes"] = _manifest_bytes(state)
     if fmt == "json":
-        click.echo(json.dumps(stats, indent=2))
+        # contract.CacheStats (`briefgen schema cache`).
+        click.echo(CacheStats.model_validate(stats).model_dump_json(indent=2))
         return
     if not state.is_dir():
         tell(f"nothing kept in {state} yet (no brief has been made there)")

@@ -79,7 +79,7 @@ def keep_manifest(state: Path, kept, keep: int, quiet: bool) -> str | None:
 )
 @click.option("--limit", "-n", type=click.IntRange(1), default=20, show_default=True,
               help="Show at most this many, newest first.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="A JSON list instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table (`schema history`).")
 @cache_option
 def history(paths, audience, limit, as_json, cache):
     """List the briefs recorded for PATHS (the same paths `make` was given), newest first.
@@ -87,9 +87,8 @@ def history(paths, audience, limit, as_json, cache):
     Each row: when it was made, for whom, where it was written, its articles, points (new
     ones) and watch items, and the manifest file `make --compare-to` takes.
     """
-    import json
-
     from briefgen import runlog
+    from briefgen.contract import History
     from briefgen.errors import InputError
     from briefgen.history import entries
 
@@ -99,7 +98,8 @@ def history(paths, audience, limit, as_json, cache):
     state = runlog.state_dir(cache, list(paths))
     rows = entries(state, list(paths), audience)[:limit]
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        # contract.History (`briefgen schema history`).
+        click.echo(History(state=str(state), briefs=rows).model_dump_json(indent=2))
         return
     if not rows:
         tell(f"no brief of {', '.join(paths)} recorded in {state} (`make -o FILE` records one)")

@@ -78,8 +78,8 @@ def run_lines(run, each_call: bool = False) -> list[str]:
         cost = "cost unknown" if run.cost_usd is None else format_usd(run.cost_usd)
         spent = (
             f"{_n(calls, 'call')} ({run.calls_new or 0} new, {run.calls_cached or 0} cached); "
-            f"{run.prompt_tokens or 0:,} prompt + {run.completion_tokens or 0:,} completion "
-            f"tokens; {cost}"
+            f"{_http(run)}{run.prompt_tokens or 0:,} prompt + "
+            f"{run.completion_tokens or 0:,} completion tokens; {cost}"
         )
     else:
         spent = "no model calls"
@@ -96,6 +96,16 @@ def run_lines(run, each_call: bool = False) -> list[str]:
     if each_call:
         lines.extend(f"    {_call_line(c)}" for c in run.calls)
     return lines
+
+
+def _http(run) -> str:
+    """'12 HTTP requests (2 retries); ' as the cost line says it; nothing for a run logged
+    before briefgen counted them (a guess from its calls would pass for a count)."""
+    if run.http_requests is None:
+        return ""
+    retries = run.retries or 0
+    again = f"{retries} retr{'y' if retries == 1 else 'ies'}"
+    return f"{_n(run.http_requests, 'HTTP request')} ({again}); "
 
 
 def _n(count: int | None, noun: str) -> str:
@@ -122,6 +132,8 @@ def _call_line(call) -> str:
         where += f" part {call.chunk_index + 1}"
     state = "cached" if call.cached else "ok" if call.ok else f"failed: {call.error or '?'}"
     tokens = f"{call.prompt_tokens or 0:,}+{call.completion_tokens or 0:,} tokens"
+    # Only where a request was sent: a cached answer's 0 and an old log's unknown say nothing.
+    sent = _n(call.requests, "request") if call.requests else ""
     fields = [call.kind or "?", where, call.model or "", call.mode or "", tokens,
-              f"{call.seconds or 0:.1f} s", state]  # fmt: skip
+              f"{call.seconds or 0:.1f} s", sent, state]  # fmt: skip
     return "  ".join(f for f in fields if f)

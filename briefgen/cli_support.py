@@ -302,6 +302,7 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
     from briefgen.history import baseline, parse_since
     from briefgen.pipeline import make_brief
     from briefgen.render import render_brief
+    from briefgen.stories import mixed_warning
 
     recording = recording or Recording()
     if recording.since and recording.compare_to:
@@ -335,6 +336,9 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
     write_output(render_brief(result.brief, fmt, templates=templates), output)
     for line in runlog.summary_lines(result, chosen, settings):
         say(f"briefgen: {line}", quiet)
+    if mixed := mixed_warning(result.corpus.articles, result.corpus.references,
+                              result.corpus.digest.copies):  # fmt: skip
+        say(f"briefgen: warning: {mixed}", quiet)  # stderr only: the brief is as it was
     if changes.since is not None:
         say(f"briefgen: since the brief of {changes.since:%Y-%m-%d %H:%M} UTC: "
             + ("; ".join(changes.lines()) or "nothing new"), quiet)  # fmt: skip

@@ -27,7 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from briefgen.errors import ConfigError
-from briefgen.ledger import DEFAULT_PRICES, Price, redact_text, safe_url, url_secrets
+from briefgen.ledger import DEFAULT_PRICES, Price, redact_text
+from briefgen.pool import join_urls, safe_urls, split_urls, urls_secrets
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -87,7 +88,15 @@ def _http_url(value: str) -> bool:
 _RULES: dict[str, _Rule] = {
     "engine": _Rule(str, lambda v: v in ENGINES, "one of " + ", ".join(ENGINES)),
     "model": _Rule(str, bool, "a model name"),
-    "base_url": _Rule(str, _http_url, "an http:// or https:// URL"),
+    "base_url": _Rule(
+        str,
+        # Whitespace is never in a URL: left inside one, it separated something not http.
+        lambda v: (
+            bool(split_urls(v))
+            and all(_http_url(u) and not re.search(r"\s", u) for u in split_urls(v))
+        ),
+        "an http:// or https:// URL, or several separated by commas",
+    ),
     "concurrency": _Rule(int, lambda v: 1 <= v <= 64, "a whole number from 1 to 64"),
     "max_attempts": _Rule(int, lambda v: 1 <= v <= 10, "a whole number from 1 to 10"),
     "timeout": _Rule(float, lambda v: v > 0, "a number of seconds above 0"),
@@ -118,7 +127,7 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 def _shown(name: str, value: object) -> str:
     # A base URL can carry a password; show it without.
     if name == "base_url" and isinstance(value, str):
-        return repr(safe_url(value))
+        return repr(safe_urls(value))
     return repr(value)
 
 
@@ -129,6 +138,10 @@ def check_value(name: str, value: object, where: str, parse: bool = True) -> obj
     from a TOML file must already have the right type, so `concurrency = "4"` is an error.
     """
     rule = _RULES[name]
+    if name == "base_url" and isinstance(value, list):  # several servers, from briefgen.toml
+        if not value or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where} must be a URL or a list of URLs")
+        value = join_urls(value)
     bad = ConfigError(f"{where} is {_shown(name, value)}: must be {rule.wanted}")
     converted: Any
     if rule.kind is str:
@@ -383,13 +396,13 @@ def choose_engine(settings: Settings) -> EngineChoice:
         return EngineChoice("extractive", None, None, message)
     if base_url and not model:
         raise ConfigError(
-            f"--model is needed with --base-url ({safe_url(base_url)}, from "
+            f"--model is needed with --base-url ({safe_urls(base_url)}, from "
             f"{source(settings, 'base_url')}): local servers name their models, "
             "e.g. --model smollm2 (or set BRIEFGEN_MODEL, or model in briefgen.toml)"
         )
     defaulted = not model
     chosen = model or OPENAI_DEFAULT_MODEL
-    where = safe_url(base_url) if base_url else "OpenAI"
+    where = safe_urls(base_url) if base_url else "OpenAI"
     why = source(settings, "base_url" if base_url else "api_key")
     shown_model = f"{chosen} (default)" if defaulted else chosen
     message = (
@@ -401,7 +414,7 @@ def choose_engine(settings: Settings) -> EngineChoice:
 
 def secrets_of(settings: Settings) -> list[str]:
     """What must never be shown or stored: the API key, and what the base URL carries."""
-    return [s for s in (settings.api_key, *url_secrets(settings.base_url)) if s]
+    return [s for s in (settings.api_key, *urls_secrets(settings.base_url)) if s]
 
 
 def redact(text: str, settings: Settings) -> str:

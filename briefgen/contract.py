@@ -1,8 +1,9 @@
 """The published JSON contract: the documents briefgen writes as JSON, and their schemas.
 
 A brief (`make --format json`) is schema.Brief and a watch list (`watchlist --format json`)
-schema.WatchList; the two documents that are not part of a brief are defined here: the
-listing of `briefgen sources --format json` and the run log of `briefgen logs --json`.
+schema.WatchList; the documents that are not part of a brief are defined here: the
+listing of `briefgen sources --format json`, the run log of `briefgen logs --json`, the
+recorded briefs of `briefgen history --json` and the state of `briefgen cache stats -f json`.
 Each carries `schema_version` (schema.OUTPUT_VERSION). `briefgen schema NAME` prints the JSON
 Schema of each, made from these models, so the schema cannot drift from what is written.
 
@@ -28,6 +29,7 @@ from briefgen.schema import (
     WatchList,
     output_version_field,
 )
+from briefgen.stories import StoriesListing  # `briefgen stories`: defined with the grouping
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -89,6 +91,11 @@ class LoggedCall(Model):
     cached: bool = False
     ok: bool = True
     error: str | None = None
+    requests: int | None = Field(
+        default=None,
+        description="HTTP requests it took, retries and refused output modes included; 0 for "
+        "a cached answer; null when logged before briefgen counted them",
+    )
 
 
 class LoggedRun(Model):
@@ -118,6 +125,12 @@ class LoggedRun(Model):
     points_verified: int | None = None
     points_dropped: int | None = None
     seconds: float | None = None
+    http_requests: int | None = Field(
+        default=None,
+        description="HTTP requests its new calls sent, retries included (the cost line's); "
+        "null when logged before briefgen counted them",
+    )
+    retries: int | None = Field(default=None, description="of those, the requests sent again")
     report: dict[str, Any] = Field(
         default_factory=dict, description="the rest of the run report (skipped, warnings, ...)"
     )
@@ -130,6 +143,64 @@ class RunLog(Model):
     runs: list[LoggedRun] = Field(description="newest first")
 
 
+# ---------------------------------------------------------------- briefgen history
+
+
+class RecordedBrief(Model):
+    """One recorded brief (a manifest kept), as `briefgen history` lists it."""
+
+    created: Timestamp = Field(description="when it was made")
+    audience: str
+    outputs: list[str] = Field(description="the files it was written to (absolute paths)")
+    as_of: dt.date
+    articles: int
+    findings: int
+    points: int
+    new_points: int = Field(description="of its points, those marked new")
+    watch_items: int = Field(description="watch items not yet passed")
+    manifest: str = Field(description="the manifest file (what `make --compare-to` takes)")
+
+
+class History(Model):
+    schema_version: str = output_version_field()
+    state: str = Field(description="the state folder the manifests were read from")
+    briefs: list[RecordedBrief] = Field(description="newest first")
+
+
+# ---------------------------------------------------------------- briefgen cache stats
+
+
+class CachedKind(Model):
+    """The cached answers of one kind of call (extract, synthesis, ...)."""
+
+    kind: str
+    entries: int
+    calls: int = Field(description="the model calls these answers stand for")
+    prompt_tokens: int
+    completion_tokens: int
+    hits: int = Field(description="times an answer was used again instead of a call")
+    oldest: Timestamp | None = None
+    last_used: Timestamp | None = None
+
+
+class CachedModel(Model):
+    engine: str
+    model: str
+    entries: int
+
+
+class CacheStats(Model):
+    schema_version: str = output_version_field()
+    state: str = Field(description="the state folder (.briefgen) looked at")
+    path: str | None = Field(description="the cache file; null when no answer is cached")
+    bytes: int = Field(description="the cache's size on disk, write-ahead log included")
+    kinds: list[CachedKind]
+    models: list[CachedModel]
+    other_schema: int = Field(description="answers of an older schema (`cache prune` drops them)")
+    manifests: int = Field(description="brief manifests kept")
+    manifest_bytes: int
+
+
 # ---------------------------------------------------------------- the schemas
 
 DOCUMENTS: dict[str, type[Model]] = {
@@ -137,6 +208,9 @@ DOCUMENTS: dict[str, type[Model]] = {
     "watchlist": WatchList,
     "sources": SourcesListing,
     "logs": RunLog,
+    "history": History,
+    "cache": CacheStats,
+    "stories": StoriesListing,
 }
 
 

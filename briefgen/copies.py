@@ -73,12 +73,13 @@ def find_copies(articles: Sequence[Article], exact_below: int = EXACT_BELOW) -> 
     else:
         pairs = _candidate_pairs(eligible, sets)
     for a, b in sorted(pairs, key=lambda p: (rank[p[0]], rank[p[1]])):
-        if containment(sets[a], sets[b]) >= SAME_TEXT:
-            ra, rb = root(a), root(b)
-            if ra != rb:
-                # The earlier article stays the group's original.
-                first, later = (ra, rb) if rank[ra] < rank[rb] else (rb, ra)
-                parent[later] = first
+        ra, rb = root(a), root(b)
+        # Already one group: comparing them could change nothing. This keeps a group of n
+        # reprints near n comparisons instead of n * n / 2 (issue 16: 10,000 articles).
+        if ra != rb and containment(sets[a], sets[b]) >= SAME_TEXT:
+            # The earlier article stays the group's original.
+            first, later = (ra, rb) if rank[ra] < rank[rb] else (rb, ra)
+            parent[later] = first
     return {a.id: root(a.id) for a in eligible if root(a.id) != a.id}
 
 

@@ -153,12 +153,39 @@ _MAY_HOLD_A_DATE = re.compile(
 )
 
 
+# What each of _PATTERNS (same order) cannot match without: a digit (a day or a year), a
+# month's name (the full names begin with the short ones), or a word of time (every
+# weekday's name ends in "day"; the relative units and "end of the year" name one). One
+# quick search of the text for each spares most sentences the slower patterns behind it;
+# a pattern with no such need runs always. Each gate is implied by its pattern, so skipping
+# on a failed gate finds exactly what running it would (tests/test_date_gates.py).
+_DIGIT = re.compile(r"\d")
+_MONTH_NAME = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_TIME_WORD = re.compile(r"(?i:day|week|month|year)")
+_GATES: tuple[tuple[re.Pattern[str], ...], ...] = (
+    (_DIGIT,), (_DIGIT, _MONTH_NAME), (_DIGIT, _MONTH_NAME),  # iso, md, md
+    (_TIME_WORD,), (), (_TIME_WORD,), (_TIME_WORD,), (_TIME_WORD,),  # weekday, relative x4
+    (_MONTH_NAME,), (_MONTH_NAME,), (_TIME_WORD,),  # part x3
+    (_MONTH_NAME,),  # month
+    (_DIGIT,), (),  # quarter: "Q3", "third quarter"
+    (), (_DIGIT,),  # half: "first half of", "H2 2025"
+    (), (_DIGIT,),  # season: "next summer", "summer 2025"
+    (_DIGIT,),  # year
+)  # fmt: skip
+assert len(_GATES) == len(_PATTERNS)
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date mention in `text`, non-overlapping (longest wins), sorted by start."""
     if not _MAY_HOLD_A_DATE.search(text):
         return []
+    shut = {gate for gate in (_DIGIT, _MONTH_NAME, _TIME_WORD) if not gate.search(text)}
     found = [
-        mm for kind, pat in _PATTERNS for m in pat.finditer(text) if (mm := _build(kind, m, text))
+        mm
+        for (kind, pat), gates in zip(_PATTERNS, _GATES)
+        if shut.isdisjoint(gates)
+        for m in pat.finditer(text)
+        if (mm := _build(kind, m, text))
     ]
     found.sort(key=lambda c: (c.start - c.end, c.start))
     # Longest first, each kept unless it overlaps one kept already. The kept ones never

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     NO_INPUT = 3
     ENDPOINT = 4
     OUTPUT = 5
+    BATCH_PENDING = 75  # EX_TEMPFAIL of BSD's sysexits: the work is queued, run again later
 
 
 # The `\b` keeps click from re-wrapping the table in --help.
@@ -31,4 +32,6 @@ Exit status:
   4  the model failed: its endpoint unreachable, refusing, or faulty past
      the retries, or no valid answer
   5  the output could not be written: a template failed, or FILE cannot
-     be written"""
+     be written
+  75 a batch of model calls is queued or still running (make --batch):
+     run the same command again later to collect it"""

@@ -51,6 +51,10 @@ DEFAULT_PRICES: dict[str, Price] = {
     "gpt-4.1-nano": Price(0.10, 0.40),
     "o4-mini": Price(1.10, 4.40),
 }
+# A call answered through a batch service (briefgen.batch) costs this share of the list
+# price: OpenAI's Batch API bills half. A record's mode says it was a batch call.
+BATCH_MODE = "batch"
+BATCH_PRICE_FACTOR = 0.5
 
 
 @dataclass
@@ -71,6 +75,9 @@ class CallRecord:
     # HTTP requests this record stands for: an answer's retries and refused output modes
     # included; a failed call's unanswered ones; none for a cached answer.
     requests: int = 1
+    # The endpoint that answered, as safe_url shows it (one of several, see pool.py); None
+    # for a cached answer or a failed call.
+    endpoint: str | None = None
 
 
 def price_for(model: str, prices: Mapping[str, Price]) -> Price | None:
@@ -182,7 +189,8 @@ class Ledger:
         for r in self.records:
             price = price_for(r.model, prices)
             if not r.cached and price is not None:
-                total += estimate_cost(r.prompt_tokens, r.completion_tokens, price)
+                share = BATCH_PRICE_FACTOR if r.mode == BATCH_MODE else 1.0
+                total += share * estimate_cost(r.prompt_tokens, r.completion_tokens, price)
         return total
 
     def summary(self, prices: Mapping[str, Price], local: bool = False) -> str:
@@ -404,6 +412,8 @@ _RUN_COLUMNS = {
     "points_verified": "INTEGER",
     "points_dropped": "INTEGER",
     "seconds": "REAL",
+    "http_requests": "INTEGER",
+    "retries": "INTEGER",
 }
 _CALL_COLUMNS = (
     "kind",
@@ -417,6 +427,20 @@ _CALL_COLUMNS = (
     "cached",
     "ok",
     "error",
+    "requests",
+    "endpoint",
+)
+# The log's layout, kept in PRAGMA user_version: 0 (before it was kept) had no HTTP counts;
+# 2 added them (runs.http_requests, runs.retries, calls.requests). A log of an older layout
+# gains the columns it lacks when a run is next written (_upgrade); its rows stay, with NULL
+# counts: "not recorded".
+# 3 added calls.endpoint, the server that answered (several may serve one model).
+LOG_VERSION = 3
+_ADDED_COLUMNS = (
+    ("runs", "http_requests", "INTEGER"),
+    ("runs", "retries", "INTEGER"),
+    ("calls", "requests", "INTEGER"),
+    ("calls", "endpoint", "TEXT"),
 )
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS runs (
@@ -429,7 +453,7 @@ CREATE TABLE IF NOT EXISTS calls (
     run_id INTEGER NOT NULL REFERENCES runs(id),
     kind TEXT, article_id TEXT, chunk_index INTEGER, model TEXT, mode TEXT,
     prompt_tokens INTEGER, completion_tokens INTEGER, seconds REAL,
-    cached INTEGER, ok INTEGER, error TEXT
+    cached INTEGER, ok INTEGER, error TEXT, requests INTEGER, endpoint TEXT
 );
 CREATE INDEX IF NOT EXISTS calls_run ON calls(run_id);
 """
@@ -474,6 +498,9 @@ def store_run(
         "calls_cached": len(records) - len(new),
         "prompt_tokens": sum(r.prompt_tokens for r in new),
         "completion_tokens": sum(r.completion_tokens for r in new),
+        # As the cost line counts them (Ledger.http_requests, Ledger.retries).
+        "http_requests": sum(r.requests for r in new),
+        "retries": sum(max(r.requests - 1, 0) for r in new),
     }
     for name, value in derived.items():
         if row[name] is None:
@@ -491,9 +518,7 @@ def store_run(
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            _upgrade(conn)
             names = list(row)
             cursor = conn.execute(
                 f"INSERT INTO runs ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
@@ -514,9 +539,27 @@ def store_run(
     return run_id
 
 
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Create the tables, or bring a log of an older layout up to LOG_VERSION in place (inside
+    the caller's transaction, so two runs cannot both add a column). A log a newer briefgen
+    wrote keeps its version: the columns named here are still there."""
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version >= LOG_VERSION:
+        return
+    for table, name, kind in _ADDED_COLUMNS:
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if name not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+    conn.execute(f"PRAGMA user_version = {LOG_VERSION}")
+
+
 def _call_row(run_id: int, rec: CallRecord, secrets: Sequence[str]) -> list[object]:
     values = asdict(rec)
     values["cached"] = int(rec.cached)
     values["ok"] = int(rec.ok)
+    values["requests"] = 0 if rec.cached else rec.requests  # a cached answer sent nothing
     # Every column, not only error: a model name or article id is text like any other.
     return [run_id, *(_column_value(values[name], secrets) for name in _CALL_COLUMNS)]

@@ -111,6 +111,7 @@ class Completion:
     mode: str  # which of OUTPUT_MODES produced it
     seconds: float  # wall time of the complete() call, retries and refused modes included
     requests: int = 1  # HTTP requests sent for it, retries and refused modes included
+    endpoint: str = ""  # the safe URL of the endpoint that answered (see pool.py)
 
 
 class _Adapt(Exception):
@@ -296,6 +297,7 @@ class LLMClient:
             mode=rung.removesuffix("-plain"),
             seconds=time.monotonic() - started,
             requests=tally.requests,
+            endpoint=self.base_url,
         )
         self._note_pace(completion)
         if self.on_call is not None:
@@ -338,6 +340,12 @@ class LLMClient:
         return None
 
     # ------------------------------------------------------------------ pace and time limit
+
+    def pace(self) -> float | None:
+        """Seconds per answer token of the latest answers (their mean), or None before any
+        answer long enough to tell; pool.py sends calls to the faster of two idle endpoints."""
+        with self._client_lock:
+            return sum(self._paces) / len(self._paces) if self._paces else None
 
     def _note_pace(self, completion: Completion) -> None:
         if completion.completion_tokens < PACE_MIN_TOKENS:

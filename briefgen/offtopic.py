@@ -228,31 +228,40 @@ _FIRST_PERSON = re.compile(r"(?<![\w'’])(?:I(?:['’](?:m|ve|d|ll))?|me|[Mm]y|
 _NAME_BEFORE = re.compile(r"(?<=\S)\s+[A-Z][\w'’-]*\s+$")
 
 
-def _quoted_mask(text: str) -> list[bool]:
-    """Which characters are inside a quotation, line by line.
+# The marks that open or close a double quotation; the mask is filled between them by
+# slices, not character by character (a 50 MB article has 50 million characters).
+_QUOTE_MARKS = re.compile('[“«”»"]')
+
+
+def _quoted_mask(text: str) -> bytearray:
+    """Which characters are inside a quotation (1) or not (0), line by line.
 
     A quotation over several paragraphs opens each with a mark and closes only the last, so
     an open quotation ends with its line; a line whose first closing mark comes before any
-    opening one continues a quotation from the line before.
+    opening one continues a quotation from the line before. The marks themselves count as
+    inside. A bytearray, not a list of bools: one byte a character instead of eight.
     """
-    mask = [False] * len(text)
-    pos = 0
-    for line in text.split("\n"):
-        inside = False
-        first_close, first_open = line.find("”"), line.find("“")
-        if first_close != -1 and (first_open == -1 or first_close < first_open):
-            inside = True
-        for k, ch in enumerate(line):
-            if ch in "“«" or (ch == '"' and not inside):
-                inside = True
-            elif ch in "”»" or (ch == '"' and inside):
-                mask[pos + k] = True
-                inside = False
-                continue
-            mask[pos + k] = inside
-        for a, b, _ in quoted_spans(line):  # 'single quotes' and the other styles too
-            mask[pos + a : pos + b] = [True] * (b - a)
-        pos += len(line) + 1
+    mask = bytearray(len(text))
+    pos, n = 0, len(text)
+    while pos <= n:
+        end = text.find("\n", pos)
+        end = n if end == -1 else end
+        first_close, first_open = text.find("”", pos, end), text.find("“", pos, end)
+        inside = first_close != -1 and (first_open == -1 or first_close < first_open)
+        filled = pos  # characters before this one are set
+        for m in _QUOTE_MARKS.finditer(text, pos, end):
+            k = m.start()
+            if inside:
+                mask[filled:k] = b"\x01" * (k - filled)
+            ch = text[k]
+            inside = ch in "“«" or (ch == '"' and not inside)  # else it closes one
+            mask[k] = 1
+            filled = k + 1
+        if inside:
+            mask[filled:end] = b"\x01" * (end - filled)
+        for a, b, _ in quoted_spans(text[pos:end]):  # 'single quotes' and the other styles too
+            mask[pos + a : pos + b] = b"\x01" * (b - a)
+        pos = end + 1
     return mask
 
 

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import IO
@@ -400,6 +400,15 @@ def make_brief(
     corpus = read_corpus(
         paths, stdin=stdin, engine=engine, concurrency=concurrency, progress=progress
     )
+    return brief_corpus(corpus, audience, as_of)
+
+
+@_no_cycle_collection()
+def brief_corpus(
+    corpus: Corpus, audience: Audience = "exec", as_of: dt.date | None = None
+) -> Result:
+    """The brief of a corpus already read (make_brief's second half; one story's corpus
+    from subcorpus for `make --by-story`)."""
     started = time.perf_counter()
     day, basis = decide_as_of(as_of, corpus)
     watch = build_watchlist(corpus, day)
@@ -429,6 +438,34 @@ def make_brief(
     fill_costs(corpus.report, corpus.engine)
     corpus.report.seconds = round(corpus.report.seconds + time.perf_counter() - started, 3)
     return Result(brief=brief, watch=watch, corpus=corpus)
+
+
+def subcorpus(corpus: Corpus, article_ids: Collection[str]) -> Corpus:
+    """The corpus of some of its articles (one story of a mixed feed), without reading or
+    asking the engine anything again: their notes merged anew, their sources numbered from
+    [1], their own off-topic check; their dates stay those the whole corpus gave them."""
+    keep = set(article_ids)
+    articles = [a for a in corpus.articles if a.id in keep]
+    references = {k: v for k, v in corpus.references.items() if k in keep}
+    notes = [n for n in corpus.notes if n.article_id in keep]
+    copies = {k: v for k, v in corpus.digest.copies.items() if k in keep and v in keep}
+    flagged = {k: v for k, v in corpus.digest.flagged.items() if k in keep}
+    digest = merge(articles, notes, copies)
+    digest.flagged = flagged
+    paths = tuple(f"{a.path} part " for a in articles)
+    report = corpus.report.model_copy(
+        deep=True,
+        update={
+            "articles": len(articles),
+            "chunks": len(notes),
+            "missing": [m for m in corpus.report.missing if m.startswith(paths)],
+        },
+    )
+    sources = number_sources(articles, references, copies, flagged)
+    engine = corpus.engine
+    sub = Corpus(articles, corpus.skipped, references, notes, digest, sources, report, engine)
+    sub.off_topic = find_off_topic(articles)
+    return sub
 
 
 def fill_costs(report: RunReport, engine: Engine) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -172,28 +173,48 @@ def _report(item: WatchItem, aid: str, told: _Told, ref: dt.date | None) -> Repo
     return Report(state, aid, told.sentence, moved_to, inside)
 
 
+class _ToldIndex:
+    """Every cue sentence of the articles, by its content words: an item is compared only with
+    the sentences sharing enough words with it to pass _report's word test, not with every
+    sentence of every article (issue 16: 10,000 articles). Built once per watch list."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.entries = [(aid, text, told) for aid, text in texts.items() for told in _told(text)]
+        self.by_word: dict[str, list[int]] = {}
+        for i, (_, _, told) in enumerate(self.entries):
+            for w in told.words:
+                self.by_word.setdefault(w, []).append(i)
+
+    def near(self, item: WatchItem) -> list[tuple[str, str, _Told]]:
+        words = set(content_words(item.description)) | set(content_words(item.sentence))
+        shared = Counter(i for w in words for i in self.by_word.get(w, ()))
+        least = min(SAME_WORDS, SAME_WORDS_DATED)
+        return [self.entries[i] for i in sorted(i for i, n in shared.items() if n >= least)]
+
+
 def find_reports(
     item: WatchItem,
     texts: dict[str, str],
     references: dict[str, tuple[dt.date, str]],
     known: set[str],
+    index: _ToldIndex | None = None,
 ) -> list[Report]:
-    """Every sentence of another article that reports what became of `item`, oldest first."""
+    """Every sentence of another article that reports what became of `item`, oldest first.
+    `index` is _ToldIndex(texts), passed when the caller asks about many items."""
     if item.date is None:
         return []
     out = []
     own = " ".join(item.sentence.split())
-    for aid, text in texts.items():
+    for aid, text, told in (index or _ToldIndex(texts)).near(item):
         ref = references.get(aid, (None, ""))[0]
-        for told in _told(text):
-            if " ".join(told.sentence.split()) == own:
-                continue
-            report = _report(item, aid, told, ref)
-            if report is None or (report.state == "happened" and aid in item.article_ids):
-                continue  # an article does not tell its own plan as done
-            if report.state == "happened" and not _could_have_happened(item, aid, text, ref, known):
-                continue
-            out.append(report)
+        if " ".join(told.sentence.split()) == own:
+            continue
+        report = _report(item, aid, told, ref)
+        if report is None or (report.state == "happened" and aid in item.article_ids):
+            continue  # an article does not tell its own plan as done
+        if report.state == "happened" and not _could_have_happened(item, aid, text, ref, known):
+            continue
+        out.append(report)
     order = {aid: references.get(aid, (dt.date.max, ""))[0] for aid in texts}
     return sorted(out, key=lambda r: (order[r.article_id], r.article_id))
 
@@ -220,8 +241,9 @@ def raised_references(
 ) -> dict[str, tuple[dt.date, str]]:
     """Reference dates raised to the day of the latest event each article tells as done."""
     out = dict(references)
+    index = _ToldIndex(texts)
     for item in [*watch.upcoming, *watch.passed]:
-        for r in find_reports(item, texts, references, known):
+        for r in find_reports(item, texts, references, known, index):
             if r.state != "happened" or r.article_id in known or item.date is None:
                 continue
             now = out.get(r.article_id)
@@ -244,9 +266,10 @@ def settle(
     """The watch list with every item a later article reports as happened, cancelled or
     moved taken out of `upcoming` and `passed` into `settled`, its state and report set."""
     settled: list[WatchItem] = []
+    index = _ToldIndex(texts)
     for bucket in (watch.upcoming, watch.passed):
         for item in list(bucket):
-            reports = find_reports(item, texts, references, known)
+            reports = find_reports(item, texts, references, known, index)
             if not reports:
                 continue
             latest = reports[-1]  # the newest article says what it has come to

@@ -40,6 +40,7 @@ def build_watchlist(
     items: list[WatchItem] = []
     vectors: list[list[Counter[str]]] = []  # the words of every telling of each item
     tellings: list[list[WatchItem]] = []
+    blocks = _Blocks()
     for n in notes:
         ref = references.get(n.article_id)
         for event in n.events:
@@ -53,8 +54,9 @@ def build_watchlist(
             if item is None:
                 continue
             vec = Counter(content_words(item.description))
-            at = _find_twin(item, vec, items, vectors)
+            at = _find_twin(item, vec, items, vectors, blocks.candidates(item))
             if at is None:
+                blocks.add(len(items), item)
                 items.append(item)
                 vectors.append([vec])
                 tellings.append([item])
@@ -66,6 +68,7 @@ def build_watchlist(
                 twin.article_ids.append(n.article_id)
             if _clearer(item, twin):
                 items[at] = item.model_copy(update={"article_ids": twin.article_ids})
+                blocks.move(at, twin, items[at])
     for item, told in zip(items, tellings, strict=True):
         item.id = stable_id(told)
     upcoming = sorted(
@@ -195,12 +198,61 @@ _CLAUSE_END = re.compile(r"[,;:—–]\s+")
 MIN_DESCRIPTION_WORDS = 14
 
 
+class _Blocks:
+    """The items a new one can be a twin of, by their dates, so no item is compared with
+    every other (issue 16: 10,000 articles). _find_twin's three cases each need a shared
+    key: the same date and precision, a day inside a period, or the same unresolved text."""
+
+    def __init__(self) -> None:
+        self.same: dict[tuple, set[int]] = {}  # (date, precision) -> items
+        self.days: dict[dt.date, set[int]] = {}  # day items by their day
+        self.periods: set[int] = set()  # items with a date vaguer than a day
+        self.texts: dict[str | None, set[int]] = {}  # undated items by their date text
+
+    def _keys(self, item: WatchItem) -> list[tuple[dict | None, object]]:
+        if item.date is None:
+            return [(self.texts, item.date_text)]
+        keys: list[tuple[dict | None, object]] = [(self.same, (item.date, item.precision))]
+        keys.append((self.days, item.date) if item.precision == "day" else (None, None))
+        return keys
+
+    def add(self, i: int, item: WatchItem) -> None:
+        for table, key in self._keys(item):
+            (self.periods if table is None else table.setdefault(key, set())).add(i)
+
+    def move(self, i: int, old: WatchItem, new: WatchItem) -> None:
+        for table, key in self._keys(old):
+            (self.periods if table is None else table[key]).discard(i)
+        self.add(i, new)
+
+    def candidates(self, item: WatchItem) -> list[int]:
+        if item.date is None:
+            return sorted(self.texts.get(item.date_text, ()))
+        found = set(self.same.get((item.date, item.precision), ()))
+        if item.precision == "day":
+            found |= self.periods
+        else:
+            day = _period_start(item.date, item.precision)
+            end = period_end(item.date, item.precision)
+            while day <= end:  # at most a year of days
+                found |= self.days.get(day, set())
+                day += dt.timedelta(days=1)
+        return sorted(found)
+
+
 def _find_twin(
-    item: WatchItem, vec: Counter[str], items: list[WatchItem], vectors: list[list[Counter[str]]]
+    item: WatchItem,
+    vec: Counter[str],
+    items: list[WatchItem],
+    vectors: list[list[Counter[str]]],
+    candidates: list[int] | None = None,
 ) -> int | None:
+    """The first item that `item` tells again, among `candidates` (every item when None):
+    the ones _Blocks finds are the only ones any of the three cases below can match."""
     # An item told by several articles is compared through each of its tellings: a new one
     # need only agree with one of them.
-    for i, (other, tellings) in enumerate(zip(items, vectors)):
+    for i in range(len(items)) if candidates is None else candidates:
+        other, tellings = items[i], vectors[i]
         shared = max(len(vec.keys() & t.keys()) for t in tellings)
         if item.date is not None and item.date == other.date and item.precision == other.precision:
             if shared >= SAME_DAY_SHARED:

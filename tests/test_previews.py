@@ -79,7 +79,7 @@ def test_the_same_edition_again_adds_no_file_and_keeps_its_new_marks(runner, tmp
     assert len(manifests(tmp_path)) == 2
     text = md.read_text(encoding="utf-8")
     assert "**New**" in text and "Since the last brief" in text
-    rows = json.loads(run(runner, "history", "--json", folder).stdout)
+    rows = json.loads(run(runner, "history", "--json", folder).stdout)["briefs"]
     assert [len(r["outputs"]) for r in rows] == [2, 1]
     assert rows[0]["outputs"] == [str(tmp_path / "news.json"), str(md)]
     assert rows[0]["articles"] == 2 and rows[1]["articles"] == 1
@@ -91,7 +91,7 @@ def test_record_and_no_record_override_the_default(runner, tmp_path, folder):
     assert len(manifests(tmp_path)) == 1
     brief_json(runner, "--record", folder)
     assert len(manifests(tmp_path)) == 2
-    rows = json.loads(run(runner, "history", "--json", folder).stdout)
+    rows = json.loads(run(runner, "history", "--json", folder).stdout)["briefs"]
     assert rows[0]["outputs"] == []
 
 
@@ -142,7 +142,7 @@ def test_manifests_are_pruned_to_keep_manifests(runner, tmp_path, folder):
     kept = manifests(tmp_path)
     exec_kept = [p for p in kept if p.parent.name == "exec"]
     assert len(exec_kept) == 2
-    rows = json.loads(run(runner, "history", "--json", "-a", "exec", folder).stdout)
+    rows = json.loads(run(runner, "history", "--json", "-a", "exec", folder).stdout)["briefs"]
     assert [r["as_of"] for r in rows] == ["2025-10-03", "2025-10-02"]
 
 

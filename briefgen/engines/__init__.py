@@ -54,15 +54,23 @@ def get_engine(
 
         settings = settings or Settings(engine="llm")
         choice = choice or choose_engine(settings)
-        client = LLMClient(
-            base_url=choice.base_url,
-            api_key=settings.api_key,
-            model=choice.model or "",
-            timeout=settings.timeout,
-            max_retry_seconds=settings.max_retry_seconds,
-            http_client=http_client,
-            mode_memory=mode_memory,
-        )
+        from briefgen.pool import ClientPool, split_urls
+
+        urls = split_urls(choice.base_url) or [None]
+        clients = [
+            LLMClient(
+                base_url=url,
+                api_key=settings.api_key,
+                model=choice.model or "",
+                timeout=settings.timeout,
+                max_retry_seconds=settings.max_retry_seconds,
+                http_client=http_client,
+                mode_memory=mode_memory,
+            )
+            for url in urls
+        ]
+        # Several servers of one model: one client each, used as one (see pool.py).
+        client = clients[0] if len(clients) == 1 else ClientPool(clients)
         engine = LLMEngine(
             client,
             model=choice.model or "",

@@ -186,6 +186,7 @@ class LLMEngine:
                 completion_tokens=completion.completion_tokens,
                 seconds=completion.seconds,
                 requests=completion.requests,
+                endpoint=completion.endpoint or None,
                 **ctx,
             )
         )

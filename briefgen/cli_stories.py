@@ -1,0 +1,153 @@
+"""`briefgen stories`: the stories in a mixed feed; and `make --by-story`: a brief for each.
+
+The grouping is stories.py's; the briefs per story are by_story.py's. Here only what is read,
+written and said.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from briefgen.cli_support import (
+    as_of_option,
+    format_option,
+    input_problems,
+    paths_argument,
+    report_problems,
+    say,
+    shown,
+    stdin_for,
+    tell,
+)
+
+NEWSLETTER_NAME = "newsletter"  # with -o DIR, the one issue of all the stories is DIR/newsletter.md
+# The file name extension of each format a brief is written in.
+EXTENSIONS = {"md": "md", "html": "html", "json": "json", "txt": "txt"}
+
+
+@click.command()
+@paths_argument
+@format_option("table", "json")
+@as_of_option
+def stories(paths, fmt, as_of):
+    """Group the articles in PATHS into stories, and list the articles that fit none.
+
+    Each story: its title (that of its most central article), the terms its articles share
+    most, its dates (those `make` uses) and its articles, oldest first. `make --by-story`
+    writes a brief for each story.
+    """
+    from briefgen.config import load_settings
+    from briefgen.ingest import article_size_limit
+    from briefgen.pipeline import read_corpus
+
+    with article_size_limit(load_settings().max_article_bytes):
+        corpus = read_corpus(list(paths), stdin=stdin_for(paths))
+    listing = grouped(corpus, as_of)
+    if fmt == "json":
+        click.echo(listing.model_dump_json(indent=2))
+    else:
+        for line in table_lines(listing):
+            tell(line)
+    report_problems(input_problems(paths, listing.skipped, strict=False))
+
+
+def grouped(corpus, as_of=None):
+    """The stories of a corpus, on the dates `make` settles on (decide_as_of)."""
+    from briefgen.pipeline import decide_as_of
+    from briefgen.stories import group
+
+    decide_as_of(as_of, corpus)
+    listing = group(corpus.articles, corpus.references, corpus.digest.copies)
+    listing.skipped = corpus.skipped
+    return listing
+
+
+def _span(first, last) -> str:
+    if first is None:
+        return "undated"
+    return str(first) if first == last else f"{first} to {last}"
+
+
+def table_lines(listing) -> list[str]:
+    """The stories as text: a heading line each, its terms, then its articles."""
+    lines = []
+    for k, story in enumerate(listing.stories, start=1):
+        lines.append(f"{k}. {story.title}  ({len(story.articles)} articles, "
+                     f"{_span(story.first, story.last)})")  # fmt: skip
+        lines.append(f"   terms: {', '.join(story.terms)}")
+        for a in story.articles:
+            lines.append(f"   {str(a.date or 'undated'):>10}  {a.path}")
+    if listing.unsorted:
+        lines.append(f"fit no story ({len(listing.unsorted)}):")
+        for a in listing.unsorted:
+            lines.append(f"   {str(a.date or 'undated'):>10}  {a.path}  {a.title}")
+    if not listing.stories:
+        lines.insert(0, "no story: no two articles tell the same one")
+    return lines
+
+
+def make_by_story(paths, audience, fmt, as_of, output, templates, quiet, engine_options):
+    """`make --by-story`: the feed read once, then a brief per story. Returns the problems.
+
+    With -o DIR each brief is DIR/<story slug>.<format>; without, the briefs go to standard
+    output one after another under a heading each (JSON: one array). The newsletter is one
+    issue with a section per story (by_story.newsletter_issue). Briefs per story are not
+    recorded for `history` (each story's articles change from feed to feed).
+    """
+    from briefgen.by_story import newsletter_issue, story_briefs
+    from briefgen.cli_support import close_engine, map_options, open_engine, write_output
+    from briefgen.pipeline import read_corpus
+    from briefgen.render import render_brief
+
+    if output is None and fmt == "html" and audience != "newsletter":
+        raise click.UsageError("--by-story --format html writes one file per story: give -o DIR")
+    settings, choice, chosen, _, _ = open_engine(paths, quiet, **engine_options)
+    try:
+        with map_options(quiet, settings, choice) as how:
+            corpus = read_corpus(list(paths), stdin=stdin_for(paths), engine=chosen, **how)
+    finally:
+        close_engine(chosen, quiet)
+    listing = grouped(corpus, as_of)
+    if not listing.stories:
+        raise click.UsageError("--by-story: no two articles tell the same story (see `stories`)")
+    for a in listing.unsorted:
+        say(f"briefgen: fits no story, not briefed: {a.path}", quiet)
+    parts = [
+        (story, result.brief) for story, result in story_briefs(corpus, listing, audience, as_of)
+    ]
+    if audience == "newsletter":
+        issue = render_brief(newsletter_issue(parts), fmt, templates=templates)
+        target = None
+        if output is not None:
+            target = str(_folder(output) / f"{NEWSLETTER_NAME}.{EXTENSIONS[fmt]}")
+        write_output(issue, target)
+        say(f"briefgen: {len(parts)} stories in one newsletter"
+            + (f": wrote {target}" if target else ""), quiet)  # fmt: skip
+        return input_problems(paths, listing.skipped, strict=False)
+    if output is not None:
+        folder = _folder(output)
+        for story, brief in parts:
+            target = folder / f"{story.slug}.{EXTENSIONS[fmt]}"
+            write_output(render_brief(brief, fmt, templates=templates), str(target))
+            say(f"briefgen: wrote {target} ({len(story.articles)} articles)", quiet)
+    elif fmt == "json":
+        texts = [render_brief(b, "json", templates=templates).strip() for _, b in parts]
+        write_output("[\n" + ",\n".join(texts) + "\n]\n", None)
+    else:
+        rule = "=" * 72
+        for k, (story, brief) in enumerate(parts, start=1):
+            # The title is the article's: escaped, so it cannot forge a line of its own.
+            heading = f"{rule}\nStory {k} of {len(parts)}: {shown(story.title)}\n{rule}\n\n"
+            write_output(heading + render_brief(brief, fmt, templates=templates), None)
+    return input_problems(paths, listing.skipped, strict=False)
+
+
+def _folder(output: str) -> Path:
+    """-o with --by-story names a folder (made if missing), never a file."""
+    folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise click.UsageError(f"--by-story -o names a folder, and {output} is a file")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
