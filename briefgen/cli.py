@@ -30,6 +30,7 @@ from briefgen.cli_support import (
     paths_argument,
     quiet_option,
     report_problems,
+    report_read_in_part,
     report_skipped,
     same_file,
     say,
@@ -297,6 +298,7 @@ def watchlist(paths, fmt, as_of, output, templates, strict, quiet, **engine_opti
     runlog.save_modes(state, modes)
     skipped = [s for s in corpus.skipped if not same_file(s.path, output)]
     report_skipped(skipped, quiet)
+    report_read_in_part(corpus.articles, quiet)
     day, basis = decide_as_of(as_of, corpus)
     watch = build_watchlist(corpus, day)
     # The calendar is named after the story: the headline the built-in engine gives its brief.

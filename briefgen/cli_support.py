@@ -90,6 +90,18 @@ def report_skipped(skipped, quiet: bool) -> None:
         say(f"briefgen: skipped {s.path}: {s.reason}", quiet)
 
 
+def report_read_in_part(articles, quiet: bool) -> None:
+    """An article longer than ingest's reading limit is briefed on its start: say so."""
+    for a in articles:
+        if a.unread_chars:
+            whole = len(a.text) + a.unread_chars
+            say(
+                f"briefgen: note: {a.path}: read in part: its first {len(a.text):,} of about "
+                f"{whole:,} characters (no news story is longer; the rest is not briefed)",
+                quiet,
+            )
+
+
 # PATHS with the options of reading URLs (--urls FILE, --ignore-robots, ...): briefgen.cli_web.
 from briefgen.cli_web import paths_argument  # noqa: E402, F401
 
@@ -326,6 +338,7 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
     # The brief itself, written into the folder it reads, is skipped by ingest: not news.
     skipped = [s for s in result.corpus.skipped if not same_file(s.path, output)]
     report_skipped(skipped, quiet)
+    report_read_in_part(result.corpus.articles, quiet)
     created = dt.datetime.now(dt.timezone.utc)  # to the microsecond: briefs a second apart
     current = manifest.build(result, audience, list(paths), created, output)
     chosen_baseline = baseline(state, current, since, recording.compare_to)

@@ -53,6 +53,9 @@ class ListedArticle(Model):
     )
     words: int = 0
     debris_cut: int = Field(default=0, description="lines of web-page debris removed")
+    unread_chars: int = Field(
+        default=0, description="characters past the reading limit, not briefed (0: read whole)"
+    )
     reference: dt.date | None = Field(
         default=None,
         description="the date `make` uses for it: its publication date, else the one the "

@@ -42,6 +42,7 @@ def list_sources(
                 date_basis=a.date_basis,
                 words=a.words,
                 debris_cut=a.debris_cut,
+                unread_chars=a.unread_chars,
                 reference=ref[0] if ref else None,
                 reference_basis=_basis(a.published, a.date_basis, source.date_basis, ref),
                 copy_of=source.copy_of,

@@ -109,6 +109,9 @@ class Article(Model):
     )
     words: int = 0
     debris_cut: int = Field(default=0, description="lines of web-page debris removed")
+    unread_chars: int = Field(
+        default=0, description="characters past the reading limit, not briefed (0: read whole)"
+    )
 
 
 class Skipped(Model):

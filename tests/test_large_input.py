@@ -91,3 +91,38 @@ def test_sources_skips_a_large_article_as_make_does(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["sources", "--format", "json", str(folder)])
     skipped = [s for s in json.loads(result.stdout)["skipped"] if s["path"].endswith("huge.txt")]
     assert skipped and "see max_article_bytes" in skipped[0]["reason"]
+
+
+def test_the_read_limit_cuts_at_a_paragraph_break_then_a_sentence_then_a_space():
+    from briefgen.ingest import within_read_limit
+
+    text = "First paragraph here.\n\nSecond one. Third sentence goes on and on"
+    assert within_read_limit(text, len(text)) == text
+    assert within_read_limit(text, 40) == "First paragraph here.\n\n"
+    one_paragraph = "Alpha beta gamma. Delta epsilon zeta eta theta iota kappa"
+    assert within_read_limit(one_paragraph, 30) == "Alpha beta gamma. "
+    no_sentence = "word " * 10
+    assert within_read_limit(no_sentence, 23) == "word word word word "
+
+
+def test_an_article_over_the_read_limit_is_briefed_on_its_start_and_named(tmp_path, monkeypatch):
+    from briefgen import ingest
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    # The sample story, then a paragraph with a distinctive figure past the limit.
+    late = "\n\nThe port authority said 987,654 containers were held at the docks.\n"
+    (folder / "long.txt").write_text(STORY + late)
+    monkeypatch.setattr(ingest, "READ_LIMIT_CHARS", len(STORY) + 5)
+    [article] = ingest.load([str(folder / "long.txt")]).articles
+    assert "987,654" not in article.text and article.unread_chars > len(late) - 10
+    result = CliRunner().invoke(main, ["make", "--engine", "extractive", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "long.txt: read in part" in result.stderr
+    assert "987,654" not in result.stdout
+    listing = CliRunner().invoke(main, ["sources", "--format", "json", str(folder)])
+    [entry] = json.loads(listing.stdout)["articles"]
+    assert entry["unread_chars"] == article.unread_chars
+    monkeypatch.setattr(ingest, "READ_LIMIT_CHARS", 10 * len(STORY))
+    whole = CliRunner().invoke(main, ["make", "--engine", "extractive", str(folder)])
+    assert "read in part" not in whole.stderr
