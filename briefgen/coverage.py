@@ -2,15 +2,22 @@
 
 A brief of six points is read top to bottom: each point is worth what it tells the reader
 that the points above it have not. So points are taken greedily by their rank score times
-the share of their facets that is still new, where a sentence's facets are its content words
-and figures (names of actors and places, sub-topics, numbers), each weighed by how rare it is
-among the candidates: "China" and "trade", in every sentence of a China trade story, tell
-a reader little; "soybeans", "TikTok" or "100%" tell a facet. The product has no constant to
-tune: a point that repeats half of what is shown is worth half its score.
+the share of their facets that is still new. A sentence's facets are the terms of two words
+the articles share ("rare earth", "export control", "united state"), and its other content
+words and figures, each weighed by how many articles tell it, how rare it is among the
+candidates ("China" and "trade", in every sentence of a China trade story, tell a reader
+little) and how specific it is: a name, a figure or a shared term ("TikTok", "100",
+"rare earth") is the story's own, any other word ("critical", "long") counts half.
+A point that repeats half of what is shown is worth half its score.
 
-Beside that soft rule, a hard one: a point whose words overlap a chosen one (or a sentence the
-reader sees elsewhere, such as a watch item) by more than `redundant` is a repeat and is left
-out. Everything is deterministic: ties go to the higher-ranked finding.
+A point is about its distinctive facet (its heaviest name, figure or shared term): one whose
+distinctive facet is told already (by the bottom line or a point above) is a retelling and
+comes after every point about something new, whatever its score ("rare earths" in the
+bottom line, then in two key points, told the reader one thing three times).
+
+Beside these soft rules, a hard one: a point whose words overlap a chosen one (or a sentence
+the reader sees elsewhere, such as a watch item) by more than `redundant` is a repeat and is
+left out. Everything is deterministic: ties go to the higher-ranked finding.
 """
 
 from __future__ import annotations
@@ -23,7 +30,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from briefgen.entity_words import DEMONYM, is_common_word
 from briefgen.text import content_words, cosine
+
+# What a word that is no name, figure or shared term counts as a facet against one that is:
+# half, the same discount as a word one article alone uses, for the same reason (it may be
+# the writer's wording, not the story). Not fitted: on the sample, 0.25 and 0.1 each change
+# one key point, neither for the better.
+GENERAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -39,25 +53,94 @@ class Candidate:
 
 
 def facet_weights(candidates: Sequence[Candidate]) -> dict[str, float]:
-    """The weight of each word as a facet of the story (an actor, a sub-topic, a figure):
-    how many articles use it, times how rare it is among the candidates (the log of their
-    number over the number that use it).
+    """The weight of each facet of the story (an actor, a sub-topic, a figure): how many
+    articles tell it, times how rare it is among the candidates (the log of their number
+    over the number that tell it), times how specific it is (see `_specificity`).
 
-    The story's facets recur across articles; a writer's own wording does not, so a word one
-    article alone uses counts half what a word two articles use: otherwise every
-    differently worded lede would look new. Rarity makes a word in nearly every sentence
-    ("China" in a China story) count for little, since telling it again tells nothing.
+    The story's facets recur across articles; a writer's own wording does not, so a facet one
+    article alone tells counts half what one two articles tell: otherwise every differently
+    worded lede would look new. Rarity makes a word in nearly every sentence ("China" in a
+    China story) count for little, since telling it again tells nothing.
     """
+    terms = _terms(candidates)
+    facets = [_facets(c.text, terms) for c in candidates]
+    return _weights(candidates, facets, _names(candidates))
+
+
+def _weights(
+    candidates: Sequence[Candidate], facets: Sequence[frozenset[str]], names: frozenset[str]
+) -> dict[str, float]:
     by_article: dict[str, set[str]] = {}
     in_sentences: Counter[str] = Counter()
-    for c in candidates:
-        words = set(_words(c.text))
-        in_sentences.update(words)
+    for c, found in zip(candidates, facets, strict=True):
+        in_sentences.update(found)
         for a in c.sources or (c.text,):
-            by_article.setdefault(a, set()).update(words)
-    df: Counter[str] = Counter(w for ws in by_article.values() for w in ws)
+            by_article.setdefault(a, set()).update(found)
+    df: Counter[str] = Counter(f for fs in by_article.values() for f in fs)
     n = len(candidates) + 1
-    return {w: k * math.log(n / in_sentences[w]) for w, k in df.items()}
+    return {f: k * math.log(n / in_sentences[f]) * _specificity(f, names) for f, k in df.items()}
+
+
+def _specificity(facet: str, names: frozenset[str]) -> float:
+    """A name ("TikTok", "Bessent": written capitalised inside a sentence, and no word the
+    dictionary lists in lower case), a figure ("100") or a term of two words the articles
+    share ("rare earth", "port fee") is the story's own. Any other word ("critical", "long",
+    "held"), a people's adjective ("Chinese") and a name that is also a common word ("China",
+    "Trump") is as likely the writer's wording, or the topic every sentence tells, as a facet
+    of the story: it counts GENERAL."""
+    if " " in facet or not facet.isalpha():  # a term, or a figure ("100", "2030")
+        return 1.0
+    if facet in names and not is_common_word(facet) and not DEMONYM.match(facet.capitalize()):
+        return 1.0
+    return GENERAL
+
+
+def _names(candidates: Sequence[Candidate]) -> frozenset[str]:
+    """The words some candidate writes capitalised inside a sentence, where case tells a
+    name (a sentence's first word is capitalised whatever it is)."""
+    return frozenset(w for c in candidates for w in _capitalised(c.text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _capitalised(text: str) -> tuple[str, ...]:
+    tokens = _TOKEN.findall(_JOINER.sub(" ", text))
+    return tuple(w for t in tokens[1:] if t[:1].isupper() and (w := _word(t)))
+
+
+def _terms(candidates: Sequence[Candidate]) -> dict[str, int]:
+    """Two adjacent content words that two or more articles write together, each in its
+    own sentence ("rare earth", "export control", "united state"), with the number of
+    sentences that write them: one facet, not two words, since each of its words alone
+    ("rare", "control") is common English. One sentence that several articles state is one
+    writing of its words, not several."""
+    by_article: dict[str, set[str]] = {}
+    sentences: Counter[str] = Counter()
+    for c in candidates:
+        pairs = set(_pairs(c.text))
+        sentences.update(pairs)
+        for a in c.sources or (c.text,):
+            by_article.setdefault(a, set()).update(pairs)
+    df = Counter(p for ps in by_article.values() for p in ps)
+    return {p: n for p, n in sentences.items() if n > 1 and df[p] > 1}
+
+
+@functools.lru_cache(maxsize=4096)
+def _pairs(text: str) -> tuple[str, ...]:
+    """Adjacent content words, one space or a joiner between them ("rare-earth")."""
+    text = _JOINER.sub(" ", text)
+    out, prev, prev_end = [], "", -1
+    for m in _TOKEN.finditer(text):
+        word = _word(m.group())
+        if word and prev and text[prev_end : m.start()] == " ":
+            out.append(f"{prev} {word}")
+        prev, prev_end = word, m.end()
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _word(token: str) -> str:
+    """A token's content word, or "" for a stopword: a story's vocabulary is small."""
+    return next(iter(content_words(token)), "")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -68,10 +151,22 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 _JOINER = re.compile(r"(?<=\w)[-–—/](?=\w)")
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
 
-def _facets(text: str, weights: dict[str, float]) -> frozenset[str]:
-    return frozenset(_words(text))
+def _facets(text: str, terms: dict[str, int]) -> frozenset[str]:
+    """A sentence's facets: the shared terms it writes, the most written first where two
+    overlap ("rare earth", not "china rare", in "China's rare earth export curbs"), and its
+    other content words."""
+    pairs = [(terms[p], -k, p) for k, p in enumerate(_pairs(text)) if p in terms]
+    found: list[str] = []
+    inside: set[str] = set()
+    for _, _, p in sorted(pairs, reverse=True):
+        words = p.split()
+        if not inside.intersection(words):
+            found.append(p)
+            inside.update(words)
+    return frozenset(found).union(w for w in _words(text) if w not in inside)
 
 
 def select_covering(
@@ -90,13 +185,23 @@ def select_covering(
     is its writer's summary of the same story, so from then on a lede counts for what it
     tells, not for being a lede (its value divided by its `lede` factor), and the points
     below the summary are the story's further facets, not its summary again.
-    Lazy greedy: novelty only falls as more is covered, so a candidate's stale value is an
-    upper bound and it is re-scored only when it reaches the top of the heap.
+    Lazy greedy: novelty only falls as more is covered, and a point once a retelling stays
+    one, so a candidate's stale key is an upper bound and it is re-scored only when it
+    reaches the top of the heap.
     """
-    weights = facet_weights(candidates)
-    facets = [_facets(c.text, weights) for c in candidates]
+    terms = _terms(candidates)
+    names = _names(candidates)
+    facets = [_facets(c.text, terms) for c in candidates]
+    weights = _weights(candidates, facets, names)
     vectors = [Counter(_words(c.text)) for c in candidates]
     totals = [sum(weights.get(w, 1.0) for w in f) or 1.0 for f in facets]
+    # A point's distinctive facet: its heaviest name, figure or shared term, else its
+    # heaviest word ("billion" is no subject of "tariffs on $450 billion of Chinese goods").
+    specific = {w: _specificity(w, names) for w in weights}
+    heads = [
+        max(f, key=lambda w: (specific.get(w, GENERAL), weights.get(w, 1.0), w)) if f else ""
+        for f in facets
+    ]
     shown = [Counter(_words(t)) for t in avoid]
     covered: set[str] = set()
     chosen: list[int] = []
@@ -110,6 +215,13 @@ def select_covering(
     def value(i: int) -> float:
         return candidates[i].value / (candidates[i].lede if chosen else 1.0)
 
+    def told(i: int) -> bool:
+        # A point about a facet already told (its heaviest) retells it, whatever else it
+        # adds: it comes after every point whose own facet is new. (Not the converse, a
+        # point holding what a point above is about: a shown point's heaviest facet may be
+        # a place it names in passing, "officials in Beijing said".)
+        return heads[i] in covered
+
     def take(i: int) -> None:
         chosen.append(i)
         shown.append(vectors[i])
@@ -118,16 +230,16 @@ def select_covering(
     for i in given:
         take(i)
     pool = range(len(candidates)) if among is None else among
-    heap = [(-value(i), i) for i in pool if i not in chosen and candidates[i].value > 0]
+    heap = [(told(i), -value(i), i) for i in pool if i not in chosen and candidates[i].value > 0]
     heapq.heapify(heap)
     while heap and len(chosen) < limit:
-        _, i = heapq.heappop(heap)
+        _, _, i = heapq.heappop(heap)
         if repeats(i):
             continue
-        fresh = -value(i) * novelty(i)
-        if not heap or fresh <= heap[0][0]:
-            if fresh < 0:
+        key = (told(i), -value(i) * novelty(i), i)
+        if not heap or key <= heap[0]:
+            if key[1] < 0:
                 take(i)
             continue
-        heapq.heappush(heap, (fresh, i))
+        heapq.heappush(heap, key)
     return chosen[:limit]

@@ -169,6 +169,7 @@ _MULTIPLIERS = {
     "tn": 1e12,
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DIGIT = re.compile(r"\d")
 _FIGURE = re.compile(
     rf"(?P<money>(?:US|U\.S\.)?\$\s?(?P<mnum>{_NUM})(?:\s?(?P<mmul>trillion|billion|million|thousand|bn|tn|mn|[kmb])\b)?)"
     rf"|(?P<pct>(?P<pnum>{_NUM})\s?(?:%|percent\b|per cent\b))"
@@ -180,6 +181,8 @@ _FIGURE = re.compile(
 
 def find_figures(text: str, article_id: str, start: int, end: int) -> list[Figure]:
     sentence = text[start:end]
+    if not _DIGIT.search(sentence):
+        return []  # every form of _FIGURE has a number in digits; most sentences have none
     figures = []
     for m in _FIGURE.finditer(sentence):
         if m.group("money"):

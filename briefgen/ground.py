@@ -16,6 +16,7 @@ and curly quotes) in the evidence span.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -197,6 +198,42 @@ def find_folded(
 ) -> tuple[int, int] | None:
     """Offsets in `text` of `needle` inside text[start:end], each character compared through
     `fold` and any run of spacing as one space (`needle` is folded already)."""
+    if not needle:
+        return None
+    # Each distinct character is folded once and the text translated in C, rather than
+    # character by character in Python (verify reads whole articles). A character whose
+    # folding is not one character, or makes a space, is left to the loop.
+    segment = text[start:end]
+    table: dict[int, str] = {}
+    for ch in set(segment):
+        folded = " " if ch.isspace() else fold(ch)
+        if len(folded) != 1 or (folded == " " and not ch.isspace()):
+            return _find_folded_slowly(needle, text, start, end, fold)
+        table[ord(ch)] = folded
+    folded = segment.translate(table)
+    # Runs of spacing are now runs of " ": each becomes one, and `shifts` maps an offset in
+    # the shortened text back to one in `segment` (a run's space is its first character).
+    breaks, shifts, shift = [0], [0], 0
+    for m in _SPACE_RUN.finditer(folded):
+        breaks.append(m.start() - shift + 1)
+        shift += m.end() - m.start() - 1
+        shifts.append(shift)
+    at = _SPACE_RUN.sub(" ", folded).find(needle)
+    if at < 0:
+        return None
+
+    def origin(k: int) -> int:
+        return start + k + shifts[bisect.bisect_right(breaks, k) - 1]
+
+    return origin(at), origin(at + len(needle) - 1) + 1
+
+
+_SPACE_RUN = re.compile(" {2,}")
+
+
+def _find_folded_slowly(
+    needle: str, text: str, start: int, end: int, fold: Callable[[str], str]
+) -> tuple[int, int] | None:
     chars: list[str] = []
     positions: list[int] = []
     for i in range(start, end):

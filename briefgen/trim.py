@@ -26,7 +26,7 @@ MIN_WORDS = 8
 ELLIPSIS = " … "
 
 _KEEP = re.compile(r"\b(?:not|no|never|unless|if|except|without|nor|n't)\b|n’t\b", re.I)
-_SAID = r"(?:said|says|told\s+\w+(?:\s+\w+)?|added|noted|stated|explained|wrote|warned|reported|announced)"
+_SAID = r"(?:said|says|say|told\s+\w+(?:\s+\w+)?|added|noted|stated|explained|wrote|warned|reported|announced)"
 _NAME = r"[A-Z][\w.’'-]*(?:\s+(?:[A-Z][\w.’'-]*|of|the|de|al|bin|van|von))*"
 # "..., he said." / "..., said John Smith, a spokesman." / "..., the ministry said on Friday."
 _TRAILING_ATTRIBUTION = re.compile(
@@ -43,8 +43,9 @@ _DASH_ASIDE = re.compile(r"\s*[—–]\s*[^—–]{3,200}?\s*[—–]\s*|\s+-{1,
 _RELATIVE_ASIDE = re.compile(r",\s+(?:who|which|whose)\s+[^,;]{3,160},\s*")
 _TRAILING_SUBORDINATE = re.compile(
     r"(?:,\s*|\s+[—–]\s*)(?:as|while|amid|after|before|following|with|which|who|whereas|"
-    r"even as|adding|saying|citing)\s+[^;]{3,}?([.!]?)[\"”’]?\s*$"
-)
+    r"even as|adding|saying|citing|(?!(?:nothing|something|anything|everything|during|"
+    r"morning|evening|spring|thing|king)\b)[a-z]{3,}ing)\s+[^;]{3,}?([.!]?)[\"”’]?\s*$"
+)  # the last: a participle's clause (", underscoring ...", ", raising ..."), not a noun in -ing
 
 
 def trim(sentence: str, limit: int = TRIM_ABOVE) -> str:

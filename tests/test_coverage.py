@@ -26,13 +26,13 @@ def _c(value: float, text: str, *sources: str, lede: float = 1.0) -> Candidate:
 
 
 def test_a_word_two_articles_use_outweighs_one_article_s_wording():
-    lumpur_1 = "Officials of China met in Kuala Lumpur on Friday for a second day of talks."
-    lumpur_2 = "The Kuala Lumpur round ended late on Sunday with a joint statement."
+    river_1 = "Officials of China met in the river city on Friday for a second day of talks."
+    river_2 = "The river round ended late on Sunday with a joint statement."
     weights = facet_weights(
-        [_c(1, SOYBEANS, "a"), _c(1, SOY_2, "b"), _c(1, lumpur_1, "c"), _c(1, lumpur_2, "c")]
+        [_c(1, SOYBEANS, "a"), _c(1, SOY_2, "b"), _c(1, river_1, "c"), _c(1, river_2, "c")]
     )
-    # Both words stand in two sentences; two articles tell of soybeans, one of Kuala Lumpur.
-    assert weights["soybean"] == pytest.approx(2 * weights["lumpur"])
+    # Both words stand in two sentences; two articles tell of soybeans, one of the river.
+    assert weights["soybean"] == pytest.approx(2 * weights["river"])
     assert weights["china"] < weights["soybean"]  # in three sentences of four: little news
 
 
@@ -156,6 +156,15 @@ def test_sample_brief_covers_more_of_the_story_than_its_rare_earth_lede(exec_res
     shown = " ".join(p.text for p in exec_result.brief.bottom_line + exec_result.brief.key_points)
     covered = [name for name, pattern in FACETS.items() if re.search(pattern, shown, re.I)]
     assert len(covered) >= 5, covered
+    points = exec_result.brief.bottom_line + exec_result.brief.key_points
+    rare = [p.text for p in points if re.search(FACETS["rare earths"], p.text, re.I)]
+    assert 1 <= len(rare) <= 2, rare
+
+
+def test_sample_headline_does_not_restate_the_bottom_line(exec_result):
+    brief = exec_result.brief
+    head = brief.headline.rstrip("…").strip()
+    assert not any(head in p.text for p in brief.bottom_line), head
 
 
 @pytest.mark.parametrize(

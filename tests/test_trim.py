@@ -138,3 +138,23 @@ def test_exec_points_read_at_most_about_thirty_words(sample_dir):
     brief = make_brief([sample_dir], audience="exec").brief
     lengths = [word_count(p.text) for p in brief.key_points]
     assert lengths and max(lengths) <= TRIM_ABOVE + 5, lengths
+
+
+def test_a_trailing_participle_clause_and_a_plural_attribution_are_cut():
+    long = (
+        "The ministry's decision to double the levy on imported steel from every country in the "
+        "region was the largest change to its tariff schedule in a decade, underscoring the "
+        "government's resolve to protect local mills, experts say."
+    )
+    cut = trim(long)
+    assert cut == (
+        "The ministry's decision to double the levy on imported steel from every country in the "
+        "region was the largest change to its tariff schedule in a decade."
+    )
+    # A noun in -ing is not a participle: "during" opens no clause to cut, so the sentence
+    # stays whole when nothing else may go.
+    during = (
+        "Dock workers at all twelve ports of the eastern seaboard will walk out for three days "
+        "in the first week of the month, during the busiest shipping season of the whole year"
+    )
+    assert trim(during) == during

@@ -130,7 +130,8 @@ class ExtractiveEngine:
         bottom, points = choose(digest.findings, KEY_POINTS[audience], watched)
         sections = _sections(points) if audience == "newsletter" else []
         return Draft(
-            headline=headline(articles, digest.findings),
+            # The headline names the story without saying again what the bottom line says.
+            headline=headline(articles, digest.findings, [p.text for p in bottom]),
             bottom_line=[p.point() for p in bottom],
             key_points=[p.point() for p in points],
             sections=sections,
@@ -297,7 +298,7 @@ def select_diverse(ranked: list[Finding], limit: int) -> list[Finding]:
     return chosen
 
 
-def headline(articles: list[Article], findings: list[Finding]) -> str:
+def headline(articles: list[Article], findings: list[Finding], shown: Sequence[str] = ()) -> str:
     """The article headline that best names the whole story, else the top finding, shortened.
 
     A real headline is short and is not simply the opening of its article; among those, the
@@ -305,6 +306,9 @@ def headline(articles: list[Article], findings: list[Finding]) -> str:
     and one resting on a finding several articles state comes first; when none does, the
     best finding several articles state is the headline (it is checked like a point).
     Neither a title nor a finding that addresses a model or the reader is ever a headline.
+    `shown`: the bottom line's sentences. A headline that says again what one of them says
+    tells the reader nothing the next line will not: then the best title names the story,
+    else the best agreed finding the bottom line does not tell.
     """
     findings = [f for f in findings if not is_instruction_like(f.text)]
     # Words that recur in the best-supported findings, but not in every finding ("China"
@@ -337,8 +341,24 @@ def headline(articles: list[Article], findings: list[Finding]) -> str:
     # that several do, in the articles' words, rather than one article's title and claim.
     agreed = [f for f in findings if f.corroboration > 1 and not f.disputed]
     if agreed and any(presentable(f.text) for f in agreed[:5]):
-        return headline_from(agreed)
+        text = headline_from(agreed)
+        if not _restates(text, shown):
+            return text
+        if best:
+            return best
+        untold = [f for f in agreed if not _restates(f.text, shown)]
+        if any(presentable(f.text) for f in untold[:5]):
+            return headline_from(untold)
+        return text
     return best or headline_from(findings)
+
+
+def _restates(text: str, shown: Sequence[str]) -> bool:
+    """Whether a headline says what a shown sentence says: it is a part of it (a sentence
+    or its first clause, cut), or their words overlap as two repeated points' do."""
+    bare = text.rstrip("…").strip()
+    vec = Counter(content_words(bare))
+    return any(bare in s or cosine(vec, Counter(content_words(s))) > REDUNDANT for s in shown)
 
 
 def _title_support(article_id: str, words: set[str], findings: list[Finding]) -> int:
