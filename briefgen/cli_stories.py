@@ -6,6 +6,7 @@ written and said.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from briefgen.cli_support import (
     input_problems,
     paths_argument,
     report_problems,
+    report_read_in_part,
     say,
     shown,
     stdin_for,
@@ -93,8 +95,9 @@ def make_by_story(paths, audience, fmt, as_of, output, templates, quiet, engine_
 
     With -o DIR each brief is DIR/<story slug>.<format>; without, the briefs go to standard
     output one after another under a heading each (JSON: one array). The newsletter is one
-    issue with a section per story (by_story.newsletter_issue). Briefs per story are not
-    recorded for `history` (each story's articles change from feed to feed).
+    issue with a section per story (by_story.newsletter_issue). The run, its calls and
+    cost are said and kept in the run log as one run (`briefgen logs`); briefs per story
+    are not recorded for `history` (each story's articles change from feed to feed).
     """
     from briefgen.by_story import newsletter_issue, story_briefs
     from briefgen.cli_support import close_engine, map_options, open_engine, write_output
@@ -103,20 +106,24 @@ def make_by_story(paths, audience, fmt, as_of, output, templates, quiet, engine_
 
     if output is None and fmt == "html" and audience != "newsletter":
         raise click.UsageError("--by-story --format html writes one file per story: give -o DIR")
-    settings, choice, chosen, _, _ = open_engine(paths, quiet, **engine_options)
+    settings, choice, chosen, state, modes = open_engine(paths, quiet, **engine_options)
+    started = time.perf_counter()
     try:
         with map_options(quiet, settings, choice) as how:
             corpus = read_corpus(list(paths), stdin=stdin_for(paths), engine=chosen, **how)
+        listing = grouped(corpus, as_of)
+        if not listing.stories:
+            raise click.UsageError(
+                "--by-story: no two articles tell the same story (see `stories`)"
+            )
+        # Each story's synthesis is a model call too: made while the cache is open.
+        results = story_briefs(corpus, listing, audience, as_of)
     finally:
         close_engine(chosen, quiet)
-    listing = grouped(corpus, as_of)
-    if not listing.stories:
-        raise click.UsageError("--by-story: no two articles tell the same story (see `stories`)")
     for a in listing.unsorted:
         say(f"briefgen: fits no story, not briefed: {a.path}", quiet)
-    parts = [
-        (story, result.brief) for story, result in story_briefs(corpus, listing, audience, as_of)
-    ]
+    report_read_in_part(corpus.articles, quiet)
+    parts = [(story, result.brief) for story, result in results]
     if audience == "newsletter":
         issue = render_brief(newsletter_issue(parts), fmt, templates=templates)
         target = None
@@ -125,6 +132,7 @@ def make_by_story(paths, audience, fmt, as_of, output, templates, quiet, engine_
         write_output(issue, target)
         say(f"briefgen: {len(parts)} stories in one newsletter"
             + (f": wrote {target}" if target else ""), quiet)  # fmt: skip
+        _account(corpus, results, chosen, settings, audience, state, modes, started, quiet)
         return input_problems(paths, listing.skipped, strict=False)
     if output is not None:
         folder = _folder(output)
@@ -141,7 +149,36 @@ def make_by_story(paths, audience, fmt, as_of, output, templates, quiet, engine_
             # The title is the article's: escaped, so it cannot forge a line of its own.
             heading = f"{rule}\nStory {k} of {len(parts)}: {shown(story.title)}\n{rule}\n\n"
             write_output(heading + render_brief(brief, fmt, templates=templates), None)
+    _account(corpus, results, chosen, settings, audience, state, modes, started, quiet)
     return input_problems(paths, listing.skipped, strict=False)
+
+
+def _account(corpus, results, engine, settings, audience, state, modes, started, quiet) -> None:
+    """What the whole run cost, said as `make` says it and kept in the run log as one run:
+    the feed's reading and every story's brief (their points summed)."""
+    from briefgen import runlog
+    from briefgen.pipeline import fill_costs
+
+    report = corpus.report.model_copy(deep=True)
+    report.points_verified = sum(r.corpus.report.points_verified for _, r in results)
+    report.points_dropped = sum(r.corpus.report.points_dropped for _, r in results)
+    report.citations_corrected = sum(r.corpus.report.citations_corrected for _, r in results)
+    report.warnings = list(dict.fromkeys(w for _, r in results for w in r.corpus.report.warnings))
+    report.seconds = round(time.perf_counter() - started, 3)
+    fill_costs(report, engine)
+    say(f"briefgen: {len(results)} stories from {report.articles} articles "
+        f"({len(report.skipped)} skipped), {report.chunks} chunks; points verified "
+        f"{report.points_verified}, dropped {report.points_dropped}; {report.seconds:.2f}s",
+        quiet)  # fmt: skip
+    say(f"briefgen: {runlog.engine_line(engine, settings)}", quiet)
+    for warning in report.warnings:
+        say(f"briefgen: warning: {warning}", quiet)
+    runlog.save_modes(state, modes)
+    problem = runlog.store_report(
+        report, corpus.articles, engine, settings, f"{audience} by story", state
+    )
+    if problem:
+        say(f"briefgen: warning: {problem}", quiet)
 
 
 def _folder(output: str) -> Path:

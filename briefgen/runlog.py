@@ -27,6 +27,7 @@ from briefgen.errors import InputError
 from briefgen.ledger import plan_summary, redact_text, safe_url, store_run
 from briefgen.pipeline import Result
 from briefgen.resources import write_atomically
+from briefgen.schema import RunReport
 
 STATE_DIR = ".briefgen"
 LOG_FILE = "log.db"
@@ -112,7 +113,17 @@ def store(
     A brief that was made is not lost because its log could not be written (a read-only
     folder of articles, say): the user is told, and can pass --cache.
     """
-    report = result.corpus.report
+    return store_report(
+        result.corpus.report, result.corpus.articles, engine, settings, audience, folder
+    )
+
+
+def store_report(
+    report: RunReport, articles: Sequence, engine: Engine, settings: Settings, audience: str,
+    folder: Path,
+) -> str | None:  # fmt: skip
+    """store's work for a run given by its report and articles (`make --by-story` makes one
+    run of several briefs, so it has no single Result)."""
     ledger = getattr(engine, "ledger", None)
     finished = dt.datetime.now(dt.timezone.utc)
     run = {
@@ -122,7 +133,7 @@ def store(
         "started": (finished - dt.timedelta(seconds=report.seconds)).isoformat(),
         "finished": finished.isoformat(),
         # What `briefgen logs --folder` filters on (kept in report_json).
-        "folders": article_folders(a.path for a in result.corpus.articles),
+        "folders": article_folders(a.path for a in articles),
     }
     try:
         store_run(

@@ -332,3 +332,39 @@ def test_stories_json_is_valid_against_the_published_schema(runner, feed):
     document["stories"][0]["surprise"] = 1  # the schema is exact: no key it does not name
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema)
+
+
+# ---------------------------------------------------------------- with a model
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_make_by_story_with_a_model_caches_every_call_and_logs_the_run(runner, feed, tmp_path):
+    """Each story's synthesis is a model call like the map calls: cached, so a re-run asks
+    nothing, and the run's calls, tokens and cost are said and kept in the run log."""
+    import sqlite3
+
+    from test_servers import Server
+
+    state = tmp_path / "state"
+    env = {"OPENAI_API_KEY": None, "BRIEFGEN_API_KEY": None, "OPENAI_BASE_URL": None,
+           "BRIEFGEN_BASE_URL": None}  # fmt: skip
+    with Server(delay=0) as server:
+        args = ["make", "--by-story", "--engine", "llm", "--base-url", server.url, "--model", "m",
+                "--cache", str(state), "-f", "json", str(feed)]  # fmt: skip
+        first = runner.invoke(main, args, env=env)
+        assert first.exit_code == 0, first.stderr
+        asked = server.chats
+        again = runner.invoke(main, args, env=env)
+        assert again.exit_code == 0, again.stderr
+        assert server.chats == asked, "a re-run of the same feed asked the model again"
+    stories_made = len(json.loads(first.stdout))
+    # a map call per chunk, then one synthesis per story
+    assert asked > stories_made >= 2
+    assert f"{asked} calls ({asked} new, 0 cached)" in first.stderr
+    assert f"{asked} calls (0 new, {asked} cached)" in again.stderr
+    assert "not cached" not in first.stderr + again.stderr
+    (log,) = state.rglob("log.db")
+    with sqlite3.connect(log) as conn:
+        runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        calls = conn.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
+    assert runs == 2 and calls == 2 * asked
