@@ -319,30 +319,34 @@ def openai_client(engine: Any, api_key: str | None) -> Any:
     return openai.OpenAI(base_url=str(engine.base_url), api_key=api_key or "none")
 
 
-def prepare(client: Any, engine: Any, state: Path, paths: list[str]) -> tuple[str, bool]:
+def prepare(
+    client: Any, engine: Any, state: Path, paths: list[str]
+) -> tuple[str, bool, Collected | None]:
     """The map of `make --batch`: collect a finished batch into the cache, then send the
-    chunks still uncached as one new batch. (what to tell the user, whether a batch waits).
-    With nothing left to ask, the caller makes the brief live from the cache."""
+    chunks still uncached as one new batch. (what to tell the user, whether a batch waits,
+    what was collected). With nothing left to ask, the caller makes the brief live from the
+    cache."""
     from briefgen.chunking import chunk_article
     from briefgen.ingest import load
 
     articles = {a.id: a for a in load(paths).articles}
     said = []
+    got = None
     if load_pending(state) is not None:
         got = collect(client, state, engine.cache, articles)
         if got is None:
             pending = load_pending(state)
-            return f"batch {pending.batch_id} is still running; {_how(paths)}", True
+            return f"batch {pending.batch_id} is still running; {_how(paths)}", True, None
         cost = got.ledger.summary(engine.prices, engine.local)
         said.append(f"collected batch ({got.status}): {got.stored} answers, {cost}")
     tokens = engine.chunk_tokens
     pairs = [(c, a) for a in articles.values() for c in chunk_article(a, tokens)]
     lines, chunks = uncached_requests(engine, engine.cache, pairs)
     if not lines:
-        return "; ".join([*said, "every map answer is cached"]), False
+        return "; ".join([*said, "every map answer is cached"]), False, got
     pending = submit(client, state, lines, chunks, engine)
     said.append(f"sent batch {pending.batch_id} of {len(lines)} map calls; {_how(paths)}")
-    return "; ".join(said), True
+    return "; ".join(said), True, got
 
 
 def _how(paths: list[str]) -> str:

@@ -42,20 +42,36 @@ def _open(paths, quiet, engine_options):
     if not hasattr(chosen, "cache"):
         close_engine(chosen, quiet)
         raise click.UsageError("a batch needs a model engine and its cache (not --no-cache)")
+    chosen.batch_settings = settings  # for the run log of what a collection cost (_logged)
     return chosen, state, batch.openai_client(chosen, settings.api_key)
+
+
+def _logged(got, engine, state, articles, quiet) -> None:
+    """A collected batch is a run of its own in the run log: its calls at the batch price,
+    so `briefgen logs` and the cost of a day's work include what the batch cost."""
+    from briefgen import runlog
+
+    if got is None or not got.ledger.records:
+        return
+    problem = runlog.store_batch(got.ledger, engine, engine.batch_settings, articles, state)
+    if problem:
+        say(f"briefgen: warning: {problem}", quiet)
 
 
 def batch_map(paths, quiet, engine_options) -> bool:
     """make --batch: collect, then send what is not cached. True when a batch waits (make
     then stops with batch.EXIT_BATCH_PENDING); False when the brief can be made now."""
     from briefgen import batch
+    from briefgen.ingest import load
 
     chosen, state, client = _open(paths, quiet, engine_options)
     try:
         with _service(chosen):
-            message, waiting = batch.prepare(client, chosen, state, list(paths))
+            message, waiting, got = batch.prepare(client, chosen, state, list(paths))
     finally:
         close_engine(chosen, quiet)
+    if got is not None:
+        _logged(got, chosen, state, load(list(paths)).articles, quiet)
     say(f"briefgen: {message}", quiet and not waiting)
     return waiting
 
@@ -78,6 +94,7 @@ def collect_if_any(paths, quiet, engine_options) -> None:
             got = batch.collect(client, state, chosen.cache, articles)
     finally:
         close_engine(chosen, quiet)
+    _logged(got, chosen, state, list(articles.values()), quiet)
     if got is None:
         say(f"briefgen: batch {pending.batch_id} is still running; uncached chunks are asked live",
             quiet)  # fmt: skip
@@ -143,6 +160,7 @@ def collect(paths, results, **engine_options):
                 got = batch.collect(client, state, chosen.cache, articles)
     finally:
         close_engine(chosen, False)
+    _logged(got, chosen, state, list(articles.values()), False)
     if got is None:
         click.echo("no finished batch to collect")
         return

@@ -24,7 +24,7 @@ from briefgen.config import Settings, secrets_of
 from briefgen.contract import LoggedCall, LoggedRun, RunLog
 from briefgen.engines import Engine
 from briefgen.errors import InputError
-from briefgen.ledger import plan_summary, redact_text, safe_url, store_run
+from briefgen.ledger import Ledger, plan_summary, redact_text, safe_url, store_run
 from briefgen.pipeline import Result
 from briefgen.resources import write_atomically
 from briefgen.schema import RunReport
@@ -113,18 +113,18 @@ def store(
     A brief that was made is not lost because its log could not be written (a read-only
     folder of articles, say): the user is told, and can pass --cache.
     """
-    return store_report(
-        result.corpus.report, result.corpus.articles, engine, settings, audience, folder
-    )
+    return store_report(result.corpus.report, result.corpus.articles, engine, settings, audience,
+                        folder)  # fmt: skip
 
 
 def store_report(
     report: RunReport, articles: Sequence, engine: Engine, settings: Settings, audience: str,
-    folder: Path,
+    folder: Path, ledger: Ledger | None = None,
 ) -> str | None:  # fmt: skip
     """store's work for a run given by its report and articles (`make --by-story` makes one
-    run of several briefs, so it has no single Result)."""
-    ledger = getattr(engine, "ledger", None)
+    run of several briefs, so it has no single Result); `ledger` when the calls are not the
+    engine's own (a collected batch's)."""
+    ledger = ledger or getattr(engine, "ledger", None)
     finished = dt.datetime.now(dt.timezone.utc)
     run = {
         **report.model_dump(mode="json"),
@@ -142,6 +142,24 @@ def store_report(
     except (OSError, sqlite3.Error) as exc:
         return f"could not write the run log in {folder} ({exc}); pass --cache DIR to move it"
     return None
+
+
+def store_batch(
+    ledger: Ledger, engine: Engine, settings: Settings, articles: Sequence, folder: Path
+) -> str | None:
+    """A collected batch's answers as one run in folder/log.db (audience "batch"): its calls,
+    tokens and cost at the batch price. The `make` that then uses them counts them cached."""
+    cost = ledger.cost(getattr(engine, "prices", {}), getattr(engine, "local", False))
+    report = RunReport(
+        engine=engine.name,
+        model=getattr(engine, "model", None),
+        articles=len(articles),
+        calls_new=ledger.calls_new,
+        prompt_tokens=ledger.prompt_tokens,
+        completion_tokens=ledger.completion_tokens,
+        cost_usd=round(cost, 6) if cost is not None else None,
+    )
+    return store_report(report, articles, engine, settings, "batch", folder, ledger=ledger)
 
 
 def article_folders(paths: Iterable[str]) -> list[str]:

@@ -232,6 +232,26 @@ def test_make_batch_then_make_again_uses_the_batch(tmp_path):
     assert "collected batch (completed)" in done.stderr and done.stdout.strip()
     assert service.live_maps == 0 and service.live_others >= 1
     assert len(service.batches) == 1  # nothing asked twice
+    # The batch's calls are a run of their own in the run log, at the batch's mode and price.
+    (sent,) = logged_batches(tmp_path)
+    (only,) = service.batches.values()
+    sent_lines = service.files[only["input_file_id"]]["content"].splitlines()
+    assert sent["calls_new"] == len(sent_lines) > 0
+    assert sent["modes"] == {batch.BATCH_MODE} and sent["prompt_tokens"] > 0
+
+
+def logged_batches(state) -> list[dict]:
+    """The runs of audience "batch" in the run log, with the modes of their calls."""
+    import sqlite3
+
+    (log,) = state.rglob("log.db")
+    with sqlite3.connect(log) as conn:
+        conn.row_factory = sqlite3.Row
+        runs = [dict(r) for r in conn.execute("SELECT * FROM runs WHERE audience = 'batch'")]
+        for run in runs:
+            rows = conn.execute("SELECT mode FROM calls WHERE run_id = ?", (run["id"],))
+            run["modes"] = {row[0] for row in rows}
+    return runs
 
 
 def test_follow_batch_waits_for_the_batch_then_all_is_cached(tmp_path):
@@ -311,6 +331,8 @@ def test_batch_write_and_collect_from_a_results_file(tmp_path):
     assert lines and f"{len(lines)} answers cached, 0 to ask again" in got.stdout
     assert made.exit_code == 0 and made.stdout.strip()
     assert service.live_maps == 0
+    (collected,) = logged_batches(tmp_path)
+    assert collected["calls_new"] == len(lines)
 
 
 def test_plain_make_collects_a_finished_batch_first(tmp_path):
