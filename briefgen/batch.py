@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,11 @@ from briefgen.ledger import BATCH_MODE, BATCH_PRICE_FACTOR, CallRecord, Ledger, 
 from briefgen.schema import Article, Chunk
 
 STATE_FILE = "batch.json"
+# Chunks whose batch answer came back unusable (an error, cut off at max_tokens, not valid
+# notes): asked live from then on, where a cut-off chunk is split in halves and a bad answer
+# re-asked with its error. Sent in batch after batch, the same chunk would fail the same way
+# and `make --batch` would never get past it.
+LIVE_FILE = "batch-live.json"
 # The id kept for a batch written to a file, not sent (`briefgen batch write`).
 LOCAL_BATCH = "local-file"
 ENDPOINT = "/v1/chat/completions"
@@ -75,6 +80,8 @@ class Collected:
     # One record per answer collected (mode "batch": priced at the batch share).
     ledger: Ledger = field(default_factory=Ledger)
     failed: list[str] = field(default_factory=list)  # custom ids to ask again
+    # Of those, the ones answered but unusable: asked live next (LIVE_FILE), not re-batched.
+    unusable: list[str] = field(default_factory=list)
     status: str = ""
 
 
@@ -110,16 +117,17 @@ def map_request(engine: Any, chunk: Chunk, article: Article) -> dict[str, Any]:
 
 
 def uncached_requests(
-    engine: Any, cache: Cache, pairs: Iterable[tuple[Chunk, Article]]
+    engine: Any, cache: Cache, pairs: Iterable[tuple[Chunk, Article]], live: Collection[str] = ()
 ) -> tuple[list[dict], dict[str, dict]]:
     """The request lines of chunks whose notes are not cached, and which chunk each reads.
-    The same passage twice (a reprinted wire story) is asked once."""
+    The same passage twice (a reprinted wire story) is asked once; chunks in `live` (whose
+    batch answer was unusable, load_live) are left to the live map."""
     lines: list[dict] = []
     chunks: dict[str, dict] = {}
     for chunk, article in pairs:
         line = map_request(engine, chunk, article)
         key = line["custom_id"]
-        if key in chunks or cache.has(key):
+        if key in chunks or key in live or cache.has(key):
             continue
         chunks[key] = {
             "article_id": article.id,
@@ -155,6 +163,24 @@ def save_pending(state: Path, pending: Pending) -> None:
 
 def forget_pending(state: Path) -> None:
     (Path(state) / STATE_FILE).unlink(missing_ok=True)
+
+
+def load_live(state: Path) -> set[str]:
+    """The chunks (cache keys) to ask live rather than in a batch (LIVE_FILE)."""
+    path = Path(state) / LIVE_FILE
+    if not path.is_file():
+        return set()
+    return set(json.loads(path.read_text(encoding="utf-8")))
+
+
+def add_live(state: Path, keys: Iterable[str]) -> None:
+    keys = set(keys)
+    if not keys:
+        return
+    path = Path(state) / LIVE_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(sorted(load_live(state) | keys), indent=1), encoding="utf-8")
+    tmp.replace(path)
 
 
 # ------------------------------------------------------------ the service
@@ -208,6 +234,7 @@ def collect(
     text = download(client, batch.output_file_id) + download(client, batch.error_file_id)
     result = store_results(text, pending, cache, articles)
     result.status = batch.status
+    add_live(state, result.unusable)
     forget_pending(state)
     return result
 
@@ -221,6 +248,7 @@ def collect_file(
         return None
     result = store_results(Path(path).read_text(encoding="utf-8"), pending, cache, articles)
     result.status = "collected from file"
+    add_live(state, result.unusable)
     forget_pending(state)
     return result
 
@@ -230,6 +258,7 @@ def store_results(
 ) -> Collected:
     result = Collected()
     answered: set[str] = set()
+    unusable: set[str] = set()
     for raw in text.splitlines():
         if not raw.strip():
             continue
@@ -240,13 +269,17 @@ def store_results(
             continue  # not ours (a stale file) or a duplicate
         answer = _answer(line)
         article = articles.get(where["article_id"])
-        if answer is None or article is None:
+        if article is None:
+            continue
+        if answer is None:
+            unusable.add(key)
             continue
         content, usage = answer
         try:
             value = ChunkNotesAnswer.model_validate_json(extract_json(content))
         except pydantic.ValidationError:
-            continue  # asked again live (with its re-asks) or in the next batch
+            unusable.add(key)  # asked live next, with its re-asks
+            continue
         chunk = _chunk(article, where)
         notes = to_notes(value, chunk, article)
         cache.put(
@@ -276,6 +309,8 @@ def store_results(
             )
         )
     result.failed = [k for k in pending.chunks if k not in answered]
+    # A line that never ran (an expired or cancelled batch) goes in the next batch.
+    result.unusable = [k for k in result.failed if k in unusable]
     return result
 
 
@@ -341,9 +376,12 @@ def prepare(
         said.append(f"collected batch ({got.status}): {got.stored} answers, {cost}")
     tokens = engine.chunk_tokens
     pairs = [(c, a) for a in articles.values() for c in chunk_article(a, tokens)]
-    lines, chunks = uncached_requests(engine, engine.cache, pairs)
+    live = load_live(state)
+    lines, chunks = uncached_requests(engine, engine.cache, pairs, live)
+    if got is not None and got.unusable:
+        said.append(f"{len(got.unusable)} chunks whose batch answers were unusable are asked live")
     if not lines:
-        return "; ".join([*said, "every map answer is cached"]), False, got
+        return "; ".join([*said, "every map answer is cached or asked live"]), False, got
     pending = submit(client, state, lines, chunks, engine)
     said.append(f"sent batch {pending.batch_id} of {len(lines)} map calls; {_how(paths)}")
     return "; ".join(said), True, got

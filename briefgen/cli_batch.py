@@ -202,7 +202,7 @@ def write(paths, target, **engine_options):
     try:
         articles = load(list(paths)).articles
         pairs = [(c, a) for a in articles for c in chunk_article(a, chosen.chunk_tokens)]
-        lines, chunks = batch.uncached_requests(chosen, chosen.cache, pairs)
+        lines, chunks = batch.uncached_requests(chosen, chosen.cache, pairs, batch.load_live(state))
         batch.write_local(target, state, lines, chunks, chosen)
     finally:
         close_engine(chosen, False)

@@ -18,9 +18,11 @@ from tests.llm_stub import passage_sentences, verbatim_notes
 
 
 class FakeBatchService:
-    def __init__(self, steps=("validating", "in_progress", "completed"), fail=(), finish=None):
+    def __init__(self, steps=("validating", "in_progress", "completed"), fail=(), finish=None,
+                 cut_off: int = 0):  # fmt: skip
         self.steps = list(steps)
         self.fail = set(fail)
+        self.cut_off = cut_off  # the first `cut_off` lines answered cut off at max_tokens
         self.finish = finish
         self.files: dict[str, dict[str, Any]] = {}
         self.batches: dict[str, dict[str, Any]] = {}
@@ -182,7 +184,7 @@ class FakeBatchService:
                 "choices": [
                     {
                         "index": 0,
-                        "finish_reason": "stop",
+                        "finish_reason": "length" if n < self.cut_off else "stop",
                         "message": {"role": "assistant", "content": verbatim_notes(sentences)},
                     }
                 ],

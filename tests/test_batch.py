@@ -254,6 +254,30 @@ def logged_batches(state) -> list[dict]:
     return runs
 
 
+def test_a_chunk_cut_off_in_the_batch_is_asked_live_not_batched_again(tmp_path):
+    """An answer cut off at max_tokens would be cut off again in the next batch, and
+    make --batch would exit 75 for ever: that chunk goes to the live map instead (which
+    splits a cut-off chunk in halves), and the brief is made."""
+    from click.testing import CliRunner
+    from conftest import SAMPLE
+
+    from briefgen.cli import main
+
+    service = FakeBatchService(steps=("validating", "completed"), cut_off=1)
+    env = {"OPENAI_API_KEY": None, "BRIEFGEN_API_KEY": None, "OPENAI_BASE_URL": None}
+    with serving(service.handler()) as httpd:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+        args = ["make", "--batch", "--engine", "llm", "--base-url", url, "--model", "m",
+                "--cache", str(tmp_path), "--as-of", "2025-10-27", str(SAMPLE)]  # fmt: skip
+        sent = CliRunner().invoke(main, args, env=env)
+        made = CliRunner().invoke(main, args, env=env)
+    assert sent.exit_code == batch.EXIT_BATCH_PENDING
+    assert made.exit_code == 0, made.stderr
+    assert "1 chunks whose batch answers were unusable are asked live" in made.stderr
+    assert len(service.batches) == 1 and service.live_maps >= 1
+    assert len(batch.load_live(tmp_path)) == 1
+
+
 def test_follow_batch_waits_for_the_batch_then_all_is_cached(tmp_path):
     """follow --batch's wait: looks again until the batch is collected, then every map
     answer is in the cache (so the brief it makes next asks no map call live)."""
