@@ -24,7 +24,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from briefgen import __version__, newsletter, plain_text
+from briefgen import __version__, newsletter, plain_text, source_list
 from briefgen.absolute import annotate_item
 from briefgen.errors import ConfigError, RenderError
 from briefgen.resources import templates_dir
@@ -54,14 +54,20 @@ def citations(eval_ctx: jinja2.nodes.EvalContext, numbers: Iterable[int], link: 
     unless `link` is false: the newsletter's [n] are plain, as '#src-n' links fail in many
     mail clients (its source list carries the articles' own absolute links instead)."""
     nums = [int(n) for n in numbers]  # int() also guarantees nothing but digits reaches HTML
+    # A brief with more sources than its list shows (source_list.Cited): only the listed
+    # numbers are written, so each resolves, and the rest are counted.
+    shown = getattr(numbers, "shown", None)
+    more = 0 if shown is None else sum(n not in shown for n in nums)
+    nums = nums if shown is None else [n for n in nums if n in shown]
+    tail = f" and {more} more" if more else ""
     if eval_ctx.autoescape and link:
         return Markup("").join(
             Markup(
                 '<a href="#src-{0}" style="color:#1a5fb4;text-decoration:none;">[{0}]</a>'
             ).format(n)
             for n in nums
-        )
-    return "".join(f"[{n}]" for n in nums)
+        ) + Markup(tail)
+    return "".join(f"[{n}]" for n in nums) + tail
 
 
 @jinja2.pass_eval_context
@@ -279,8 +285,21 @@ def _shown_item(item: WatchItem, refs: dict[str, dt.date | None], year: int) -> 
 
 
 def brief_context(brief: Brief) -> dict[str, Any]:
-    """What every brief template receives (documented at the top of each template)."""
+    """What every brief template receives (documented at the top of each template).
+
+    A brief of many articles stays readable (source_list.py): the exec brief and the
+    newsletter list the top sources, `listed_sources`, and say how many more there are,
+    `sources_more`; the analyst brief lists every source but at most SUMMARIES_MAX article
+    summaries, `summaries_more` saying how many are left out. Nothing changes up to those
+    numbers, and the JSON always holds everything.
+    """
     shown = shown_brief(brief)
+    listed, sources_more = list(shown.sources), 0
+    if shown.audience in ("exec", "newsletter"):
+        listed, sources_more = source_list.listed_sources(shown)
+        if sources_more:
+            shown = source_list.bounded(shown, listed)
+    shown, summaries_more = source_list.capped_summaries(shown)
     # A newsletter without editor-made sections still needs something to read.
     sections = shown.sections or [Section(heading="The main points", points=shown.key_points)]
     return {
@@ -291,6 +310,9 @@ def brief_context(brief: Brief) -> dict[str, Any]:
         "reader_since": newsletter.since_last(shown, sections),
         "timeline": _timeline_groups(shown),
         "entity_groups": _entity_groups(shown),
+        "listed_sources": listed,
+        "sources_more": sources_more,
+        "summaries_more": summaries_more,
         "version": __version__,
     }
 

@@ -44,6 +44,7 @@ from briefgen.schema import (
     Finding,
 )
 from briefgen.structured import ask
+from briefgen.synthesis_articles import article_budget, article_lines
 from briefgen.text import collapse_spaces, estimate_tokens, sentence_spans
 from briefgen.verify import verify_draft
 
@@ -312,21 +313,15 @@ class LLMEngine:
     def brief_messages(
         self, findings: list[Finding], audience: Audience, articles: list[Article]
     ) -> list[dict[str, str]]:
-        shown = {f.id for f in findings}
-        article_view = [
-            {
-                "n": n,
-                "title": a.title,
-                "source": a.source,
-                "findings": [f.id for f in findings if a.id in f.article_ids and f.id in shown],
-            }
-            for n, a in enumerate(articles, start=1)
-        ]
+        # Only the articles these findings come from, within a budget of their own, so the
+        # prompt stays the same size however many articles tell the same findings.
+        listed, left_out = article_lines(findings, articles, article_budget(self.synthesis_budget))
         return render_messages(
             f"brief-{audience}.j2",
             self.prompts,
             findings=[_finding_view(f) for f in findings],
-            articles=[a for a in article_view if a["findings"]],
+            articles=listed,
+            articles_more=left_out,
             limits={"key_points": KEY_POINTS[audience]},
         )
 
@@ -359,6 +354,7 @@ class LLMEngine:
             self.prompts,
             findings=[_finding_view(f) for f in batch],
             articles=[],
+            articles_more=0,
             keep=keep,
             audience=audience,
         )
