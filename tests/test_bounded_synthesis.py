@@ -321,3 +321,27 @@ def test_the_analyst_brief_shows_every_summary_up_to_the_cap():
     text = render_brief(brief.model_copy(update={"article_summaries": few}), "md")
     assert len(re.findall(r"Summary (\d+)\.", text)) == source_list.SUMMARIES_MAX
     assert "not summarised here" not in text
+
+
+def test_a_synthesis_prompt_too_long_for_the_context_is_cut_to_fit_it():
+    """At the default budget the prompt reaches ~8,000 tokens: more than a model of 8k
+    context can read with its answer. Where the context is known, the last findings (they
+    come best first) are dropped until prompt, schema and answer fit; else nothing is cut."""
+    from briefgen.engines.llm import SCHEMA_TOKENS, SYNTHESIS_TOKENS
+    from briefgen.engines.llm_schema import BriefAnswer
+
+    articles, findings = feed(1_000)
+    unbounded = engine()
+    full = unbounded._within_context(findings, "analyst", articles)
+    assert full[0] == findings  # no context known: the prompt is as brief_messages makes it
+    assert full[1] == unbounded.brief_messages(findings, "analyst", articles)
+    small = engine()
+    small.context_tokens = 4096
+    kept, messages = small._within_context(findings, "analyst", articles)
+    assert prompt_tokens(messages) + SCHEMA_TOKENS[BriefAnswer] + SYNTHESIS_TOKENS <= 4096
+    assert prompt_tokens(full[1]) + SCHEMA_TOKENS[BriefAnswer] + SYNTHESIS_TOKENS > 4096
+    assert 0 < len(kept) < len(findings) and kept == findings[: len(kept)]
+    assert messages == small.brief_messages(kept, "analyst", articles)
+    roomy = engine()
+    roomy.context_tokens = 128_000
+    assert roomy._within_context(findings, "analyst", articles)[0] == findings

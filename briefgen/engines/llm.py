@@ -64,6 +64,8 @@ SYNTHESIS_OVERHEAD = 1200
 EXTRACT_OVERHEAD = 1200
 CHUNK_MARGIN = 1.25
 MIN_CHUNK_TOKENS = 200
+# Findings dropped at a time, as a share, from a synthesis prompt too long for the context.
+CONTEXT_CUT = 10
 # How many times a chunk whose answers keep being cut off may be halved.
 MAX_SPLITS = 2
 
@@ -286,7 +288,7 @@ class LLMEngine:
             title = next((a.title for a in articles if a.title), "No findings")
             return Draft(headline=title, bottom_line=[], key_points=[])
         chosen = self.shortlist(digest.findings, audience)
-        messages = self.brief_messages(chosen, audience, articles)
+        chosen, messages = self._within_context(chosen, audience, articles)
         answer = self._ask(
             messages, BriefAnswer, max_tokens=SYNTHESIS_TOKENS, context={"kind": "synthesis"}
         )
@@ -325,6 +327,24 @@ class LLMEngine:
             limits={"key_points": KEY_POINTS[audience]},
         )
 
+    def _within_context(
+        self, findings: list[Finding], audience: Audience, articles: list[Article]
+    ) -> tuple[list[Finding], list[dict[str, str]]]:
+        """The findings and synthesis messages, cut to the model's context (the setting, else
+        what the server reports) where the prompt, the schema and the longest answer would
+        not fit it: the default budget of 6,000 tokens of findings and 2,000 of articles is
+        more than a model of 8k context can read. Findings come best first, so the last are
+        dropped, a tenth at a time. A prompt that fits is left as it is."""
+        messages = self.brief_messages(findings, audience, articles)
+        context = self.context_tokens or self.client.context_size()
+        if not context:
+            return findings, messages
+        room = context - SYNTHESIS_TOKENS - SCHEMA_TOKENS[BriefAnswer]
+        while len(findings) > 1 and _messages_tokens(messages) > room:
+            findings = findings[: len(findings) - max(1, len(findings) // CONTEXT_CUT)]
+            messages = self.brief_messages(findings, audience, articles)
+        return findings, messages
+
     def shortlist(self, findings: list[Finding], audience: Audience) -> list[Finding]:
         """Findings that fit the synthesis budget: all of them, or a shortlist made in stages.
 
@@ -333,17 +353,18 @@ class LLMEngine:
         score, so the number of calls is bounded whatever the input.
         """
         pool = list(findings)
+        budget = self.synthesis_budget
         for _stage in range(MAX_STAGES):
-            if _findings_tokens(pool) <= self.synthesis_budget:
+            if _findings_tokens(pool) <= budget:
                 return pool
             # Each batch keeps its share of what fits, so one stage usually suffices.
-            fit = max(1, len(pool) * self.synthesis_budget // _findings_tokens(pool))
+            fit = max(1, len(pool) * budget // _findings_tokens(pool))
             kept: set[int] = set()
-            for batch in _batches(pool, self.synthesis_budget):
+            for batch in _batches(pool, budget):
                 keep = max(1, -(-len(batch) * fit // len(pool)))
                 kept |= self._shortlist_batch(batch, audience, keep)
             pool = [f for f in pool if f.id in kept]
-        while pool and _findings_tokens(pool) > self.synthesis_budget:
+        while pool and _findings_tokens(pool) > budget:
             pool = pool[:-1]  # findings come best first
         return pool
 
@@ -410,6 +431,10 @@ def _finding_view(f: Finding) -> dict:
         "disputed": len(f.disputed_by),
         "text": f.text,
     }
+
+
+def _messages_tokens(messages: list[dict[str, str]]) -> int:
+    return sum(estimate_tokens(m["content"]) for m in messages)
 
 
 def _findings_tokens(findings: list[Finding]) -> int:
