@@ -13,6 +13,7 @@ is left is always verbatim text of the input apart from whitespace and bullet gl
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -147,8 +148,23 @@ _BYLINE = re.compile(r"^By\s+(?P<names>[^|]+?)(?:\s*[|,].*)?$")
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|and|&|de|van|von|der|al|bin|da|la|le|du)$")
 
 
+# Lines judged, remembered: reprints and a site's feed repeat the same lines (credits,
+# notices, whole paragraphs) article after article. 8,192 lines of a few hundred characters
+# are a few MB, eight times the ~1,000 distinct lines that benchmarks/scale.py's near-copies
+# repeat (3,881 distinct of 28,886 lines for 3,000 articles; each copy adds one of its own).
+LINES_REMEMBERED = 1 << 13
+_furniture_line = functools.lru_cache(maxsize=LINES_REMEMBERED)(furniture_line)
+_unglue = functools.lru_cache(maxsize=LINES_REMEMBERED)(unglue)
+
+
 def _line_debris(line: str, rank: int) -> tuple[bool, str | None]:
     """Is this one line debris on its own? Returns (cut, source named by it)."""
+    # Only whether the line stands near the top (a byline's place) depends on its rank.
+    return _debris(line, rank < 5)
+
+
+@functools.lru_cache(maxsize=LINES_REMEMBERED)
+def _debris(line: str, near_top: bool) -> tuple[bool, str | None]:
     words = word_count(line)
     if not any(ch.isalnum() for ch in line):
         return True, None  # "###", "* * *", "---": separators
@@ -165,7 +181,7 @@ def _line_debris(line: str, rank: int) -> tuple[bool, str | None]:
     if words <= 20 and (m := _AGENCY_WITH.match(line) or _WITH_FROM.match(line)):
         src = m["src"].strip()
         return True, None if src.casefold() in {"agencies", "wires", "wire services"} else src
-    if rank < 5 and (m := _BYLINE.match(line)):
+    if near_top and (m := _BYLINE.match(line)):
         names = m["names"].split()
         if len(names) <= 8 and all(_NAME_WORD.match(w.strip(",")) for w in names):
             return True, None  # "By Jane Doe and John Roe" near the top
@@ -331,11 +347,11 @@ def clean_text(raw: str) -> Cleaned:
             continue
         # Page furniture (briefgen.furniture): a notice or label line goes whole; a label or
         # photo credit glued to a sentence goes and the sentence stays.
-        if furniture_line(line):
+        if _furniture_line(line):
             cut[i] = True
             rank += 1
             continue
-        if (bare := unglue(line)) != line:
+        if (bare := _unglue(line)) != line:
             lines[i] = line = bare
             debris += 1
         is_debris, src = _line_debris(line, rank)

@@ -20,7 +20,7 @@ shorter article's shingles) sit between the two with a wide margin on either sid
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from briefgen.schema import Article
 
@@ -55,7 +55,11 @@ def find_copies(articles: Sequence[Article], exact_below: int = EXACT_BELOW) -> 
     `articles` come in the order that decides which of a group is the original: the caller
     passes them oldest first, so the first to tell a story is the one the others copy.
     """
-    sets = {a.id: shingles(a.text) for a in articles}
+    # One string per distinct shingle, shared by every article holding it: a folder of
+    # reprints holds each shingle a hundred times, and 10,000 articles' sets of separate
+    # strings took hundreds of MB (issue 16).
+    canonical: dict[str, str] = {}
+    sets = {a.id: {canonical.setdefault(s, s) for s in shingles(a.text)} for a in articles}
     eligible = [a for a in articles if len(sets[a.id]) >= MIN_SHINGLES]
     if len(eligible) < 2:
         return {}
@@ -69,10 +73,18 @@ def find_copies(articles: Sequence[Article], exact_below: int = EXACT_BELOW) -> 
         return aid
 
     if len(eligible) < exact_below:
-        pairs = {(a.id, b.id) for i, a in enumerate(eligible) for b in eligible[i + 1 :]}
+        pairs: Iterable[tuple[str, str]] = (
+            (a.id, b.id) for i, a in enumerate(eligible) for b in eligible[i + 1 :]
+        )
     else:
         pairs = _candidate_pairs(eligible, sets)
-    for a, b in sorted(pairs, key=lambda p: (rank[p[0]], rank[p[1]])):
+    # The groups are the connected parts of the graph of pairs that are copies, each led by
+    # its earliest article, whatever order the pairs come in: so they are taken as they are
+    # found, not collected and sorted first (10,000 reprints, a hundred of each story, have
+    # 369,849 pairs by their ledes alone, and MinHash finds most of them again; issue 16). A
+    # pair found twice is skipped the second time when it joined, or compared again when it
+    # did not: it gives the same answer.
+    for a, b in pairs:
         ra, rb = root(a), root(b)
         # Already one group: comparing them could change nothing. This keeps a group of n
         # reprints near n comparisons instead of n * n / 2 (issue 16: 10,000 articles).
@@ -86,18 +98,28 @@ def find_copies(articles: Sequence[Article], exact_below: int = EXACT_BELOW) -> 
 LEDE_WORDS = 12  # a trimmed copy keeps its lede: articles opening on the same words are compared
 
 
-def _candidate_pairs(articles: list[Article], sets: dict[str, set[str]]) -> set[tuple[str, str]]:
-    """Pairs worth comparing exactly, in article order: near in MinHash, or the same lede."""
+def _candidate_pairs(
+    articles: list[Article], sets: dict[str, set[str]]
+) -> Iterator[tuple[str, str]]:
+    """Pairs worth comparing exactly, each in article order: near in MinHash, or the same
+    lede (a pair may come twice)."""
     # datasketch brings numpy and scipy: imported only when there are articles to compare.
     from datasketch import MinHash, MinHashLSH
+    from datasketch.hashfunc import sha1_hash32
+
+    # datasketch's own hash (so the sketches, and the pairs, are the ones it always gave),
+    # worked out once per distinct shingle rather than once per article holding it.
+    hashed: dict[str, int] = {}
+
+    def shingle_hash(shingle: str) -> int:
+        if shingle not in hashed:
+            hashed[shingle] = sha1_hash32(shingle.encode("utf-8"))
+        return hashed[shingle]
 
     lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
-    hashes = MinHash.bulk(
-        [[s.encode("utf-8") for s in sets[a.id]] for a in articles], num_perm=NUM_PERM
-    )
-    pairs: set[tuple[str, str]] = set()
+    hashes = MinHash.bulk([sets[a.id] for a in articles], num_perm=NUM_PERM, hashfunc=shingle_hash)
     for a, mh in zip(articles, hashes):
-        pairs.update((other, a.id) for other in lsh.query(mh))
+        yield from ((other, a.id) for other in lsh.query(mh))
         lsh.insert(a.id, mh)
     # LSH estimates Jaccard; a short copy of a long article (a syndication trimmed to its
     # first paragraphs) has a low Jaccard but a high containment. Its lede survives the cut.
@@ -106,8 +128,7 @@ def _candidate_pairs(articles: list[Article], sets: dict[str, set[str]]) -> set[
         lede = " ".join(_WORD.findall(a.text.lower())[:LEDE_WORDS])
         by_lede.setdefault(lede, []).append(a.id)
     for group in by_lede.values():
-        pairs.update((x, y) for i, x in enumerate(group) for y in group[i + 1 :])
-    return pairs
+        yield from ((x, y) for i, x in enumerate(group) for y in group[i + 1 :])
 
 
 def independent_sources(article_ids: Sequence[str], copies: dict[str, str]) -> int:

@@ -5,15 +5,21 @@ that the points above it have not. So points are taken greedily by their rank sc
 the share of their facets that is still new. A sentence's facets are the terms of two words
 the articles share ("rare earth", "export control", "united state"), and its other content
 words and figures, each weighed by how many articles tell it, how rare it is among the
-candidates ("China" and "trade", in every sentence of a China trade story, tell a reader
-little) and how specific it is: a name, a figure or a shared term ("TikTok", "100",
-"rare earth") is the story's own, any other word ("critical", "long") counts half.
-A point that repeats half of what is shown is worth half its score.
+story's sentences ("China" and "trade", in every sentence of a China trade story, tell a
+reader little) and how specific it is: a name, a figure or a shared term ("TikTok", "100",
+"rare earth") is the story's own, any other word ("critical", "long") counts half. The story
+is read from every finding, also those no point can show (a list's items, a long sentence),
+and novelty counts only what the story tells twice at least: a word written once is its
+writer's wording, new in any sentence. A point that repeats half of what is shown is worth
+half its score. What the story leaves open ("unresolved", "remain untouched") is a facet of
+its own, however each article words it (OPEN).
 
-A point is about its distinctive facet (its heaviest name, figure or shared term): one whose
-distinctive facet is told already (by the bottom line or a point above) is a retelling and
-comes after every point about something new, whatever its score ("rare earths" in the
-bottom line, then in two key points, told the reader one thing three times).
+A point is about its subject: of its names, figures and shared terms, the one the story
+tells most, no person, place or date (who, where and when, not what). A point whose subject
+is told already (by the bottom line or a point above) is a retelling and comes after every
+point about something new or about no subject of the story's (an event told by who did what
+where), whatever its score ("rare earths" in the bottom line, then in two key points, told
+the reader one thing three times).
 
 Beside these soft rules, a hard one: a point whose words overlap a chosen one (or a sentence
 the reader sees elsewhere, such as a watch item) by more than `redundant` is a repeat and is
@@ -27,10 +33,11 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
 from briefgen.entity_words import DEMONYM, is_common_word
+from briefgen.schema import Entity
 from briefgen.text import content_words, cosine
 
 # What a word that is no name, figure or shared term counts as a facet against one that is:
@@ -166,7 +173,134 @@ def _facets(text: str, terms: dict[str, int]) -> frozenset[str]:
         if not inside.intersection(words):
             found.append(p)
             inside.update(words)
-    return frozenset(found).union(w for w in _words(text) if w not in inside)
+    found.extend(w for w in _words(text) if w not in inside)
+    if _leaves_open(text):
+        found.append(OPEN)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _leaves_open(text: str) -> bool:
+    return _OPEN.search(text) is not None
+
+
+# What a story leaves open is one of its facets, however each article words it: "leaving
+# critical issues unresolved", "remain largely untouched", "no agreement on", "yet to be
+# decided". A sentence that says so holds the facet OPEN (no word of any text), so the brief
+# tells it once, as a subject of its own, when the story tells it in several sentences.
+OPEN = "(unresolved)"
+_OPEN = re.compile(
+    r"\b(?:unresolved|untouched|undecided|unsettled|pending|unclear|uncertain|"
+    r"yet to be|not yet|no agreement|absence of (?:a )?resolution|"
+    r"remains? (?:to be seen|open|tentative|in doubt|elusive))\b",
+    re.I,
+)
+
+
+# What a word the story writes once counts in a point's novelty against one it tells twice
+# or more: a tenth, enough to order points that add nothing else, too little to make any
+# point look new. A judgment, not fitted: 0.05 and 0.2 choose the same points on the sample.
+ONCE = 0.1
+
+
+# How often the story must tell a facet for it to be a subject a point can be about:
+# several sentences, of one article or of several. Twice may be one writer saying the same
+# thing twice ("announced plans"); a judgment, not fitted.
+SUBJECT_SENTENCES = 3
+
+
+# A day, a month or a year tells when, not what: no subject ("thursday" of "ahead of
+# Thursday's meeting", "october" of "on October 9", "2005" of "the July 7th 2005 attacks").
+_DATE_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december today week year month".split()
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _subject(
+    facets: frozenset[str], sentences: Counter[str], specific: Set[str], actors: frozenset[str]
+) -> str:
+    """What a point is about: of its names, figures and shared terms that the story tells
+    in SUBJECT_SENTENCES sentences at least, the one it tells most ("rare earth" in "China's
+    new export controls on rare earth elements", "tiktok" in "Bessent said the US and China
+    reached a final deal on TikTok"); "" when it has none. A person or a place (`actors`:
+    "Bessent", "Washington") is who acts or where, and a day, a month or a year when, not
+    what the point tells of."""
+    subjects = [
+        f
+        for f in facets
+        if sentences[f] >= SUBJECT_SENTENCES
+        and f in specific
+        and f not in actors
+        and actors.isdisjoint(words := f.split())
+        and _DATE_WORDS.isdisjoint(words)
+        and not _YEAR.fullmatch(f)
+    ]
+    return max(subjects, key=lambda f: (sentences[f], f), default="")
+
+
+def actors(entities: Sequence[Entity]) -> frozenset[str]:
+    """The words of the people and places the story names ("donald", "trump", "washington"),
+    and a place's initials ("us" of "United States"): who acts and where, no subject of a
+    point (read_story's `actors`)."""
+    out: set[str] = set()
+    for e in entities:
+        words = content_words(e.name)
+        if e.kind == "person" and e.mentions > 1:
+            # "Trump" alone is the person. Named once, a "person" may be a name read
+            # wrong ("Lynas Rare Earths"), and its words the story's subject.
+            out.update(words)
+        elif e.kind == "place":
+            # A place of several words is the place as a whole: "rare" of a "Lynas Rare
+            # Earths" taken for a place, or "white" of "White House", is no place.
+            out.add(" ".join(words))
+            if len(words) > 1:
+                out.add("".join(w[0] for w in e.name.split()).lower())
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Story:
+    """What select_covering reads of the story, once for all its calls on one brief: each
+    candidate's facets and content words (for repeats), each facet's weight, and each
+    candidate's total weight and subject."""
+
+    facets: list[frozenset[str]]
+    vectors: list[Counter[str]]
+    weights: dict[str, float]
+    totals: list[float]
+    subjects: list[str]
+
+
+def read_story(
+    candidates: Sequence[Candidate],
+    context: Sequence[Candidate] = (),
+    actors: frozenset[str] = frozenset(),
+) -> Story:
+    """The story the candidates tell, with `context`: the sentences that tell it but cannot
+    be shown (a list's items, a long sentence), which count in what its facets are and how
+    often each is told. `actors`: the words of the people and places it names (no subject)."""
+    story = [*candidates, *context]
+    terms = _terms(story)
+    names = _names(story)
+    every = [_facets(c.text, terms) for c in story]
+    facets = every[: len(candidates)]
+    sentences: Counter[str] = Counter(f for fs in every for f in fs)
+    # A word the story writes once is its writer's wording, new in any sentence: it counts
+    # ONCE, so novelty is what a point adds of the story's facets, and a point with nothing
+    # else new still adds its own words (a brief is filled while the story has news).
+    weights = {
+        w: k * (ONCE if sentences[w] < 2 else 1.0) for w, k in _weights(story, every, names).items()
+    }
+    specific = {f for f in sentences if _specificity(f, names) == 1.0}
+    return Story(
+        facets=facets,
+        vectors=[Counter(_words(c.text)) for c in candidates],
+        weights=weights,
+        totals=[sum(weights.get(w, 1.0) for w in f) or 1.0 for f in facets],
+        subjects=[_subject(f, sentences, specific, actors) for f in facets],
+    )
 
 
 def select_covering(
@@ -176,11 +310,13 @@ def select_covering(
     avoid: Iterable[str] = (),
     given: Sequence[int] = (),
     among: Iterable[int] | None = None,
+    story: Story | None = None,
 ) -> list[int]:
     """The indices of up to `limit` candidates, chosen for value times novelty (see above):
     `given` first (already chosen: the bottom line), then the best of `among` (default all).
 
     `avoid`: sentences the reader sees elsewhere; a candidate repeating one is not chosen.
+    `story`: read_story of the candidates (read from them alone when not given).
     Once something is given, the story has been summed up: every article's first sentence
     is its writer's summary of the same story, so from then on a lede counts for what it
     tells, not for being a lede (its value divided by its `lede` factor), and the points
@@ -189,43 +325,48 @@ def select_covering(
     one, so a candidate's stale key is an upper bound and it is re-scored only when it
     reaches the top of the heap.
     """
-    terms = _terms(candidates)
-    names = _names(candidates)
-    facets = [_facets(c.text, terms) for c in candidates]
-    weights = _weights(candidates, facets, names)
-    vectors = [Counter(_words(c.text)) for c in candidates]
-    totals = [sum(weights.get(w, 1.0) for w in f) or 1.0 for f in facets]
-    # A point's distinctive facet: its heaviest name, figure or shared term, else its
-    # heaviest word ("billion" is no subject of "tariffs on $450 billion of Chinese goods").
-    specific = {w: _specificity(w, names) for w in weights}
-    heads = [
-        max(f, key=lambda w: (specific.get(w, GENERAL), weights.get(w, 1.0), w)) if f else ""
-        for f in facets
-    ]
+    story = story or read_story(candidates)
+    facets, vectors, weights, totals, heads = (
+        story.facets,
+        story.vectors,
+        story.weights,
+        story.totals,
+        story.subjects,
+    )
     shown = [Counter(_words(t)) for t in avoid]
     covered: set[str] = set()
+    words: set[str] = set()  # every content word shown
     chosen: list[int] = []
 
     def repeats(i: int) -> bool:
         return any(cosine(vectors[i], v) > redundant for v in shown)
 
+    def is_told(facet: str) -> bool:
+        # A term is told once each of its words is ("president trump" after "Presidents
+        # Donald Trump and Xi Jinping"): the reader has it, in other words.
+        return facet in covered or (" " in facet and all(w in words for w in facet.split()))
+
     def novelty(i: int) -> float:
-        return sum(weights.get(w, 1.0) for w in facets[i] - covered) / totals[i]
+        return sum(weights.get(w, 1.0) for w in facets[i] if not is_told(w)) / totals[i]
 
     def value(i: int) -> float:
         return candidates[i].value / (candidates[i].lede if chosen else 1.0)
 
     def told(i: int) -> bool:
-        # A point about a facet already told (its heaviest) retells it, whatever else it
-        # adds: it comes after every point whose own facet is new. (Not the converse, a
-        # point holding what a point above is about: a shown point's heaviest facet may be
-        # a place it names in passing, "officials in Beijing said".)
-        return heads[i] in covered
+        # A point about a subject already told retells it, whatever else it adds: it comes
+        # after every point whose subject is new, or that has none of the story's (an
+        # event told by who did what where). A term is told when any word of it is ("trade
+        # dispute" after "trade negotiations"): its words name one subject. (Not the
+        # converse, a point holding what a point above is about: a shown point may name it
+        # in passing.)
+        head = heads[i]
+        return bool(head) and (is_told(head) or not words.isdisjoint(head.split()))
 
     def take(i: int) -> None:
         chosen.append(i)
         shown.append(vectors[i])
         covered.update(facets[i])
+        words.update(_words(candidates[i].text))
 
     for i in given:
         take(i)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from briefgen import dates
 from briefgen.schema import EventStatus
+from briefgen.text import holds_any
 
 _CUES: list[tuple[EventStatus, re.Pattern[str]]] = [
     (status, re.compile(p, re.I))
@@ -50,6 +51,15 @@ _CUES: list[tuple[EventStatus, re.Pattern[str]]] = [
 # All the cues as one pattern: it matches somewhere iff one of them does, so a sentence it
 # misses (most sentences) is passed over in one search instead of eleven.
 _ANY_CUE = re.compile("|".join(f"(?:{cue.pattern})" for _, cue in _CUES), re.I)
+# A word every match of some cue above holds, each cue's in its order ("schedul" and "plan"
+# of the scheduling words, "start" to "clos" of the beginnings and ends): a sentence with
+# none of them (77% of MultiLing's) is passed over without the search, which cost a third as
+# much as reading a sentence's dates. tests/test_fast_paths.py checks the cues.
+_CUE_STEMS = (
+    "due", "expir", "effect", "force", "deadline",
+    "schedul", "slated", "set", "plan", "timetabled",
+    "start", "begin", "open", "run", "resum", "end", "clos", "vote", "will",
+)  # fmt: skip
 # The cue names what was to come from a past vantage: "was due on", "missed the deadline of".
 _PAST_FRAME = re.compile(
     r"\b(?:was|were|had\s+been)\s*$|\b(?:missed|passed|met|after|since)\s+(?:the\s+)?$", re.I
@@ -66,7 +76,7 @@ class DatedFuture:
 
 def find(sentence: str) -> list[DatedFuture]:
     """Every cue of a dated future item in `sentence`, with its date as written."""
-    if not _ANY_CUE.search(sentence):
+    if not holds_any(sentence, _CUE_STEMS) or not _ANY_CUE.search(sentence):
         return []
     out: list[DatedFuture] = []
     found = None

@@ -61,10 +61,13 @@ def _is_initial(sentence: str, start: int) -> bool:
 
 
 # Capital letters of any script Python knows ("Ó", "Ş"), for a regular expression that finds
-# stretches of capitalised words in C, so that only those are read word by word.
+# stretches of capitalised words in C, so that only those are read word by word. The capital
+# comes first and what may not stand before it is asked after it, as a look two characters
+# back ("x" in "xY"): a pattern that opens on a set of characters is scanned for that set in
+# C (twice as fast), where one that opens on a look back is tried at every character.
 _UPPER = "".join(c for c in map(chr, range(0x2FF)) if c.isupper() and c not in "\\]^-") + "Ā-ž"
 _CANDIDATES = re.compile(
-    rf"(?<![\w’'\-])[{_UPPER}][\w’'.\-]*"
+    rf"[{_UPPER}](?<![\w’'\-].)[\w’'.\-]*"
     rf"(?:(?:[ \t]+|[ \t]&[ \t])(?:(?:{'|'.join(sorted(words.CONNECTORS))})[ \t]+){{0,2}}[{_UPPER}][\w’'.\-]*)*"
 )
 
@@ -78,6 +81,12 @@ def _runs(sentence: str) -> list[_Run]:
 
 
 def _runs_in(sentence: str, tokens: list[re.Match[str]]) -> list[_Run]:
+    if len(tokens) == 1:  # most stretches are one word: what the loop below makes of it
+        t = tokens[0]
+        word = t.group()
+        if not _is_cap(word):
+            return []
+        return [_Run([word], t.start(), t.end(), _is_initial(sentence, t.start()))]
     runs: list[_Run] = []
     i = 0
 
@@ -151,6 +160,7 @@ class Profile:
     # Each sentence's names (name, titled), read once: the engine asks sentence by sentence.
     by_sentence: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     shown: dict[tuple[str, bool], tuple[str, EntityKind] | None] = field(default_factory=dict)
+    person_parts: frozenset[str] | None = None  # see _person_parts
 
 
 @functools.lru_cache(maxsize=64)
@@ -297,7 +307,7 @@ def _names_in_run(run: _Run, sentence: str, prof: Profile) -> list[tuple[str, bo
                 out.append((" ".join(tokens[rest:hi]), False, offsets[rest][0], offsets[hi - 1][1]))
             hi = cut
     if lo < hi:
-        before = sentence[: offsets[lo][0]].split()
+        before = sentence[: offsets[lo][0]].rsplit(None, 1)  # the word before, split off
         if before and before[-1].lower() in words.LOWER_TITLES:
             person = True
         if tokens[lo].rstrip(".") in words.HONORIFICS:
@@ -417,6 +427,15 @@ def _looks_like_person(tokens: list[str], prof: Profile) -> bool:
     return initial or not words.is_common_word(tokens[0]) or not words.is_common_word(tokens[-1])
 
 
+def _person_parts(prof: Profile) -> frozenset[str]:
+    """The first and last words of the article's names of persons ("Xi" of "Xi Jinping"):
+    made once, when the first single word is typed, after `profile` has found them all."""
+    if prof.person_parts is None:
+        split = [p.split() for p in prof.persons]
+        prof.person_parts = frozenset(w[0] for w in split) | frozenset(w[-1] for w in split)
+    return prof.person_parts
+
+
 def _single_kind(name: str, cues: _Cues | None, prof: Profile) -> EntityKind | None:
     if (
         len(name) < 2
@@ -433,8 +452,7 @@ def _single_kind(name: str, cues: _Cues | None, prof: Profile) -> EntityKind | N
         return None  # "ANALYSIS", "BREAKING": shouting, not an acronym
     if words.DEMONYM.match(name) and name not in prof.places:
         return None  # "Chinese", "Romanians"
-    surnames = [p for p in prof.persons if name in (p.split()[0], p.split()[-1])]
-    if (cues and cues.person and not name.isupper()) or surnames:
+    if (cues and cues.person and not name.isupper()) or name in _person_parts(prof):
         return "person"
     if name in prof.heads:
         return prof.heads[name]

@@ -23,6 +23,7 @@ from briefgen.schema import (
 )
 from briefgen.text import (
     collapse_spaces,
+    holds_any,
     line_end,
     line_start,
     sentence_spans,
@@ -60,27 +61,49 @@ _NOT_A_FORECAST_BEFORE = frozenset(
 
 
 def _is_forecast_cue(text: str, m: re.Match[str]) -> bool:
-    before = text[: m.start()].split()
+    before = text[: m.start()].rsplit(None, 1)  # the word before the cue, split off alone
     if not before or before[-1].lower().strip(",;:") not in _NOT_A_FORECAST_BEFORE:
         return True
     return m.group(1).lower() not in {"plan to", "plans to", "expected"}
 
 
+# Words one of which every match of each pattern above holds ("may" as the word it is, not
+# the letters of "Mayor"): most sentences hold none of a pattern's, and are passed over
+# without its search.
+_OPINION_STEMS = (
+    "believe", "think", "expect", "doubt", "feel", "suspect", "argue", "view", "predicting",
+)  # fmt: skip
+_FORECAST_STEMS = (
+    "will", "won't", "would", "could", "might", "likely", "expect", "set to", "is to", "are to",
+    "plan", "poised", "on track", "forecast", "predict", "anticipate", "going to", "should",
+)  # fmt: skip
+_MAY = re.compile(r"\bmay", re.I)
+_ANALYSIS_STEMS = (
+    "suggest", "signal", "indicate", "impl", "reflect", "underscore", "highlight",
+    "demonstrate", "means", "appear", "seem", "analyst", "expert", "represent",
+    "interpreted as", "a sign of", "show",
+)  # fmt: skip
+
+
 def claim_kind(sentence: str) -> ClaimKind:
     """Fact, analysis, forecast or opinion, judged from the words outside any quotation."""
-    bare = _QUOTE.sub(" ", sentence)
-    if _OPINION.search(bare):
+    bare = _QUOTE.sub(" ", sentence) if "“" in sentence or '"' in sentence else sentence
+    if holds_any(bare, _OPINION_STEMS) and _OPINION.search(bare):
         return "opinion"
-    if any(_is_forecast_cue(bare, m) for m in _FORECAST.finditer(bare)):
+    if (holds_any(bare, _FORECAST_STEMS) or _MAY.search(bare)) and any(
+        _is_forecast_cue(bare, m) for m in _FORECAST.finditer(bare)
+    ):
         return "forecast"
-    if _ANALYSIS.search(bare):
+    if holds_any(bare, _ANALYSIS_STEMS) and _ANALYSIS.search(bare):
         return "analysis"
     return "fact"
 
 
 # "TEXAS, US – ", "BEIJING (Reuters) - ": where the story was filed, not part of what it says.
+# No "^": make_claim matches at the sentence's own start, where "^" would hold only at the
+# text's first character (a dateline opening a later paragraph was kept).
 _CLAIM_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})?"
+    r"\s*[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})?"
     r"(?:\s*\([^)]{1,40}\))?\s+[-—–]+\s+(?=[A-Z0-9“\"])"
 )
 
@@ -170,12 +193,16 @@ _MULTIPLIERS = {
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _DIGIT = re.compile(r"\d")
+# Every figure opens on "U" (of "US$"), "$" or a digit: asked first, that turns most places
+# of a sentence away at once, where each of the three forms would be tried.
+_FIGURE_OPENERS = r"(?=[U$\d])"
 _FIGURE = re.compile(
-    rf"(?P<money>(?:US|U\.S\.)?\$\s?(?P<mnum>{_NUM})(?:\s?(?P<mmul>trillion|billion|million|thousand|bn|tn|mn|[kmb])\b)?)"
+    _FIGURE_OPENERS
+    + rf"(?:(?P<money>(?:US|U\.S\.)?\$\s?(?P<mnum>{_NUM})(?:\s?(?P<mmul>trillion|billion|million|thousand|bn|tn|mn|[kmb])\b)?)"
     rf"|(?P<pct>(?P<pnum>{_NUM})\s?(?:%|percent\b|per cent\b))"
     rf"|(?P<qty>(?P<qnum>{_NUM})(?:\s(?P<qmul>trillion|billion|million|thousand))?\s"
     r"(?P<qunit>(?:metric\s)?tons|tonnes|barrels|cargoes|people|deaths|dollars|euros|yuan|vehicles|"
-    r"jobs|workers|troops|soldiers|votes|members|companies|firms|homes|units|[A-Z]\.?S\.?\sdollars))",
+    r"jobs|workers|troops|soldiers|votes|members|companies|firms|homes|units|[A-Z]\.?S\.?\sdollars)))",
 )
 
 
@@ -255,6 +282,36 @@ _STATUS_RULES: list[tuple[EventStatus, re.Pattern[str]]] = [
 ]
 
 
+# Words one of which every match of _STATUS_RULES holds, rule by rule; the short cues ("if",
+# "may", "cut-off") are looked for as the words they are (_SHORT_STATUS), since as letters
+# they stand inside "different", "Mayor", "office". More than half of MultiLing's sentences
+# (54%) hold neither: no status can be found in them, so their dates are not read.
+_STATUS_STEMS = (
+    "deadline", "due by", "no later than", "expir", "effect", "ultimatum",
+    "could", "might", "unless", "risk", "threat", "possib", "potential", "contingent",
+    "tentative",
+    "set to", "schedul", "slated", "due to", "is to", "are to", "be held", "will", "summit",
+    "meeting", "plan",
+    "expect", "likely", "anticipate", "poised", "on track", "predicted", "forecast", "would",
+    "should", "to resume", "pending",
+)  # fmt: skip
+# The rules' "\b(...)\b" without the closing \b: what a rule finds in a window of the
+# sentence that ends inside a word ("if" of "ifs", see _nearest_status) is found here too.
+_SHORT_STATUS = re.compile(r"\b(?:if|may|cut-?off)", re.I)
+
+
+def _may_have_status(sentence: str) -> bool:
+    """False only when neither _nearest_status nor event_status can find a status in the
+    sentence. A quotation is blanked by event_status, which may join the words either side
+    of it ("set" and "to"): a sentence with a quotation mark may always have one."""
+    return (
+        "“" in sentence
+        or '"' in sentence
+        or holds_any(sentence, _STATUS_STEMS)
+        or bool(_SHORT_STATUS.search(sentence))
+    )
+
+
 def event_status(sentence: str) -> EventStatus | None:
     """The kind of forward-looking event a sentence describes, or None when it looks back."""
     bare = _QUOTE.sub(lambda m: m.group(0) if _FORECAST.search(m.group(0)) else " ", sentence)
@@ -312,6 +369,9 @@ _TOLD_AFTER = re.compile(
     re.I,
 )
 
+# Words one of which every match of _TOLD_AFTER holds (its verbs, and "have").
+_TOLD_AFTER_STEMS = ("due", "schedul", "set", "slated", "expect", "plan", "have")
+
 _DATE_KIND_RANK = {"full": 0, "month_day": 1, "weekday": 2, "period": 3, "relative": 4, "year": 5}
 
 
@@ -320,6 +380,18 @@ def find_event(text: str, article_id: str, start: int, end: int) -> Event | None
     sentence = text[start:end]
     # "NORTHPORT, Oct. 21, 2025 - Mayor ..." : a dateline dates the article, not an event.
     dateline = _DATELINE.match(sentence)
+    # A cue of the dated future ("is due on", "will be reviewed on", "votes on 14 November")
+    # governs the date after it, whatever past-looking words the sentence also has.
+    cued = [
+        d for d in dated_future.find(sentence) if not dateline or d.mention.start >= dateline.end()
+    ]
+    ahead = [d for d in cued if not d.past and not dates.looks_back(d.mention.text)]
+    if ahead:
+        return _event(sentence, article_id, start, end, ahead[0].mention, ahead[0].status)
+    if cued or (holds_any(sentence, _TOLD_AFTER_STEMS) and _TOLD_AFTER.search(sentence)):
+        return None  # "was due on", "was scheduled to arrive": what was to come, told after
+    if not _may_have_status(sentence):
+        return None  # no kind of event to give a date: its dates need not be read
     mentions = [
         m
         for m in dates.find_dates(sentence)
@@ -329,16 +401,6 @@ def find_event(text: str, article_id: str, start: int, end: int) -> Event | None
         and not _ATTRIBUTION.search(sentence[: m.start])
         and not dates.looks_back(m.text)
     ]
-    # A cue of the dated future ("is due on", "will be reviewed on", "votes on 14 November")
-    # governs the date after it, whatever past-looking words the sentence also has.
-    cued = [
-        d for d in dated_future.find(sentence) if not dateline or d.mention.start >= dateline.end()
-    ]
-    ahead = [d for d in cued if not d.past and not dates.looks_back(d.mention.text)]
-    if ahead:
-        return _event(sentence, article_id, start, end, ahead[0].mention, ahead[0].status)
-    if cued or _TOLD_AFTER.search(sentence):
-        return None  # "was due on", "was scheduled to arrive": what was to come, told after
     if not mentions:
         return None
     if dates.sentence_tense(sentence) == "past" and not re.search(

@@ -18,9 +18,11 @@ order and position.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from briefgen.copies import independent_sources
@@ -40,6 +42,7 @@ from briefgen.schema import (
     Finding,
     MergedQuote,
 )
+from briefgen.sentence_quality import choosable
 from briefgen.text import content_words, cosine, word_count
 
 SAME_FACT = 0.42  # cosine of idf-weighted word vectors above which two claims state one fact
@@ -63,6 +66,13 @@ CORROBORATION_BONUS = 0.35  # each further article multiplies a finding's score 
 # error); at 2.0 one fold chose 5.0 clearly. The larger bonus also sits closer to the lead
 # baseline, the summary of news known to hold on stories nobody tuned on.
 LEDE_BONUS = 5.0
+# _judge(clause, clause, sentence, sentence) -> "agree" | "contradict" | "differ".
+_Judge = Callable[[str, str, str, str], str]
+# Verdicts remembered during one merge: reprints repeat the same pairs of sentences over and
+# over. 65,536 entries (of four string references each, at most some 15 MB) is well above
+# the pairs judged on benchmarks/scale.py's near-copies: 3,044 distinct of 5,663 asked for
+# 1,000 articles, 3,270 of 5,942 for 3,000.
+JUDGED = 1 << 16
 
 
 @dataclass
@@ -98,8 +108,9 @@ def merge(
     order = {a.id: i for i, a in enumerate(articles)}
     notes = sorted(notes, key=lambda n: (order.get(n.article_id, 0), n.chunk_index))
     claims = _weighted_claims(notes, order)
-    clusters = _cluster(claims)
-    _add_support(clusters, claims)
+    judge = functools.lru_cache(maxsize=JUDGED)(_judge)
+    clusters = _cluster(claims, judge)
+    _add_support(clusters, claims, judge)
     _mirror_disputes(clusters)
     findings, disputes = _findings(clusters, copies)
     entities = _entities(notes)
@@ -142,6 +153,11 @@ def _weighted_claims(notes: list[ChunkNotes], order: dict[str, int]) -> list[_Cl
     positions: Counter[str] = Counter()
     for n in notes:
         for c in n.claims:
+            if not positions[n.article_id] and not choosable(c.text):
+                # A caption or fragment above an article's first whole sentence is not its
+                # lede: it weighs as the sentence after one, and the lede is that sentence.
+                raw.append((c, n.article_id, 1, content_words(c.text)))
+                continue
             raw.append((c, n.article_id, positions[n.article_id], content_words(c.text)))
             positions[n.article_id] += 1
     n_sent = max(1, len(raw))
@@ -149,9 +165,10 @@ def _weighted_claims(notes: list[ChunkNotes], order: dict[str, int]) -> list[_Cl
     article_df: dict[str, set[str]] = defaultdict(set)
     corpus_tf: Counter[str] = Counter()
     for _, aid, _, ws in raw:
-        sentence_df.update(set(ws))
+        unique = set(ws)
+        sentence_df.update(unique)
         corpus_tf.update(ws)
-        for w in ws:
+        for w in unique:
             article_df[w].add(aid)
     n_articles = max(1, len({aid for _, aid, _, _ in raw}))
     total = max(1, sum(corpus_tf.values()))
@@ -159,17 +176,33 @@ def _weighted_claims(notes: list[ChunkNotes], order: dict[str, int]) -> list[_Cl
     # Weights are idf over sentences, scaled so that a word in one sentence only weighs 1:
     # thresholds then mean the same in a corpus of ten sentences and of ten thousand.
     rarest = math.log((n_sent + 1) / 1.5)
+    # Reprints repeat sentences word for word: each text is split and weighed once, and its
+    # claims share the weights and word sets (read only, never changed after this; 10,000
+    # near-copies held them 100 times over).
+    weighed: dict[tuple[str, ...], dict[str, float]] = {}
+    splits: dict[str, list[tuple[list[str], set[str], str]]] = {}
 
     def weigh(ws: list[str]) -> dict[str, float]:
-        return {
-            w: c * math.log((n_sent + 1) / (sentence_df[w] + 0.5)) / rarest
-            for w, c in Counter(ws).items()
-        }
+        key = tuple(ws)
+        if key not in weighed:
+            weighed[key] = {
+                w: c * math.log((n_sent + 1) / (sentence_df[w] + 0.5)) / rarest
+                for w, c in Counter(ws).items()
+            }
+        return weighed[key]
 
+    # A claim's salience follows from its text (its words) and position: reprints repeat both.
+    saliences: dict[tuple[str, int], float] = {}
     out = []
     for claim, aid, pos, ws in raw:
-        salience = _salience(claim, ws, pos, corpus_tf, total, article_df, n_articles)
-        split = _clause_words(claim.text)
+        if (claim.text, pos) not in saliences:
+            saliences[claim.text, pos] = _salience(
+                claim, ws, pos, corpus_tf, total, article_df, n_articles
+            )
+        salience = saliences[claim.text, pos]
+        if claim.text not in splits:
+            splits[claim.text] = _clause_words(claim.text)
+        split = splits[claim.text]
         out.append(
             _Claim(
                 claim,
@@ -257,24 +290,39 @@ def _salience(
 # ---------------------------------------------------------------- clustering into findings
 
 
-def _cluster(claims: list[_Claim]) -> list[_Cluster]:
+def _cluster(claims: list[_Claim], judge: _Judge | None = None) -> list[_Cluster]:
     """Greedy clustering in order of salience: each claim joins the closest cluster that it
     agrees with, or starts one. A close cluster it contradicts records it as a dispute."""
+    judge = judge or _judge
     clusters: list[_Cluster] = []
+    norms: list[float] = []  # each cluster's vector's norm (its lead's), computed once
     index: dict[str, list[int]] = defaultdict(list)
+    # A claim's vector and clauses follow from its text (in one merge), and a cluster's lead
+    # never changes: reprints meet the same clusters with the same text again and again, so
+    # what a text and a cluster gave is remembered (cosine, -1.0 below 3 shared words;
+    # verdict), not worked out for every copy (issue 16: 10,000 articles).
+    sims: dict[tuple[str, int], float] = {}
+    verdicts: dict[tuple[str, int], str] = {}
     for c in sorted(claims, key=lambda c: (-c.salience, c.order)):
         close = []
+        text = c.claim.text
+        words = c.vector.keys()
+        norm = _norm(c.vector)
         # Clusters sharing 3 words with the claim (prefix filtering, see _sharing); their
         # order does not matter: `close` is sorted.
         for i in _prefix_candidates(list(c.vector), index, 3):
-            if sum(w in clusters[i].vector for w in c.vector) < 3:
-                continue
-            sim = cosine(c.vector, clusters[i].vector)
+            sim = sims.get((text, i))
+            if sim is None:
+                theirs = clusters[i].vector
+                enough = len(words & theirs.keys()) >= 3
+                sim = sims[text, i] = _cosine(c.vector, norm, theirs, norms[i]) if enough else -1.0
             if sim >= SAME_FACT:
                 close.append((sim, i))
         best = None
         for _, i in sorted(close, key=lambda x: (-x[0], x[1])):
-            verdict = _agreement(clusters[i].members[0], c)
+            verdict = verdicts.get((text, i))
+            if verdict is None:
+                verdict = verdicts[text, i] = _agreement(clusters[i].members[0], c, judge)
             if verdict == "agree":
                 best = i
                 break
@@ -282,6 +330,7 @@ def _cluster(claims: list[_Claim]) -> list[_Cluster]:
                 clusters[i].disputes.setdefault(c.article_id, c)
         if best is None:
             clusters.append(_Cluster([c], dict(c.vector)))
+            norms.append(norm)
             for w in c.vector:
                 index[w].append(len(clusters) - 1)
         else:
@@ -289,11 +338,12 @@ def _cluster(claims: list[_Claim]) -> list[_Cluster]:
     return clusters
 
 
-def _agreement(a: _Claim, b: _Claim) -> str:
+def _agreement(a: _Claim, b: _Claim, judge: _Judge | None = None) -> str:
     """ "agree", "contradict" or "differ": clause by clause where the two say the same
     thing in their own words, else the whole sentences (facts.relation)."""
+    judge = judge or _judge
     verdicts = {
-        _judge(ta, tb, a.claim.text, b.claim.text)
+        judge(ta, tb, a.claim.text, b.claim.text)
         for ca, ta in zip(a.clauses, a.clause_texts)
         for cb, tb in zip(b.clauses, b.clause_texts)
         if _overlap(ca, cb) >= SAME_CLAUSE
@@ -304,7 +354,7 @@ def _agreement(a: _Claim, b: _Claim) -> str:
         return "agree"
     if verdicts:
         return "differ"
-    return _judge(a.claim.text, b.claim.text)
+    return judge(a.claim.text, b.claim.text, "", "")
 
 
 _WORDS = re.compile(r"[A-Za-z][\w'’-]*")
@@ -424,7 +474,9 @@ def _figure_context(text: str, q: Quantity) -> set[str]:
     return {_stem(w) for w in [*before, *after] if w not in unit and not w.isdigit()}
 
 
-def _add_support(clusters: list[_Cluster], claims: list[_Claim]) -> None:
+def _add_support(
+    clusters: list[_Cluster], claims: list[_Claim], judge: _Judge | None = None
+) -> None:
     """Add to each finding the articles that state one of its clauses in their own words,
     and record those that state one of its clauses the other way round.
 
@@ -434,28 +486,25 @@ def _add_support(clusters: list[_Cluster], claims: list[_Claim]) -> None:
     words with the opposite polarity ("will not delay") or another figure ("two years") are
     a dispute, never support.
     """
-    index: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for ci, c in enumerate(claims):
-        for k, clause in enumerate(c.clauses):
-            for w in clause:
-                index[w].append((ci, k))
+    judge = judge or _judge
+    index = _ClauseIndex(claims)
     for cluster in clusters:
         lead = cluster.members[0]
         have = {m.article_id for m in cluster.members}
         best: dict[str, tuple[float, _Claim]] = {}
         against: dict[str, tuple[float, _Claim]] = {}
         for clause, facts, said in zip(lead.clauses, lead.clause_facts, lead.clause_texts):
-            for (ci, k), n_shared in _sharing(clause, index, claims):
+            # What a clause of another claim gives follows from that claim's text and the
+            # clause's number: reprints repeat it, and it is worked out once (see _cluster).
+            told: dict[tuple[str, int], tuple[float, str | None]] = {}
+            for (ci, k), n_shared in _sharing(clause, index):
                 other = claims[ci]
                 if n_shared < MIN_SHARED or other.article_id == lead.article_id:
                     continue
-                # Shared names alone ("Bessent and He Lifeng") are not a shared fact.
-                if len(facts & other.clause_facts[k]) < 2:
-                    continue
-                sim = _overlap(clause, other.clauses[k])
-                if sim < SAME_CLAUSE:
-                    continue
-                verdict = _judge(said, other.clause_texts[k], lead.claim.text, other.claim.text)
+                key = (other.claim.text, k)
+                if key not in told:
+                    told[key] = _clause_support(clause, facts, said, lead, other, k, judge)
+                sim, verdict = told[key]
                 pick = best if verdict == "agree" else against if verdict == "contradict" else None
                 if pick is not None and sim > pick.get(other.article_id, (0.0, None))[0]:
                     pick[other.article_id] = (sim, other)
@@ -466,9 +515,50 @@ def _add_support(clusters: list[_Cluster], claims: list[_Claim]) -> None:
                 cluster.members.append(other)
 
 
-def _sharing(
-    clause: dict[str, float], index: dict[str, list[tuple[int, int]]], claims: list[_Claim]
-) -> list[tuple[tuple[int, int], int]]:
+def _clause_support(
+    clause: dict[str, float],
+    facts: set[str],
+    said: str,
+    lead: _Claim,
+    other: _Claim,
+    k: int,
+    judge: _Judge,
+) -> tuple[float, str | None]:
+    """How much clause k of `other` overlaps the lead's clause, and the verdict on the pair
+    (None when they do not state one fact)."""
+    # Shared names alone ("Bessent and He Lifeng") are not a shared fact.
+    if len(facts & other.clause_facts[k]) < 2:
+        return 0.0, None
+    sim = _overlap(clause, other.clauses[k])
+    if sim < SAME_CLAUSE:
+        return sim, None
+    return sim, judge(said, other.clause_texts[k], lead.claim.text, other.claim.text)
+
+
+class _ClauseIndex:
+    """Every clause of every claim by its words, each distinct clause once with the claims
+    (and clause numbers) stating it. Claims of one text share their clauses' dicts
+    (_weighted_claims), so a clause reprinted a hundred times is one entry with a hundred
+    members, and looking it up costs one entry, not a hundred (issue 16: 10,000 articles)."""
+
+    def __init__(self, claims: list) -> None:
+        self.clauses: list[dict[str, float]] = []
+        self.members: list[list[tuple[int, int]]] = []
+        self.by_word: dict[str, list[int]] = defaultdict(list)
+        entry_of: dict[int, int] = {}  # id of a clause's dict -> its entry
+        for ci, c in enumerate(claims):
+            for k, clause in enumerate(c.clauses):
+                entry = entry_of.get(id(clause))
+                if entry is None:
+                    entry = entry_of[id(clause)] = len(self.clauses)
+                    self.clauses.append(clause)
+                    self.members.append([])
+                    for w in clause:
+                        self.by_word[w].append(entry)
+                self.members[entry].append((ci, k))
+
+
+def _sharing(clause: dict[str, float], index: _ClauseIndex) -> list[tuple[tuple[int, int], int]]:
     """The clauses sharing at least MIN_SHARED words with `clause`, with how many, in the
     order a count over every word's postings would list them (first shared word, then
     claim), so ties are broken as before.
@@ -478,12 +568,15 @@ def _sharing(
     never walked; counting them all made this step quadratic (issue 16: 10,000 articles).
     """
     words = list(clause)
+    place = {w: i for i, w in enumerate(words)}
+    mine = clause.keys()
     out = []
-    for ci, k in _prefix_candidates(words, index, MIN_SHARED):
-        other = claims[ci].clauses[k]
-        hits = [i for i, w in enumerate(words) if w in other]
-        if len(hits) >= MIN_SHARED:
-            out.append((hits[0], (ci, k), len(hits)))
+    for entry in _prefix_candidates(words, index.by_word, MIN_SHARED):
+        # The shared words by a set intersection (in C), not a test of every word.
+        shared = mine & index.clauses[entry].keys()
+        if len(shared) >= MIN_SHARED:
+            first, n = min(map(place.__getitem__, shared)), len(shared)
+            out.extend((first, key, n) for key in index.members[entry])
     return [(key, n) for _, key, n in sorted(out)]
 
 
@@ -521,6 +614,24 @@ def _homes(clusters: list[_Cluster]) -> dict[int, _Cluster]:
         for m in cluster.members:
             home.setdefault(id(m), cluster)
     return home
+
+
+def _norm(vector: dict[str, float]) -> float:
+    # As text.cosine computes it (same order of the sum), so _cosine gives the same float.
+    return math.sqrt(sum(v * v for v in vector.values()))
+
+
+def _cosine(a: dict[str, float], norm_a: float, b: dict[str, float], norm_b: float) -> float:
+    """text.cosine(a, b), to the last bit, with the norms computed once per vector: a
+    cluster's vector meets thousands of claims (issue 16: 10,000 articles)."""
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    if not dot:
+        return 0.0
+    return dot / (norm_a * norm_b)
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
@@ -646,14 +757,15 @@ def _quotes(notes: list[ChunkNotes], claims: list[_Claim]) -> list[MergedQuote]:
     salience_at = {(c.article_id, c.claim.evidence): c.salience for c in claims}
     merged: list[MergedQuote] = []
     vectors: list[Counter[str]] = []
-    # Quotes by word: a quote is compared only with those sharing a word with it (a cosine of
-    # SAME_QUOTE needs one), first merged first as before, not with every quote kept.
+    # Quotes by word: a quote is compared only with those sharing one of its rarest words
+    # (_quote_prefix: a cosine of SAME_QUOTE needs one), first merged first as before, not
+    # with every quote kept, nor with all that share a common word (issue 16: 10,000 articles).
     by_word: dict[str, list[int]] = defaultdict(list)
     for n in notes:
         for q in n.quotes:
             vec = Counter(content_words(q.text))
             score = salience_at.get((n.article_id, q.evidence), 0.0) * (1.5 if q.speaker else 1.0)
-            near = sorted({i for w in vec for i in by_word.get(w, ())})
+            near = sorted({i for w in _quote_prefix(vec, by_word) for i in by_word.get(w, ())})
             for existing, ev in ((merged[i], vectors[i]) for i in near):
                 if cosine(vec, ev) >= SAME_QUOTE:
                     if n.article_id not in existing.article_ids:
@@ -675,6 +787,26 @@ def _quotes(notes: list[ChunkNotes], claims: list[_Claim]) -> list[MergedQuote]:
                     by_word[w].append(len(vectors))
                 vectors.append(vec)
     return sorted(merged, key=lambda q: -q.score)
+
+
+# The words of a quote left out of its prefix carry at most this share of its squared norm,
+# so a quote sharing none of the prefix has a cosine of at most sqrt(0.6) = 0.77 with it
+# (Cauchy-Schwarz), below SAME_QUOTE (0.8) with a margin no rounding crosses.
+QUOTE_REST = 0.6
+
+
+def _quote_prefix(vec: Counter[str], by_word: dict[str, list[int]]) -> list[str]:
+    """The rarest words of a quote that any quote within SAME_QUOTE of it must share one of
+    (prefix filtering, as in _sharing, weighed by the words' counts)."""
+    total = sum(c * c for c in vec.values())
+    rest = total
+    prefix = []
+    for w in sorted(vec, key=lambda w: len(by_word.get(w, ()))):
+        if rest <= QUOTE_REST * total:
+            break
+        prefix.append(w)
+        rest -= vec[w] * vec[w]
+    return prefix
 
 
 # ---------------------------------------------------------------- conflicting figures

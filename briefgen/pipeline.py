@@ -13,7 +13,7 @@ import gc
 import time
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 from briefgen import dates
@@ -59,10 +59,25 @@ class Corpus:
     report: RunReport
     engine: Engine
     off_topic: OffTopic | None = None  # articles and passages far from the story
+    # What the steps after reading work out once and ask again: settle's index of the
+    # articles' sentences (_told_index; the articles never change after reading), the
+    # source numbers (numbers()), the dates settle_dates left alone, and the watch list
+    # (build_watchlist); numbers and list are forgotten when the sources are renumbered.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def citations(self, article_ids: list[str]) -> list[int]:
-        numbers = {s.article_id: s.n for s in self.sources}
+        numbers = self.numbers()
         return sorted({numbers[a] for a in article_ids if a in numbers})
+
+    def numbers(self) -> dict[str, int]:
+        """Each article's source number. Worked out once per list of sources, not once per
+        citation: a brief of 10,000 articles cites thousands of times (issue 16). settle_dates
+        renumbers the sources in place and forgets it; a new list is noticed by identity."""
+        known = self.memo.get("numbers")
+        if known is None or known[0] is not self.sources or known[1] != len(self.sources):
+            known = (self.sources, len(self.sources), {s.article_id: s.n for s in self.sources})
+            self.memo["numbers"] = known
+        return known[2]
 
 
 @dataclass
@@ -109,6 +124,10 @@ def read_corpus(
         raise NoArticlesError(f"no readable article in {', '.join(paths)} ({reasons})")
     articles = loaded.articles
     references = reference_dates(articles)
+    # Copies are found oldest first, so the first to tell a story is the one the others copy.
+    # Before the chunks are read, not after: the shingle sets it builds and drops (a few
+    # hundred MB for 10,000 articles) are then reused by the notes, not added to them.
+    copies = find_copies(sorted(articles, key=lambda a: _date_order(a, references)))
 
     max_tokens = max_tokens or _chunk_tokens(engine)
     work = [(a, c) for a in articles for c in chunk_article(a, max_tokens)]
@@ -134,8 +153,6 @@ def read_corpus(
         # Not one chunk could be read: there is nothing to brief from, and the cause (a
         # server down, a wrong key) is the same for all; say it once.
         raise first_error  # type: ignore[misc]
-    # Copies are found oldest first, so the first to tell a story is the one the others copy.
-    copies = find_copies(sorted(articles, key=lambda a: _date_order(a, references)))
     # Text addressed to a model or the reader: listed, never made into points.
     flagged = flag_articles(articles)
     sources = number_sources(articles, references, copies, flagged)
@@ -259,19 +276,38 @@ def settle_dates(corpus: Corpus, as_of: dt.date | None) -> None:
     from briefgen import settle
     from briefgen.watch import build_watchlist as build
 
+    # A call that changed nothing changes nothing when made again on the same dates: a brief
+    # makes it three times (decide_as_of, build_watchlist, current's build_watchlist).
+    if corpus.memo.get("settled") == (as_of, corpus.references):
+        return
     refs = dict(corpus.references)
     if as_of is not None and len(refs) < len(corpus.articles):
         refs = reference_dates(corpus.articles, anchor=as_of)
     known = {a.id for a in corpus.articles if a.published}
     texts = {a.id: a.text for a in corpus.articles}
     draft = build(corpus.notes, refs, as_of or dt.date.min)
-    refs = settle.raised_references(draft, texts, refs, known)
+    refs = settle.raised_references(draft, texts, refs, known, _told_index(corpus, texts))
     if refs != corpus.references:
         corpus.references.clear()
         corpus.references.update(refs)
         corpus.sources[:] = number_sources(
             corpus.articles, refs, corpus.digest.copies, corpus.digest.flagged
         )
+        corpus.memo.pop("numbers", None)
+        corpus.memo.pop("watch", None)
+    else:
+        corpus.memo["settled"] = (as_of, dict(corpus.references))
+
+
+def _told_index(corpus: Corpus, texts: dict[str, str]):  # -> settle._ToldIndex
+    """settle's index of the articles' cue sentences, built once per corpus: a brief asks
+    it five times (settle_dates three times, build_watchlist's settle twice), and
+    building it reads every sentence of every article (issue 16: 10,000 articles)."""
+    from briefgen import settle
+
+    if "told" not in corpus.memo:
+        corpus.memo["told"] = settle.told_index(texts)
+    return corpus.memo["told"]
 
 
 def cite_articles(text: str, sources: list[SourceRef]) -> str:
@@ -346,17 +382,24 @@ def build_watchlist(corpus: Corpus, as_of: dt.date) -> WatchList:
     from briefgen.watch import build_watchlist as build
 
     settle_dates(corpus, None)  # done already when decide_as_of ran; cheap to repeat
+    # The same list again for `current` (brief_corpus asks twice, on the same dates and
+    # sources): a copy of the one built, not built again.
+    key = (as_of, dict(corpus.references), id(corpus.sources), len(corpus.sources))
+    made = corpus.memo.get("watch")
+    if made is not None and made[0] == key and made[1] is corpus.off_topic:
+        return made[2].model_copy(deep=True)
     off = corpus.off_topic.articles if corpus.off_topic else {}
     notes = [n for n in corpus.notes if n.article_id not in off]  # nothing to watch off the story
     watch = build(notes, corpus.references, as_of)
     known = {a.id for a in corpus.articles if a.published}
     texts = {a.id: a.text for a in corpus.articles}
-    watch = settle.settle(watch, texts, corpus.references, known)
+    watch = settle.settle(watch, texts, corpus.references, known, _told_index(corpus, texts))
     for item in [*watch.upcoming, *watch.unresolved, *watch.passed, *watch.settled]:
         item.citations = corpus.citations(item.article_ids)
         item.state_citations = corpus.citations(item.state_article_ids)
         if item.date_basis:
             item.date_basis = cite_articles(item.date_basis, corpus.sources)
+    corpus.memo["watch"] = (key, corpus.off_topic, watch.model_copy(deep=True))
     return watch
 
 

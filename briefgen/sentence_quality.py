@@ -13,9 +13,12 @@ Two general faults, each by the sentence's form, never by the wording of a corpu
   a learner's list gives first, which carry most irregular use in news), a word ending in
   "-ed", a word ending in "-s" after its subject (a name, a pronoun, a noun), any word right
   after a subject pronoun ("they agree"), and the few base forms news reports with ("officials
-  say") where no determiner makes them nouns. It is deliberately lenient: a plural noun
-  after a capitalised word passes as a verb, because leaving a real sentence out costs the
-  reader more than letting a rare verbless one through.
+  say") where no determiner makes them nouns. A number is a determiner too: "the July 7,
+  2005 bombings", "15 sailors" are plural nouns, so a dated caption ("Ambulances at Russell
+  Square after the July 7, 2005 bombings.") has no verb; after a name it is part of the name
+  ("Section 232 allows"). It is deliberately lenient: a plural
+  noun after a capitalised word passes as a verb, because leaving a real sentence out costs
+  the reader more than letting a rare verbless one through.
 
 First person outside quotation marks (a writer's aside) needs the paragraph around the
 sentence to see its quotation marks; briefgen.offtopic finds those passages.
@@ -75,7 +78,15 @@ _NOT_VERBS = frozenset(
     famous serious nervous obvious ambitious anxious enormous dangerous
     """.split()
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Words and numbers: a number stands before what it counts ("15 sailors", "2005 bombings"),
+# as a determiner does, so the word after it is a noun; but a number after a name is part of
+# the name ("Section 232 allows", "Flight 447 vanished"), unless the name is a month's (a date).
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.:]*")
+_NUMBER = "#"  # what `previous` holds after a number
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
 
 
 def why_not_choosable(sentence: str) -> str | None:
@@ -106,9 +117,16 @@ def cut_off(sentence: str) -> bool:
 
 def has_finite_verb(sentence: str) -> bool:
     """Can any word of the sentence be a finite verb? See the module docstring for how."""
-    tokens = _WORD.findall(sentence)
+    tokens = _TOKEN.findall(sentence)
     previous = ""
     for i, token in enumerate(tokens):
+        if token[0].isdigit():
+            before = tokens[i - 1] if i else ""
+            named = (
+                before[:1].isupper() and previous not in _DETERMINERS and previous not in _MONTHS
+            )
+            previous = previous if named else _NUMBER
+            continue
         word = token.lower().replace("’", "'")
         if word in _AUXILIARIES or word in _IRREGULAR or _CONTRACTED.match(word):
             return True
@@ -134,4 +152,4 @@ _DETERMINERS = frozenset(
     few all both each every other such no more most of in on at for to by with from
     and or
     """.split()
-)
+) | {_NUMBER}

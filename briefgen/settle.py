@@ -192,6 +192,13 @@ class _ToldIndex:
         return [self.entries[i] for i in sorted(i for i, n in shared.items() if n >= least)]
 
 
+def told_index(texts: dict[str, str]) -> _ToldIndex:
+    """The cue sentences of `texts`, indexed once for every question asked of the same
+    articles: reading them is most of the cost, and _told's cache holds 1,024 texts, not the
+    10,000 of a big brief (the pipeline asks five times a run)."""
+    return _ToldIndex(texts)
+
+
 def find_reports(
     item: WatchItem,
     texts: dict[str, str],
@@ -238,10 +245,12 @@ def raised_references(
     texts: dict[str, str],
     references: dict[str, tuple[dt.date, str]],
     known: set[str],
+    index: _ToldIndex | None = None,
 ) -> dict[str, tuple[dt.date, str]]:
-    """Reference dates raised to the day of the latest event each article tells as done."""
+    """Reference dates raised to the day of the latest event each article tells as done.
+    `index` is told_index(texts), passed by a caller that asks more than once."""
     out = dict(references)
-    index = _ToldIndex(texts)
+    index = index or _ToldIndex(texts)
     for item in [*watch.upcoming, *watch.passed]:
         for r in find_reports(item, texts, references, known, index):
             if r.state != "happened" or r.article_id in known or item.date is None:
@@ -262,11 +271,13 @@ def settle(
     texts: dict[str, str],
     references: dict[str, tuple[dt.date, str]],
     known: set[str],
+    index: _ToldIndex | None = None,
 ) -> WatchList:
     """The watch list with every item a later article reports as happened, cancelled or
-    moved taken out of `upcoming` and `passed` into `settled`, its state and report set."""
+    moved taken out of `upcoming` and `passed` into `settled`, its state and report set.
+    `index` is told_index(texts), as for raised_references."""
     settled: list[WatchItem] = []
-    index = _ToldIndex(texts)
+    index = index or _ToldIndex(texts)
     for bucket in (watch.upcoming, watch.passed):
         for item in list(bucket):
             reports = find_reports(item, texts, references, known, index)
@@ -293,14 +304,17 @@ def tells_settled(
 ) -> bool:
     """Whether `sentence` foretells an item a later article reports as done, off or moved:
     it is the item's own sentence, or it names a day in the item's span and its words."""
+    own = " ".join(sentence.split())
+    days: list[dt.date | None] | None = None  # the sentence's dates, read once when needed
     for item in settled:
         if item.state == "upcoming" or item.date is None:
             continue
-        if " ".join(sentence.split()) == " ".join(item.sentence.split()):
+        if own == " ".join(item.sentence.split()):
             return True
         first, last = _span(item)
-        tense = dates.sentence_tense(sentence)
-        days = [dates.resolve(m, ref, tense).date for m in dates.find_dates(sentence)]
+        if days is None:
+            tense = dates.sentence_tense(sentence)
+            days = [dates.resolve(m, ref, tense).date for m in dates.find_dates(sentence)]
         on_it = any(d is not None and first <= d <= last for d in days)
         shared = set(content_words(item.description)) & set(content_words(sentence))
         if on_it and len(shared) >= SAME_WORDS_DATED and article_id in item.article_ids:

@@ -108,12 +108,21 @@ class _Index:
         self.by_text: dict[str, list[int]] = defaultdict(list)  # a finding's own text
         self.by_evidence: dict[str, list[int]] = defaultdict(list)  # one of its sentences
         self.evidence_norm: dict[int, list[str]] = {}
+        # Reprints make one sentence the evidence of a finding a hundred times over: each
+        # distinct text is read once (issue 16: 10,000 articles).
+        normed: dict[str, str] = {}
         for f in digest.findings:
-            self.words[f.id] = _words(_facts([f]))
+            # The words of _facts([f]): words never span its line breaks, so they are the
+            # union of each distinct sentence's words.
+            texts = dict.fromkeys([f.text, *(e.text for e in f.evidence)])
+            self.words[f.id] = frozenset().union(*map(_words, texts))
             for w in self.words[f.id]:
                 self.by_word[w].append(f.id)
             self.by_text[_norm(f.text)].append(f.id)
-            self.evidence_norm[f.id] = [_norm(e.text) for e in f.evidence]
+            for e in f.evidence:
+                if e.text not in normed:
+                    normed[e.text] = _norm(e.text)
+            self.evidence_norm[f.id] = [normed[e.text] for e in f.evidence]
             for key in self.evidence_norm[f.id]:
                 self.by_evidence[key].append(f.id)
         self.sources = {a.id: (a.source or "").strip() for a in articles}

@@ -251,21 +251,27 @@ def _find_twin(
     the ones _Blocks finds are the only ones any of the three cases below can match."""
     # An item told by several articles is compared through each of its tellings: a new one
     # need only agree with one of them.
+    words = vec.keys()
+
+    def sharing(tellings: list[Counter[str]], least: int) -> bool:
+        # Whether the telling that shares most words with `item` shares `least`; asked only
+        # in the branch that needs it, and stopping at the first that does.
+        return any(len(words & t.keys()) >= least for t in tellings)
+
     for i in range(len(items)) if candidates is None else candidates:
         other, tellings = items[i], vectors[i]
-        shared = max(len(vec.keys() & t.keys()) for t in tellings)
         if item.date is not None and item.date == other.date and item.precision == other.precision:
-            if shared >= SAME_DAY_SHARED:
+            if sharing(tellings, SAME_DAY_SHARED):
                 return i
         elif _one_inside_the_other(item, other):
             # "this Thursday, October 30" and "the end of October": one meeting, told with
             # more and less precision; the words must agree more, the dates only overlap.
-            if shared >= SAME_PERIOD_SHARED:
+            if sharing(tellings, SAME_PERIOD_SHARED):
                 return i
         elif item.date is None and other.date is None and item.date_text == other.date_text:
             # The closest telling, worked out only here: the only branch that needs it
             # (every item is compared with every other one kept).
-            if max(cosine(vec, t) for t in tellings) >= SAME_EVENT:
+            if any(cosine(vec, t) >= SAME_EVENT for t in tellings):
                 return i
     return None
 

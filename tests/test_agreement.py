@@ -196,7 +196,10 @@ def test_the_run_summary_says_what_verification_set_right(planted_briefs):
     result = planted_briefs["exec"]
     engine = result.corpus.engine
     plain = summary_lines(result, engine, Settings())[0]
-    assert "recomputed" not in plain and "speakers corrected" not in plain
+    # Said exactly when something was set right (the built-in engine's point can rest on a
+    # second finding that tells the same sentence, and verification then cites both).
+    assert ("recomputed" in plain) == bool(result.corpus.report.citations_corrected)
+    assert "speakers corrected" not in plain
     report = result.corpus.report.model_copy(
         update={"citations_corrected": 2, "speakers_corrected": 1}
     )

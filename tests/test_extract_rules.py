@@ -183,3 +183,15 @@ def test_without_headlines_a_short_whole_sentence_is_the_headline():
         "Aircraft and water vessels from the French, American and Brazilian military were "
         "searching the…"
     )
+
+
+def test_a_dateline_is_left_out_of_a_claim_wherever_its_sentence_starts():
+    from briefgen.extract_rules import make_claim
+
+    text = "Talks resume.\n\nBEIJING (Reuters) - China said on Friday it would delay the rules."
+    start = text.index("BEIJING")
+    claim = make_claim(text, "a1", start, len(text))
+    assert claim.text == "China said on Friday it would delay the rules."
+    assert text[claim.span.start : claim.span.end] == claim.evidence  # still verbatim
+    first = make_claim("TEXAS, US – Rain fell all day on Monday.", "a2", 0, 39)
+    assert first.text.startswith("Rain fell")

@@ -66,7 +66,7 @@ def test_commentary_still_stands_when_nothing_else_is_left():
 def test_a_reporter_quoted_later_in_the_sentence_is_not_a_commentator():
     reported = (
         "Unions accepted the wage offer late on Monday, a union spokesman told writers "
-        "gathered outside the port."
+        "gathered outside the gates."
     )
     findings = [
         _finding(1, LEDE, 30, sources=3),

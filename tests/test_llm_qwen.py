@@ -68,7 +68,9 @@ def test_the_sample_corpus_through_a_real_model_in_every_audience(runner, vcr, t
             assert 0 < requests - new <= 2
             assert new <= 1.3 * chunks + 2  # map calls, re-asks included, + synthesis
         else:
-            assert new == requests <= 2  # the notes are cached: one synthesis (and revision)
+            # The notes are cached: one synthesis, asked again if its answer was cut off or
+            # invalid (a real model's newsletter ran past its tokens once), and a revision.
+            assert new == requests <= 3
     # json_schema worked at the first try and is remembered.
     memory = json.loads((tmp_path / "state" / "endpoints.json").read_text())
     assert memory[f"{QWEN_URL}#{QWEN_MODEL}"] == "json_schema"

@@ -26,17 +26,22 @@ def _clause(rng: random.Random) -> dict[str, float]:
 def test_sharing_lists_what_counting_every_posting_lists_in_the_same_order():
     rng = random.Random(16)
     claims = [SimpleNamespace(clauses=[_clause(rng) for _ in range(3)]) for _ in range(60)]
-    index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    # Reprints: claims holding the very clause dicts of earlier ones, as _weighted_claims
+    # shares them between claims of one text; the index lists each such clause once.
+    claims += [SimpleNamespace(clauses=list(rng.choice(claims).clauses)) for _ in range(30)]
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for ci, c in enumerate(claims):
         for k, clause in enumerate(c.clauses):
             for w in clause:
-                index[w].append((ci, k))
+                postings[w].append((ci, k))
+    index = merge._ClauseIndex(claims)
+    assert len(index.clauses) < sum(len(c.clauses) for c in claims)
     found_any = False
     for c in claims:
         for clause in c.clauses:
-            every = Counter(key for w in clause for key in index[w])
+            every = Counter(key for w in clause for key in postings[w])
             expected = [(key, n) for key, n in every.items() if n >= merge.MIN_SHARED]
-            assert merge._sharing(clause, index, claims) == expected
+            assert merge._sharing(clause, index) == expected
             found_any = found_any or bool(expected)
     assert found_any
 
