@@ -244,8 +244,10 @@ def _find_folded_slowly(
             ch = " "
         else:
             ch = fold(ch)
+        # A fold may change a character's length ("İ" lowers to two): each character of
+        # what it gives maps back to the one it came from, so offsets index the joined text.
         chars.append(ch)
-        positions.append(i)
+        positions.extend([i] * len(ch))
     at = "".join(chars).find(needle)
     if at < 0 or not needle:
         return None

@@ -178,3 +178,16 @@ def test_an_event_dated_in_the_models_own_words_takes_the_date_its_sentence_give
     )
     assert [e.date_text for e in grounded.events] == ["this Thursday, October 30"]
     assert stats.dropped == 1
+
+
+def test_a_fold_that_changes_a_characters_length_still_finds_the_right_offsets():
+    """ "İ" lowers to two characters ("i" and a combining dot): offsets after it must still
+    point into the article, not past its end."""
+    from briefgen.ground import find_folded
+
+    text = "İstanbul talks: the two sides will meet on Thursday."
+    needle = "will meet on thursday"
+    at = find_folded(needle, text, 0, len(text), str.lower)
+    assert at is not None and text[at[0] : at[1]].lower() == needle
+    ends = find_folded("thursday.", text, 0, len(text), str.lower)
+    assert ends == (text.index("Thursday"), len(text))
