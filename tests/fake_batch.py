@@ -14,7 +14,7 @@ import re
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.llm_stub import passage_sentences, verbatim_notes
+from tests.llm_stub import first_finding_brief, passage_sentences, verbatim_notes
 
 
 class FakeBatchService:
@@ -90,7 +90,7 @@ class FakeBatchService:
             content = verbatim_notes(sentences)
         else:
             self.live_others += 1
-            content = _brief(body["messages"][-1]["content"])
+            content = first_finding_brief(body["messages"][-1]["content"])
         return {
             "id": "live",
             "object": "chat.completion",
@@ -206,11 +206,3 @@ class FakeBatchService:
 
 def _jsonl(lines: list[dict]) -> bytes:
     return "".join(json.dumps(x) + "\n" for x in lines).encode()
-
-
-def _brief(prompt: str) -> str:
-    """A brief whose one point restates the first finding it was given."""
-    first = re.search(r"^\[(\d+)\] \([^)]*\) (.+)$", prompt, re.M)
-    point = {"text": first.group(2), "findings": [int(first.group(1))]}
-    return json.dumps({"headline": "Talks", "bottom_line": [point], "key_points": [],
-                       "sections": [], "article_summaries": []})  # fmt: skip

@@ -67,3 +67,19 @@ def verbatim_notes(sentences: list[str], first: int = 3) -> str:
 
     claims = [(n, "fact") for n in range(1, min(first, len(sentences)) + 1)]
     return json.dumps(notes_answer(claims=claims))
+
+
+def first_finding_brief(prompt: str) -> str:
+    """A capable model's brief for a synthesis `prompt`: one point restating the first finding
+    it was given, citing it."""
+    first = re.search(r"^\[(\d+)\] \([^)]*\) (.+)$", prompt, re.M)
+    point = {"text": first.group(2), "findings": [int(first.group(1))]}
+    return json.dumps(
+        {
+            "headline": "Talks",
+            "bottom_line": [point],
+            "key_points": [],
+            "sections": [],
+            "article_summaries": [],
+        }
+    )

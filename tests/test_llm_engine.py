@@ -15,7 +15,7 @@ import time
 import httpx2
 import pytest
 from conftest import SAMPLE
-from llm_stub import chat_reply, passage_sentences, stub_client
+from llm_stub import chat_reply, first_finding_brief, passage_sentences, stub_client
 from llm_stub import verbatim_notes as stub_notes
 
 from briefgen.cli import main
@@ -43,21 +43,6 @@ def verbatim_notes(text: str) -> str:
     return stub_notes(text.split("\n"))
 
 
-def brief_citing_first_finding(body: dict) -> str:
-    """A brief whose one point restates finding 1 in its own words."""
-    first = re.search(r"^\[(\d+)\] \([^)]*\) (.+)$", body["messages"][-1]["content"], re.M)
-    point = {"text": first.group(2), "findings": [int(first.group(1))]}
-    return json.dumps(
-        {
-            "headline": "Talks",
-            "bottom_line": [point],
-            "key_points": [],
-            "sections": [],
-            "article_summaries": [],
-        }
-    )
-
-
 class StandIn:
     """A capable server, with hooks to fail or slow down some requests."""
 
@@ -83,7 +68,7 @@ class StandIn:
                 return httpx2.Response(503, json={"error": {"message": "overloaded"}})
             if text is not None:
                 return reply(verbatim_notes(text))
-            return reply(brief_citing_first_finding(body))
+            return reply(first_finding_brief(body["messages"][-1]["content"]))
         finally:
             with self.lock:
                 self.in_flight -= 1

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import socket
 import sqlite3
 from dataclasses import dataclass, field
@@ -27,7 +26,13 @@ import httpx2
 import pytest
 import vcr_format
 from conftest import SAMPLE, serving
-from llm_stub import chat_reply, passage_sentences, stub_client, verbatim_notes
+from llm_stub import (
+    chat_reply,
+    first_finding_brief,
+    passage_sentences,
+    stub_client,
+    verbatim_notes,
+)
 from vcr.request import Request as VcrRequest
 
 from briefgen import llm_client, runlog
@@ -60,28 +65,12 @@ class Seen:
     headers: dict[str, str]
 
 
-def _brief(prompt: str) -> str:
-    """A brief whose one point restates the first finding it was given."""
-    first = re.search(r"^\[(\d+)\] \([^)]*\) (.+)$", prompt, re.M)
-    point = {"text": first.group(2), "findings": [int(first.group(1))]}
-    empty: list = []
-    return json.dumps(
-        {
-            "headline": "Talks",
-            "bottom_line": [point],
-            "key_points": empty,
-            "sections": empty,
-            "article_summaries": empty,
-        }  # fmt: skip
-    )
-
-
 def _answer(body: dict) -> str:
     last = body["messages"][-1]["content"]
     sentences = passage_sentences(body)
     if sentences is not None:
         return verbatim_notes(sentences)
-    return _brief(last)
+    return first_finding_brief(last)
 
 
 @dataclass

@@ -9,7 +9,6 @@ a brief restating the first finding), so a whole `briefgen make` runs through.
 from __future__ import annotations
 
 import json
-import re
 import socket
 import sqlite3
 import threading
@@ -18,7 +17,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 from conftest import SAMPLE, serving
-from llm_stub import chat_reply, passage_sentences, verbatim_notes
+from llm_stub import chat_reply, first_finding_brief, passage_sentences, verbatim_notes
 
 from briefgen import llm_client
 from briefgen.cli import main
@@ -30,20 +29,6 @@ pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
 MODEL = "m"
 ENDPOINT_FAILED = 4  # exit_codes: the endpoint could not answer
-
-
-def _brief(prompt: str) -> str:
-    first = re.search(r"^\[(\d+)\] \([^)]*\) (.+)$", prompt, re.M)
-    point = {"text": first.group(2), "findings": [int(first.group(1))]}
-    return json.dumps(
-        {
-            "headline": "Talks",
-            "bottom_line": [point],
-            "key_points": [],
-            "sections": [],
-            "article_summaries": [],
-        }  # fmt: skip
-    )
 
 
 class Server:
@@ -70,7 +55,11 @@ class Server:
                 else:
                     sentences = passage_sentences(body)
                     last = body["messages"][-1]["content"]
-                    text = verbatim_notes(sentences) if sentences is not None else _brief(last)
+                    text = (
+                        verbatim_notes(sentences)
+                        if sentences is not None
+                        else first_finding_brief(last)
+                    )
                     status, data = 200, chat_reply(text).content
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
