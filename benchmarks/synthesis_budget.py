@@ -29,7 +29,7 @@ from pathlib import Path
 from _common import DEFAULT_DATA, data_or_skip, machine, save_results, table
 from scale import write_corpus
 
-from briefgen.engines.llm import LLMEngine
+from briefgen.engines.llm import LLMEngine, _finding_view
 from briefgen.pipeline import brief_corpus, read_corpus
 from briefgen.prompting import render_messages
 from briefgen.synthesis_articles import article_lines
@@ -66,21 +66,11 @@ def anchor_messages(engine: LLMEngine, findings, articles) -> list[dict]:
     return render_messages(
         f"brief-{AUDIENCE}.j2",
         engine.prompts,
-        findings=[_view(f) for f in findings],
+        findings=[_finding_view(f) for f in findings],
         articles=every,
         articles_more=0,
         limits={"key_points": 10},
     )
-
-
-def _view(f) -> dict:
-    return {
-        "id": f.id,
-        "kind": f.kind,
-        "corroboration": f.corroboration,
-        "disputed": len(f.disputed_by),
-        "text": f.text,
-    }
 
 
 def measure(data: Path, n: int) -> dict:
