@@ -43,7 +43,7 @@ from briefgen.schema import (
     MergedQuote,
 )
 from briefgen.sentence_quality import choosable
-from briefgen.text import content_words, cosine, word_count
+from briefgen.text import content_words, cosine, cosine_with_norms, norm, word_count
 
 SAME_FACT = 0.42  # cosine of idf-weighted word vectors above which two claims state one fact
 # A clause of another article supports a finding's clause when the words they share carry at
@@ -307,7 +307,7 @@ def _cluster(claims: list[_Claim], judge: _Judge | None = None) -> list[_Cluster
         close = []
         text = c.claim.text
         words = c.vector.keys()
-        norm = _norm(c.vector)
+        own_norm = norm(c.vector)
         # Clusters sharing 3 words with the claim (prefix filtering, see _sharing); their
         # order does not matter: `close` is sorted.
         for i in _prefix_candidates(list(c.vector), index, 3):
@@ -315,7 +315,9 @@ def _cluster(claims: list[_Claim], judge: _Judge | None = None) -> list[_Cluster
             if sim is None:
                 theirs = clusters[i].vector
                 enough = len(words & theirs.keys()) >= 3
-                sim = sims[text, i] = _cosine(c.vector, norm, theirs, norms[i]) if enough else -1.0
+                sim = sims[text, i] = (
+                    cosine_with_norms(c.vector, own_norm, theirs, norms[i]) if enough else -1.0
+                )
             if sim >= SAME_FACT:
                 close.append((sim, i))
         best = None
@@ -330,7 +332,7 @@ def _cluster(claims: list[_Claim], judge: _Judge | None = None) -> list[_Cluster
                 clusters[i].disputes.setdefault(c.article_id, c)
         if best is None:
             clusters.append(_Cluster([c], dict(c.vector)))
-            norms.append(norm)
+            norms.append(own_norm)
             for w in c.vector:
                 index[w].append(len(clusters) - 1)
         else:
@@ -614,24 +616,6 @@ def _homes(clusters: list[_Cluster]) -> dict[int, _Cluster]:
         for m in cluster.members:
             home.setdefault(id(m), cluster)
     return home
-
-
-def _norm(vector: dict[str, float]) -> float:
-    # As text.cosine computes it (same order of the sum), so _cosine gives the same float.
-    return math.sqrt(sum(v * v for v in vector.values()))
-
-
-def _cosine(a: dict[str, float], norm_a: float, b: dict[str, float], norm_b: float) -> float:
-    """text.cosine(a, b), to the last bit, with the norms computed once per vector: a
-    cluster's vector meets thousands of claims (issue 16: 10,000 articles)."""
-    if not a or not b:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    if not dot:
-        return 0.0
-    return dot / (norm_a * norm_b)
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> float:

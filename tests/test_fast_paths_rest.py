@@ -11,7 +11,7 @@ from collections import Counter
 
 from briefgen import copies, merge, settle
 from briefgen.schema import Article, ChunkNotes, Claim, WatchItem, WatchList
-from briefgen.text import cosine
+from briefgen.text import cosine, cosine_with_norms, norm
 
 WORDS = [f"w{i}" for i in range(30)]
 
@@ -24,7 +24,7 @@ def test_cosine_with_norms_computed_once_is_text_cosine_to_the_last_bit():
     rng = random.Random(1)
     for _ in range(500):
         a, b = _vector(rng), _vector(rng)
-        assert merge._cosine(a, merge._norm(a), b, merge._norm(b)) == cosine(a, b)
+        assert cosine_with_norms(a, norm(a), b, norm(b)) == cosine(a, b)
 
 
 def test_a_quote_within_same_quote_always_shares_a_word_of_the_prefix():
@@ -134,7 +134,7 @@ def test_merge_gives_reprinted_claims_the_findings_of_their_original():
     # Claims of one text share their weights and word sets; a reprint's support, clusters and
     # quotes must still come out as those of separate, equal claims would.
     rng = random.Random(4)
-    assert math.isclose(merge._norm({"a": 3.0, "b": 4.0}), 5.0)
+    assert math.isclose(norm({"a": 3.0, "b": 4.0}), 5.0)
     vocabulary = ["tariff", "accord", "geneva", "ministers", "signed", "march", "trade"]
     sentences = [" ".join(rng.sample(vocabulary, 5)).capitalize() + "." for _ in range(6)]
 
