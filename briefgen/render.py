@@ -250,9 +250,9 @@ def _entity_groups(brief: Brief) -> list[tuple[str, list[Any]]]:
     return groups
 
 
-def _shown(point: KeyPoint | None) -> KeyPoint | None:
+def _shown(point: KeyPoint) -> KeyPoint:
     """A point as the reader sees it: relative dates with their dates beside them."""
-    if point is None or not point.dated_text:
+    if not point.dated_text:
         return point
     return point.model_copy(update={"text": point.dated_text})
 
@@ -263,18 +263,12 @@ def shown_brief(brief: Brief) -> Brief:
     relative dates made absolute. The brief itself (and its JSON) keeps the words as written."""
     refs = {s.article_id: s.reference for s in brief.sources}
     year = brief.provenance.as_of.year
-    support = _shown(brief.headline_support)
+    points = brief.points_changed(_shown)
+    support = points["headline_support"]
     return brief.model_copy(
         update={
+            **points,
             "headline": support.text if support and support.dated_text else brief.headline,
-            "headline_support": support,
-            "bottom_line": [_shown(p) for p in brief.bottom_line],
-            "key_points": [_shown(p) for p in brief.key_points],
-            "single_source": [_shown(p) for p in brief.single_source],
-            "sections": [
-                s.model_copy(update={"points": [_shown(p) for p in s.points]})
-                for s in brief.sections
-            ],
             "watch": [_shown_item(i, refs, year) for i in brief.watch],
         }
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -534,6 +535,22 @@ class Brief(Model):
     )
     sources: list[SourceRef]
     provenance: Provenance
+
+    def points_changed(self, change: Callable[[KeyPoint], KeyPoint]) -> dict[str, object]:
+        """A model_copy update giving every point of the brief through `change`: the
+        headline's support, the bottom line, key points, single-source points and each
+        section's points (one list of where points live, for every view of the brief)."""
+        support = self.headline_support
+        return {
+            "headline_support": None if support is None else change(support),
+            "bottom_line": [change(p) for p in self.bottom_line],
+            "key_points": [change(p) for p in self.key_points],
+            "single_source": [change(p) for p in self.single_source],
+            "sections": [
+                s.model_copy(update={"points": [change(p) for p in s.points]})
+                for s in self.sections
+            ],
+        }
 
 
 class RunReport(Model):

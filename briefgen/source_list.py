@@ -107,9 +107,7 @@ def bounded(brief: Brief, listed: Iterable[SourceRef]) -> Brief:
     def cited(numbers: list[int]) -> Cited:
         return Cited(numbers, shown)
 
-    def point(p: KeyPoint | None) -> KeyPoint | None:
-        if p is None:
-            return None
+    def point(p: KeyPoint) -> KeyPoint:
         copies = [c for c in p.copies if c.n in shown and c.of in shown]
         update = {"citations": cited(p.citations), "disputed_by": cited(p.disputed_by)}
         return p.model_copy(update={**update, "copies": copies})
@@ -120,14 +118,7 @@ def bounded(brief: Brief, listed: Iterable[SourceRef]) -> Brief:
 
     return brief.model_copy(
         update={
-            "headline_support": point(brief.headline_support),
-            "bottom_line": [point(p) for p in brief.bottom_line],
-            "key_points": [point(p) for p in brief.key_points],
-            "single_source": [point(p) for p in brief.single_source],
-            "sections": [
-                s.model_copy(update={"points": [point(p) for p in s.points]})
-                for s in brief.sections
-            ],
+            **brief.points_changed(point),
             "watch": [dated(w) for w in brief.watch],
             "timeline": [dated(e) for e in brief.timeline],
             "quotes": [
