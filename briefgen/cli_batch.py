@@ -46,6 +46,22 @@ def _open(paths, quiet, engine_options):
     return chosen, state, batch.openai_client(chosen, settings.api_key)
 
 
+@contextlib.contextmanager
+def _waiting(paths, engine_options):
+    """(engine, batch client, the batch sent for PATHS) while the engine is open; the batch
+    is None, and "no batch waiting" said, when none was sent."""
+    from briefgen import batch
+
+    chosen, state, client = _open(paths, False, engine_options)
+    try:
+        pending = batch.load_pending(state)
+        if pending is None:
+            click.echo("no batch waiting")
+        yield chosen, client, pending
+    finally:
+        close_engine(chosen, False)
+
+
 def _logged(got, engine, state, articles, quiet) -> None:
     """A collected batch is a run of its own in the run log: its calls at the batch price,
     so `briefgen logs` and the cost of a day's work include what the batch cost."""
@@ -125,19 +141,14 @@ def status(paths, **engine_options):
     """The state of the batch sent for PATHS."""
     from briefgen import batch
 
-    chosen, state, client = _open(paths, False, engine_options)
-    try:
-        pending = batch.load_pending(state)
+    with _waiting(paths, engine_options) as (chosen, client, pending):
         if pending is None:
-            click.echo("no batch waiting")
             return
         with _service(chosen):
             found = batch.status(client, pending)
         counts = getattr(found, "request_counts", None)
         done = f" ({counts.completed}/{counts.total} done)" if counts else ""
         click.echo(f"{pending.batch_id}: {found.status}{done}")
-    finally:
-        close_engine(chosen, False)
 
 
 @batch_group.command()
@@ -175,16 +186,11 @@ def cancel(paths, **engine_options):
     """Cancel the batch sent for PATHS (answers already made are collected next time)."""
     from briefgen import batch
 
-    chosen, state, client = _open(paths, False, engine_options)
-    try:
-        pending = batch.load_pending(state)
+    with _waiting(paths, engine_options) as (chosen, client, pending):
         if pending is None:
-            click.echo("no batch waiting")
             return
         with _service(chosen):
             click.echo(f"{pending.batch_id}: {batch.cancel(client, pending).status}")
-    finally:
-        close_engine(chosen, False)
 
 
 @batch_group.command()

@@ -396,3 +396,28 @@ def test_a_service_that_is_down_is_an_endpoint_error(tmp_path):
     got = CliRunner().invoke(main, args, env=env)
     assert got.exit_code == ExitCode.ENDPOINT and "batch service" in got.stderr
     assert SECRET not in got.stderr and batch.load_pending(tmp_path) is None
+
+
+def test_batch_status_and_cancel_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+    from conftest import SAMPLE
+
+    from briefgen.cli import main
+
+    service = FakeBatchService(steps=("validating", "in_progress", "completed"))
+    env = {"OPENAI_API_KEY": None, "BRIEFGEN_API_KEY": None, "OPENAI_BASE_URL": None}
+    with serving(service.handler()) as httpd:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+        common = ["--engine", "llm", "--base-url", url, "--model", "m", "--cache", str(tmp_path),
+                  str(SAMPLE)]  # fmt: skip
+
+        def batch_cmd(*args):
+            return CliRunner().invoke(main, ["batch", *args, *common], env=env)
+
+        assert batch_cmd("status").stdout == "no batch waiting\n"
+        sent = CliRunner().invoke(main, ["make", "--batch", *common], env=env)
+        assert sent.exit_code == batch.EXIT_BATCH_PENDING
+        status = batch_cmd("status")
+        assert status.exit_code == 0 and status.stdout.startswith("batch_1: ")
+        cancelled = batch_cmd("cancel")
+    assert cancelled.exit_code == 0 and cancelled.stdout == "batch_1: cancelled\n"
