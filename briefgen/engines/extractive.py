@@ -34,6 +34,7 @@ from briefgen.schema import (
     Finding,
 )
 from briefgen.sentence_quality import choosable
+from briefgen.synthesis_articles import findings_by_article
 from briefgen.text import content_words, cosine, is_bullet, sentence_spans, word_count
 from briefgen.trim import trim
 
@@ -437,14 +438,10 @@ def _restates(text: str, shown: Sequence[str]) -> bool:
 
 def _findings_by_article(findings: list[Finding]) -> dict[str, list[tuple[Finding, set[str]]]]:
     """article id -> the findings it carries, in order, each with its content words: one pass
-    (asking every finding of every article was articles x findings x ids, 2.7 of 3.5 s of
-    writing a brief of 3,000 articles)."""
-    carried: dict[str, list[tuple[Finding, set[str]]]] = {}
-    for f in findings:
-        words = set(content_words(f.text))
-        for aid in dict.fromkeys(f.article_ids):
-            carried.setdefault(aid, []).append((f, words))
-    return carried
+    (synthesis_articles.findings_by_article; asking every finding of every article was
+    articles x findings x ids, 2.7 of 3.5 s of writing a brief of 3,000 articles)."""
+    by_id = {f.id: (f, set(content_words(f.text))) for f in findings}
+    return {aid: [by_id[i] for i in ids] for aid, ids in findings_by_article(findings).items()}
 
 
 def _title_support(words: set[str], carried: Sequence[tuple[Finding, set[str]]]) -> int:
