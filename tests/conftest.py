@@ -100,6 +100,10 @@ def vcr_config():
         "before_record_response": vcr_format.scrub_response,
         "decode_compressed_response": True,
         "match_on": ["method", "path_ending", "body_without_model"],
+        # `tests/record-cassettes qwen-changed` records only the requests a cassette lacks
+        # (record mode new_episodes) and drops the ones no run asks for any more. Only then:
+        # vcrpy saves a cassette whose requests were not all played even in replay mode.
+        **({"drop_unused_requests": True} if os.environ.get("BRIEFGEN_RECORD_CHANGED") else {}),
     }
 
 
