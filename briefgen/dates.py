@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from briefgen.text import holds_any_lowered
+
 
 @dataclass(frozen=True)
 class DateMention:
@@ -145,48 +147,74 @@ def _build(kind: str, m: re.Match[str], text: str) -> DateMention | None:
     return DateMention(text[start:end], start, end, out_kind, y, mon, day, wd)
 
 
-# Every pattern above needs one of these: a digit, a month's name, or a word of time. Most
-# sentences of a story name no date, and one search spares them the twenty patterns.
-_MAY_HOLD_A_DATE = re.compile(
-    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
-    r"|(?i:day|night|tomorrow|week|month|year|spring|summer|autumn|fall|winter|quarter|half)"
-)
+# What each of _PATTERNS (same order) cannot match without. A gate is a few strings one of
+# which every match of its pattern holds: written as they must stand (case-sensitive parts:
+# the names of months and weekdays, "Q3", "H2", the years) or in any case (the pattern's
+# case-insensitive words: "today", "quarter", "summer"). Most sentences of a story name no
+# date: a handful of substring tests on the text (and on it lower-cased, once) spare them
+# the twenty patterns, which are slow to scan for (a case-insensitive word after a \b is
+# tried at every character). Each gate is implied by its pattern, so skipping on a shut gate
+# finds exactly what running it would (tests/test_date_gates.py, tests/test_fast_paths_3.py).
 
 
-# What each of _PATTERNS (same order) cannot match without: a digit (a day or a year), a
-# month's name (the full names begin with the short ones), or a word of time (every
-# weekday's name ends in "day"; the relative units and "end of the year" name one). One
-# quick search of the text for each spares most sentences the slower patterns behind it;
-# a pattern with no such need runs always. Each gate is implied by its pattern, so skipping
-# on a failed gate finds exactly what running it would (tests/test_date_gates.py).
-_DIGIT = re.compile(r"\d")
-_MONTH_NAME = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
-_TIME_WORD = re.compile(r"(?i:day|week|month|year)")
-_GATES: tuple[tuple[re.Pattern[str], ...], ...] = (
-    (_DIGIT,), (_DIGIT, _MONTH_NAME), (_DIGIT, _MONTH_NAME),  # iso, md, md
-    (_TIME_WORD,), (), (_TIME_WORD,), (_TIME_WORD,), (_TIME_WORD,),  # weekday, relative x4
-    (_MONTH_NAME,), (_MONTH_NAME,), (_TIME_WORD,),  # part x3
+class _Gate:
+    """Open on a text holding one of `strings`: as written, or in any case (`any_case`)."""
+
+    def __init__(self, *strings: str, any_case: bool = False) -> None:
+        self.strings, self.any_case = strings, any_case
+
+    def search(self, text: str) -> bool:
+        return self.open(text, text.lower() if self.any_case else text)
+
+    def open(self, text: str, lowered: str) -> bool:
+        if self.any_case:  # and open, too, on what lower() may hide ("ſ" for s: holds_any)
+            return holds_any_lowered(text, lowered, self.strings)
+        return any(s in text for s in self.strings)
+
+
+_DIGIT = re.compile(r"\d")  # any script's digits, as \d in the patterns
+_MONTH_NAME = _Gate(*_words("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"))
+_WEEKDAY = _Gate("day")  # Monday ... Sunday, case-sensitive in _WD
+_TIME_WORD = _Gate("day", "week", "month", "year", any_case=True)
+_SEASON = _Gate("spring", "summer", "autumn", "fall", "winter", any_case=True)
+_YEAR_DIGITS = _Gate("19", "20", "2100")
+_GATES: tuple[tuple[re.Pattern[str] | _Gate, ...], ...] = (
+    (_DIGIT, _Gate("-", "/")),  # iso
+    (_DIGIT, _MONTH_NAME), (_DIGIT, _MONTH_NAME),  # md, md
+    (_WEEKDAY,),  # weekday
+    (_Gate("today", "tonight", "tomorrow", "yesterday", any_case=True),),
+    (_TIME_WORD, _Gate("ago", "now", any_case=True)),  # "two weeks ago", "... from now"
+    (_TIME_WORD,),  # "in 3 months"
+    (_Gate("week", "month", "year", any_case=True), _Gate("this", "next", "last", any_case=True)),
+    (_MONTH_NAME, _Gate("early", "mid", "late", any_case=True)),  # part: "mid-June"
+    (_MONTH_NAME, _Gate("end", "beginning", "start", any_case=True)),  # "end of June"
+    (_Gate("year"), _Gate("end", any_case=True)),  # "end of the year"
     (_MONTH_NAME,),  # month
-    (_DIGIT,), (),  # quarter: "Q3", "third quarter"
-    (), (_DIGIT,),  # half: "first half of", "H2 2025"
-    (), (_DIGIT,),  # season: "next summer", "summer 2025"
-    (_DIGIT,),  # year
+    (_Gate("Q1", "Q2", "Q3", "Q4"),), (_Gate("quarter", any_case=True),),  # quarter
+    (_Gate("half", any_case=True),), (_Gate("H1", "H2"), _YEAR_DIGITS),  # half
+    (_SEASON,), (_SEASON, _YEAR_DIGITS),  # season: "next summer", "summer 2025"
+    (_YEAR_DIGITS,),  # year
 )  # fmt: skip
 assert len(_GATES) == len(_PATTERNS)
 
 
 def find_dates(text: str) -> list[DateMention]:
     """Every date mention in `text`, non-overlapping (longest wins), sorted by start."""
-    if not _MAY_HOLD_A_DATE.search(text):
-        return []
-    shut = {gate for gate in (_DIGIT, _MONTH_NAME, _TIME_WORD) if not gate.search(text)}
-    found = [
-        mm
-        for (kind, pat), gates in zip(_PATTERNS, _GATES)
-        if shut.isdisjoint(gates)
-        for m in pat.finditer(text)
-        if (mm := _build(kind, m, text))
-    ]
+    lowered = text.lower()
+    asked: dict[object, bool] = {}  # each gate asked once per text, and only if needed
+    found = []
+    for (kind, pat), gates in zip(_PATTERNS, _GATES):
+        for gate in gates:
+            if (is_open := asked.get(gate)) is None:
+                is_open = asked[gate] = (
+                    gate.open(text, lowered)
+                    if isinstance(gate, _Gate)
+                    else gate.search(text) is not None
+                )
+            if not is_open:
+                break
+        else:
+            found.extend(mm for m in pat.finditer(text) if (mm := _build(kind, m, text)))
     found.sort(key=lambda c: (c.start - c.end, c.start))
     # Longest first, each kept unless it overlaps one kept already. The kept ones never
     # overlap, so in order of start their ends are in order too, and only the neighbours
