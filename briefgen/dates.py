@@ -172,13 +172,22 @@ class _Gate:
         return any(s in text for s in self.strings)
 
 
-_DIGIT = re.compile(r"\d")  # any script's digits, as \d in the patterns
+class _DigitGate(_Gate):
+    """Open on a text holding a digit of any script, as \\d in the patterns matches."""
+
+    _DIGIT = re.compile(r"\d")
+
+    def open(self, text: str, lowered: str) -> bool:
+        return self._DIGIT.search(text) is not None
+
+
+_DIGIT = _DigitGate()
 _MONTH_NAME = _Gate(*_words("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"))
 _WEEKDAY = _Gate("day")  # Monday ... Sunday, case-sensitive in _WD
 _TIME_WORD = _Gate("day", "week", "month", "year", any_case=True)
 _SEASON = _Gate("spring", "summer", "autumn", "fall", "winter", any_case=True)
 _YEAR_DIGITS = _Gate("19", "20", "2100")
-_GATES: tuple[tuple[re.Pattern[str] | _Gate, ...], ...] = (
+_GATES: tuple[tuple[_Gate, ...], ...] = (
     (_DIGIT, _Gate("-", "/")),  # iso
     (_DIGIT, _MONTH_NAME), (_DIGIT, _MONTH_NAME),  # md, md
     (_WEEKDAY,),  # weekday
@@ -201,16 +210,12 @@ assert len(_GATES) == len(_PATTERNS)
 def find_dates(text: str) -> list[DateMention]:
     """Every date mention in `text`, non-overlapping (longest wins), sorted by start."""
     lowered = text.lower()
-    asked: dict[object, bool] = {}  # each gate asked once per text, and only if needed
+    asked: dict[_Gate, bool] = {}  # each gate asked once per text, and only if needed
     found = []
     for (kind, pat), gates in zip(_PATTERNS, _GATES):
         for gate in gates:
             if (is_open := asked.get(gate)) is None:
-                is_open = asked[gate] = (
-                    gate.open(text, lowered)
-                    if isinstance(gate, _Gate)
-                    else gate.search(text) is not None
-                )
+                is_open = asked[gate] = gate.open(text, lowered)
             if not is_open:
                 break
         else:
