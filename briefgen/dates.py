@@ -121,8 +121,8 @@ def _build(kind: str, m: re.Match[str], text: str) -> DateMention | None:
     g = {k: v for k, v in m.groupdict().items() if v}
     start, end = m.span("y") if kind == "year" else m.span()
     y = int(g["y"]) if "y" in g else None
-    mon = _MONTHS.index(g["mon"][:3].lower()) + 1 if "mon" in g else None
-    wd = _WEEKDAYS.index(g["wd"][:3].lower()) if "wd" in g else None
+    mon = _MONTHS.index(g["mon"][:3].casefold()) + 1 if "mon" in g else None
+    wd = _WEEKDAYS.index(g["wd"][:3].casefold()) if "wd" in g else None
     day, out_kind = None, "period"
     if kind in ("iso", "md"):
         mon, day = int(g["m"]) if kind == "iso" else mon, int(g["d"])
@@ -138,10 +138,10 @@ def _build(kind: str, m: re.Match[str], text: str) -> DateMention | None:
     elif kind == "part" and "mon" not in g:
         mon = 12  # "end of the year"
     elif kind == "quarter":
-        q = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["q"].lower()) or int(g["q"][0])
+        q = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["q"].casefold()) or int(g["q"][0])
         mon = 3 * q - 2
     elif kind == "half":
-        mon = 1 if g["h"].lower() in ("first", "1st", "1") else 7
+        mon = 1 if g["h"].casefold() in ("first", "1st", "1") else 7
     if text[end - 1] == "." and not _ABBREVIATED.search(text[start:end]):
         end -= 1  # "8th of July." ends a sentence; only "Oct." keeps its full stop
     return DateMention(text[start:end], start, end, out_kind, y, mon, day, wd)

@@ -106,6 +106,13 @@ def test_impossible_days_are_not_month_days() -> None:
     assert [m.kind for m in find_dates("by February 30 and in April 31")] == ["period", "period"]
 
 
+def test_letters_that_fold_to_ascii_read_as_the_words_they_fold_to() -> None:
+    # Case-insensitive patterns match the long s ("ſ") and the Kelvin sign as "s" and "k";
+    # the words they spell must be read the same way, not crash the whole article.
+    assert only("in the ſecond quarter of 2025").month == 4
+    assert only("in the firſt half of 2026").month == 1
+
+
 def test_guarded_months_with_a_cue() -> None:
     assert only("as it did in April").text == "April"
     assert only("due May 5").text == "May 5"
