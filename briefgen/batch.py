@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pydantic
 
@@ -88,6 +89,27 @@ class Collected:
 # ------------------------------------------------------------ requests
 
 
+def _learned_fixes(engine: Any) -> frozenset[str]:
+    learned = getattr(engine.client, "learned_fixes", None)
+    return learned() if callable(learned) else frozenset()
+
+
+def _answer_limit(engine: Any) -> str:
+    """The name the answer-token cap goes by in a batch line for the engine's endpoint.
+
+    OpenAI's own API takes max_completion_tokens from every chat model and its reasoning
+    models refuse max_tokens; a batch line cannot learn that from a refusal as a live call
+    does (llm_client._adaptation), since the error comes back hours later. Other servers
+    (vLLM's run_batch, llama.cpp, Ollama) know max_tokens, unless a live call to the same
+    endpoint has already learned otherwise."""
+    host = (urlsplit(engine.base_url or "https://api.openai.com/v1").hostname or "").lower()
+    if host == "openai.com" or host.endswith(".openai.com"):
+        return "max_completion_tokens"
+    if "max_completion_tokens" in _learned_fixes(engine):
+        return "max_completion_tokens"
+    return "max_tokens"
+
+
 def map_request(engine: Any, chunk: Chunk, article: Article) -> dict[str, Any]:
     """One JSONL line asking for `chunk`'s notes, as the live engine would ask."""
     schema = ChunkNotesAnswer.model_json_schema()
@@ -95,17 +117,14 @@ def map_request(engine: Any, chunk: Chunk, article: Article) -> dict[str, Any]:
     body = {
         "model": engine.model,
         "messages": engine.extract_messages(chunk, article),
-        # max_tokens, as most servers take it; OpenAI's newest models want
-        # max_completion_tokens instead (live calls learn that from a refusal, a batch
-        # cannot), so a batch for them is not supported yet.
-        "max_tokens": engine.answer_tokens,
+        _answer_limit(engine): engine.answer_tokens,
         "response_format": {
             "type": "json_schema",
             "json_schema": {"name": "ChunkNotesAnswer", "schema": bounded, "strict": True},
         },
     }
     temperature = getattr(engine.client, "temperature", None)
-    if temperature is not None:
+    if temperature is not None and "no_temperature" not in _learned_fixes(engine):
         body["temperature"] = temperature  # the live call's, so both answers are alike
     return {
         # The cache's own key: a collected answer is stored where a live one would be.

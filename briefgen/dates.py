@@ -138,7 +138,9 @@ def _build(kind: str, m: re.Match[str], text: str) -> DateMention | None:
     elif kind == "part" and "mon" not in g:
         mon = 12  # "end of the year"
     elif kind == "quarter":
-        q = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["q"].casefold()) or int(g["q"][0])
+        q = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["q"].casefold()) or int(
+            g["q"][0]
+        )
         mon = 3 * q - 2
     elif kind == "half":
         mon = 1 if g["h"].casefold() in ("first", "1st", "1") else 7

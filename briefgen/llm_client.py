@@ -124,6 +124,7 @@ class _Adapt(Exception):
 
 # endpoint -> request changes it asked for ("max_completion_tokens", "no_temperature").
 _ADAPTED: dict[str, set[str]] = {}
+OPENAI_BASE_URL = "https://api.openai.com/v1"  # the openai client's own default
 
 
 def _adaptation(error: openai.APIStatusError) -> str | None:
@@ -168,7 +169,7 @@ class LLMClient:
         on_call: Callable[[Completion], None] | None = None,
     ):
         # As the openai client resolves it: None means OPENAI_BASE_URL, else OpenAI's own.
-        resolved = base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        resolved = base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_BASE_URL
         address, query, headers = _connection(resolved)
         # Kept only to scrub them from error messages.
         self._secrets = [api_key, *url_secrets(resolved)]
@@ -206,6 +207,11 @@ class LLMClient:
             if self._openai_client is None:
                 self._openai_client = openai.OpenAI(**self._options)
             return self._openai_client
+
+    def learned_fixes(self) -> frozenset[str]:
+        """The request changes live calls to this endpoint have learned (see _adaptation):
+        what a batch line for it must carry too (batch.map_request)."""
+        return frozenset(_ADAPTED.get(self.endpoint, ()))
 
     @property
     def endpoint(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import httpx2
 import openai
 import pytest
 from conftest import serving
@@ -421,3 +422,51 @@ def test_batch_status_and_cancel_on_the_command_line(tmp_path):
         assert status.exit_code == 0 and status.stdout.startswith("batch_1: ")
         cancelled = batch_cmd("cancel")
     assert cancelled.exit_code == 0 and cancelled.stdout == "batch_1: cancelled\n"
+
+
+def _limit_and_temperature(engine, pairs) -> tuple[set[str], bool]:
+    body = batch.map_request(engine, *pairs[0])["body"]
+    return {k for k in ("max_tokens", "max_completion_tokens") if k in body}, "temperature" in body
+
+
+def test_a_batch_for_openai_caps_answers_by_the_name_its_models_all_take(pairs):
+    """OpenAI's reasoning models refuse max_tokens, and a batch line learns of a refusal
+    only when the batch is done: lines for api.openai.com carry max_completion_tokens;
+    other servers (vLLM's run_batch, llama.cpp) get the max_tokens they know."""
+    never = lambda request: pytest.fail("no live call")  # noqa: E731
+    openai_engine = LLMEngine(
+        stub_client(never, base_url="https://api.openai.com/v1", temperature=0),
+        model="gpt-x",
+        context_tokens=8192,
+    )
+    local_engine = LLMEngine(
+        stub_client(never, temperature=0), model="stand-in", context_tokens=8192
+    )
+    assert _limit_and_temperature(openai_engine, pairs) == ({"max_completion_tokens"}, True)
+    assert _limit_and_temperature(local_engine, pairs) == ({"max_tokens"}, True)
+
+
+def test_a_batch_line_carries_what_live_calls_to_its_endpoint_learned(pairs):
+    """A live call refused max_tokens and a temperature, then was answered: the batch lines
+    for that endpoint are sent as the live call was in the end."""
+    refusals = iter(
+        [
+            "Unsupported parameter: 'max_tokens' is not supported with this model. "
+            "Use 'max_completion_tokens' instead.",
+            "Unsupported value: 'temperature' does not support 0 with this model.",
+        ]
+    )
+
+    def handler(request):
+        for message in refusals:
+            return httpx2.Response(400, json={"error": {"message": message}})
+        return chat_reply(verbatim_notes(passage_sentences(json.loads(request.content)) or []))
+
+    engine = LLMEngine(
+        stub_client(handler, base_url="http://learns.test/v1", temperature=0),
+        model="picky",
+        context_tokens=8192,
+    )
+    assert _limit_and_temperature(engine, pairs) == ({"max_tokens"}, True)
+    engine.extract(*pairs[0])
+    assert _limit_and_temperature(engine, pairs) == ({"max_completion_tokens"}, False)
