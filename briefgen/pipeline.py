@@ -545,5 +545,5 @@ def plan_run(
         for chunk in chunk_article(article, max_tokens):
             article_tokens += chunk.tokens
             planned.append(engine.plan_extract(chunk, article))
-    planned.append(engine.plan_write(article_tokens))
+    planned.append(engine.plan_write(article_tokens, loaded.articles))
     return planned, loaded.skipped

@@ -93,6 +93,18 @@ def article_lines(
     return kept, len(lines) - len(kept)
 
 
+def planned_tokens(articles: list[Article], budget: float = math.inf) -> int:
+    """Tokens the <articles> list of a synthesis prompt may take before the findings are
+    known (--dry-run): every article listed as if it carried one finding, within `budget`,
+    the cap article_lines keeps to."""
+    lines = [
+        {"n": n, "title": a.title, "source": a.source, "findings": [1]}
+        for n, a in enumerate(articles, start=1)
+    ]
+    listed = sum(estimate_tokens(_line_text(line)) + 1 for line in lines)
+    return int(min(listed, budget))
+
+
 def _line_text(line: dict) -> str:
     """One article line as _findings.j2 writes it (before the data filter, which keeps its
     length but for the rare delimiter it defuses)."""

@@ -111,6 +111,28 @@ def test_the_synthesis_prompt_is_flat_in_the_number_of_articles():
     )
 
 
+def test_the_dry_run_plans_the_article_list_the_prompt_sends_within_its_budget():
+    """--dry-run's synthesis estimate counts the <articles> list as the prompt sends it: all
+    of a small corpus's articles, a large one's within the list's budget."""
+    eng = engine()
+    budget = article_budget(eng.synthesis_budget)
+    planned = {}
+    for n in SIZES:
+        articles, findings = feed(n)
+        planned[n] = eng.plan_write(10_000, articles).prompt_tokens
+        sent = prompt_tokens(eng.brief_messages(findings, "analyst", articles))
+        nothing = prompt_tokens(eng.brief_messages(findings, "analyst", []))
+        listed = planned[n] - eng.plan_write(10_000).prompt_tokens
+        # Never above the cap; below what is sent while the list is whole (each line lists
+        # the ids of findings the map step has not made yet), near it once the cap holds.
+        assert listed <= budget, (n, listed)
+        if n < 1_000:
+            assert listed <= sent - nothing, (n, listed, sent - nothing)
+        else:
+            assert abs(listed - (sent - nothing)) <= 0.1 * budget, (n, listed, sent - nothing)
+    assert planned[10] < planned[100] < planned[1_000] == planned[5_000]
+
+
 def test_the_prompt_lists_only_articles_that_carry_the_findings_given():
     articles, findings = feed(1_000)
     given = [f for f in findings if f.id % FINDINGS_PER_STORY < 3 and f.id <= 36]  # 3 stories

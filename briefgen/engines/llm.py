@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from briefgen.cache import text_hash
@@ -44,7 +44,7 @@ from briefgen.schema import (
     Finding,
 )
 from briefgen.structured import ask
-from briefgen.synthesis_articles import article_budget, article_lines
+from briefgen.synthesis_articles import article_budget, article_lines, planned_tokens
 from briefgen.text import collapse_spaces, estimate_tokens, sentence_spans
 from briefgen.verify import verify_draft
 
@@ -405,15 +405,17 @@ class LLMEngine:
             max_completion_tokens=self.max_output_tokens,
         )
 
-    def plan_write(self, article_tokens: int) -> PlannedCall:
+    def plan_write(self, article_tokens: int, articles: Sequence[Article] = ()) -> PlannedCall:
         # The findings are not known before the map step: assume they restate about half of
-        # the articles, within the budget.
+        # the articles, within the budget; the articles they come from are listed within the
+        # list's own budget, as write_messages lists them (synthesis_articles).
         findings = min(self.synthesis_budget, article_tokens // 2)
+        listed = planned_tokens(list(articles), article_budget(self.synthesis_budget))
         return PlannedCall(
             kind="synthesis",
             article_id=None,
             chunk_index=None,
-            prompt_tokens=findings + SYNTHESIS_OVERHEAD + SCHEMA_TOKENS[BriefAnswer],
+            prompt_tokens=findings + listed + SYNTHESIS_OVERHEAD + SCHEMA_TOKENS[BriefAnswer],
             max_completion_tokens=SYNTHESIS_TOKENS,
         )
 
