@@ -152,13 +152,13 @@ def make(paths, audience, fmt, dry_run, as_of, output, record, since, compare_to
         from briefgen.cli_batch import collect_if_any
 
         collect_if_any(paths, quiet, engine_options)
+    recording = Recording(record, since, compare_to)
     if by_story:
         from briefgen.cli_stories import make_by_story
 
         report_problems(make_by_story(paths, audience, fmt, as_of, output, templates, quiet,
-                                      engine_options))  # fmt: skip
+                                      engine_options, recording=recording))  # fmt: skip
         return
-    recording = Recording(record, since, compare_to)
     report_problems(brief_once(paths, audience, fmt, as_of, output, templates, quiet,
                                engine_options, recording=recording, strict=strict))  # fmt: skip
 

@@ -6,6 +6,7 @@ written and said.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -90,22 +91,33 @@ def table_lines(listing) -> list[str]:
     return lines
 
 
-def make_by_story(paths, audience, fmt, as_of, output, templates, quiet, engine_options):
+def make_by_story(paths, audience, fmt, as_of, output, templates, quiet, engine_options,
+                  recording=None):  # fmt: skip
     """`make --by-story`: the feed read once, then a brief per story. Returns the problems.
 
     With -o DIR each brief is DIR/<story slug>.<format>; without, the briefs go to standard
     output one after another under a heading each (JSON: one array). The newsletter is one
     issue with a section per story (by_story.newsletter_issue). The run, its calls and
-    cost are said and kept in the run log as one run (`briefgen logs`); briefs per story
-    are not recorded for `history` (each story's articles change from feed to feed).
+    cost are said and kept in the run log as one run (`briefgen logs`). Each story's brief
+    marks what is new since that story's last recorded brief, and with -o DIR (or --record)
+    is recorded for the next run and `history` (story_history.py).
     """
     from briefgen.by_story import newsletter_issue, story_briefs
+    from briefgen.cli_history import Recording
     from briefgen.cli_support import close_engine, map_options, open_engine, write_output
+    from briefgen.history import parse_since
     from briefgen.pipeline import read_corpus
     from briefgen.render import render_brief
 
     if output is None and fmt == "html" and audience != "newsletter":
         raise click.UsageError("--by-story --format html writes one file per story: give -o DIR")
+    recording = recording or Recording()
+    since = parse_since(recording.since) if recording.since else None
+    if recording.compare_to or isinstance(since, Path):
+        raise click.UsageError(
+            "--by-story measures each story against its own last brief: a manifest names one "
+            "brief; give --since DATE, or none"
+        )
     settings, choice, chosen, state, modes = open_engine(paths, quiet, **engine_options)
     started = time.perf_counter()
     try:
@@ -123,6 +135,8 @@ def make_by_story(paths, audience, fmt, as_of, output, templates, quiet, engine_
     for a in listing.unsorted:
         say(f"briefgen: fits no story, not briefed: {a.path}", quiet)
     report_read_in_part(corpus.articles, quiet)
+    created = dt.datetime.now(dt.timezone.utc)
+    news = _mark_new(state, paths, audience, results, since, created, quiet)
     parts = [(story, result.brief) for story, result in results]
     if audience == "newsletter":
         issue = render_brief(newsletter_issue(parts), fmt, templates=templates)
@@ -132,13 +146,18 @@ def make_by_story(paths, audience, fmt, as_of, output, templates, quiet, engine_
         write_output(issue, target)
         say(f"briefgen: {len(parts)} stories in one newsletter"
             + (f": wrote {target}" if target else ""), quiet)  # fmt: skip
+        if recording.keeps(output):
+            _keep(state, paths, audience, results, news, [target] * len(results), created,
+                  settings, quiet)  # fmt: skip
         _account(corpus, results, chosen, settings, audience, state, modes, started, quiet)
         return input_problems(paths, listing.skipped, strict=False)
+    targets: list[str | None] = [None] * len(parts)
     if output is not None:
         folder = _folder(output)
-        for story, brief in parts:
+        for k, (story, brief) in enumerate(parts):
             target = folder / f"{story.slug}.{EXTENSIONS[fmt]}"
             write_output(render_brief(brief, fmt, templates=templates), str(target))
+            targets[k] = str(target)
             say(f"briefgen: wrote {target} ({len(story.articles)} articles)", quiet)
     elif fmt == "json":
         texts = [render_brief(b, "json", templates=templates).strip() for _, b in parts]
@@ -149,8 +168,37 @@ def make_by_story(paths, audience, fmt, as_of, output, templates, quiet, engine_
             # The title is the article's: escaped, so it cannot forge a line of its own.
             heading = f"{rule}\nStory {k} of {len(parts)}: {shown(story.title)}\n{rule}\n\n"
             write_output(heading + render_brief(brief, fmt, templates=templates), None)
+    if recording.keeps(output):
+        _keep(state, paths, audience, results, news, targets, created, settings, quiet)
     _account(corpus, results, chosen, settings, audience, state, modes, started, quiet)
     return input_problems(paths, listing.skipped, strict=False)
+
+
+def _mark_new(state, paths, audience, results, since, created, quiet) -> list[str]:
+    """Each story's New marks (story_history.mark_new), said as `make` says them; the keys."""
+    from briefgen.story_history import mark_new
+
+    marked = mark_new(state, list(paths), audience, results, since, created)
+    for (story, _), (_, changes, warnings) in zip(results, marked):
+        for warning in warnings:
+            say(f"briefgen: warning: {shown(story.title)}: {warning}", quiet)
+        if changes.since is not None:
+            say(f"briefgen: {shown(story.title)}: since the brief of "
+                f"{changes.since:%Y-%m-%d %H:%M} UTC: "
+                + ("; ".join(changes.lines()) or "nothing new"), quiet)  # fmt: skip
+    return [key for key, _, _ in marked]
+
+
+def _keep(state, paths, audience, results, keys, targets, created, settings, quiet) -> None:
+    """Record each story's brief for the next run; a warning, not an error, when that fails."""
+    from briefgen.story_history import keep
+
+    try:
+        keep(state, list(paths), audience, results, keys, targets, created,
+             settings.keep_manifests)  # fmt: skip
+    except OSError as exc:
+        say(f"briefgen: warning: could not keep the stories' manifests in {state} ({exc}); "
+            "the next run cannot say what is new", quiet)  # fmt: skip
 
 
 def _account(corpus, results, engine, settings, audience, state, modes, started, quiet) -> None:

@@ -162,6 +162,9 @@ class RecordedBrief(Model):
     new_points: int = Field(description="of its points, those marked new")
     watch_items: int = Field(description="watch items not yet passed")
     manifest: str = Field(description="the manifest file (what `make --compare-to` takes)")
+    story: str | None = Field(
+        default=None, description="`make --by-story`: the story of the feed; null: all of it"
+    )
 
 
 class History(Model):

@@ -24,7 +24,7 @@ from briefgen.manifest import Manifest
 from briefgen.schema import SCHEMA_VERSION
 
 # What an edition is; everything else in a manifest may differ between two makes of it.
-_EDITION_FIELDS = {"audience", "as_of", "paths", "articles", "findings", "watch"}
+_EDITION_FIELDS = {"audience", "as_of", "paths", "story", "articles", "findings", "watch"}
 
 
 def fingerprint(kept: Manifest) -> str:
@@ -96,7 +96,7 @@ def baseline(
     chosen = compare_to or (since if isinstance(since, Path) else None)
     if chosen is not None:
         return Baseline(load(chosen))
-    earlier = manifest.recorded(state, current.paths, current.audience)
+    earlier = manifest.recorded(state, current.paths, current.audience, current.story)
     if isinstance(since, dt.datetime):
         for _, kept in earlier:
             if kept.created < since:
@@ -124,7 +124,7 @@ def record(state: Path, current: Manifest, keep: int) -> Recorded:
     """Keep `current` unless the newest manifest holds the same edition (then only its list
     of outputs grows), and prune to the newest `keep` per folder and audience. OSError
     propagates for the caller to report."""
-    newest = next(manifest.recorded(state, current.paths, current.audience), None)
+    newest = next(manifest.recorded(state, current.paths, current.audience, current.story), None)
     if newest is not None and fingerprint(newest[1]) == fingerprint(current):
         file, kept = newest
         added = [o for o in current.outputs if o not in kept.outputs]
@@ -146,7 +146,9 @@ def entries(state: Path, paths: list[str], audience: str | None = None) -> list[
     audiences = [audience] if audience else list(manifest.AUDIENCES)
     rows = []
     for name in audiences:
-        for file, kept in manifest.recorded(state, paths, name):
+        stories = [None, *manifest.story_keys(state, paths, name)]
+        kept_ones = [k for story in stories for k in manifest.recorded(state, paths, name, story)]
+        for file, kept in kept_ones:
             points = _points(kept.brief)
             rows.append(
                 {
@@ -160,6 +162,7 @@ def entries(state: Path, paths: list[str], audience: str | None = None) -> list[
                     "new_points": sum(bool(p.get("new")) for p in points),
                     "watch_items": sum(w.bucket != "passed" for w in kept.watch),
                     "manifest": str(file),
+                    "story": kept.story,
                 }
             )
     return sorted(rows, key=lambda r: r["created"], reverse=True)

@@ -102,6 +102,9 @@ class Manifest(Model):
     watch: list[ManifestWatchItem]
     brief: dict[str, Any]
     outputs: list[str] = []  # where the brief was written (absolute paths), for `history`
+    # `make --by-story`: which story of the feed at `paths` (story_history.py); None: the brief
+    # of all of them.
+    story: str | None = None
 
     @field_validator("created")
     @classmethod
@@ -128,9 +131,12 @@ def build(
     paths: list[str],
     created: dt.datetime | None = None,
     output: str | None = None,
+    story: str | None = None,
 ) -> Manifest:
-    """What this run kept; `created` (default: now) names it and is the 'since' of the next."""
+    """What this run kept; `created` (default: now) names it and is the 'since' of the next.
+    `story`: the story of the feed at `paths` the brief tells (`make --by-story`)."""
     return Manifest(
+        story=story,
         outputs=[os.path.abspath(output)] if output not in (None, "-") else [],
         created=created or dt.datetime.now(dt.timezone.utc),
         audience=audience,
@@ -176,13 +182,23 @@ def corpus_key(paths: list[str]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
 
 
-def folder(state_dir: Path, paths: list[str], audience: str) -> Path:
-    return Path(state_dir) / MANIFESTS / corpus_key(paths) / audience
+def folder(state_dir: Path, paths: list[str], audience: str, story: str | None = None) -> Path:
+    """Where the manifests of these paths' briefs for `audience` are kept; a story's of them
+    (`make --by-story`) beside, in a folder of its own."""
+    key = corpus_key(paths) + (f"-{story}" if story else "")
+    return Path(state_dir) / MANIFESTS / key / audience
+
+
+def story_keys(state_dir: Path, paths: list[str], audience: str) -> list[str]:
+    """The stories of these paths' feed that have a brief for `audience` recorded."""
+    prefix = corpus_key(paths) + "-"
+    found = Path(state_dir).glob(f"{MANIFESTS}/{prefix}*/{audience}")
+    return sorted(p.parent.name[len(prefix) :] for p in found if p.is_dir())
 
 
 def save(state_dir: Path, manifest: Manifest) -> Path:
     """Write the manifest atomically; an OSError propagates for the caller to report."""
-    target = folder(state_dir, manifest.paths, manifest.audience)
+    target = folder(state_dir, manifest.paths, manifest.audience, manifest.story)
     target /= f"{manifest.created:%Y%m%dT%H%M%S%fZ}.json"
     rewrite(target, manifest)
     return target
@@ -204,11 +220,13 @@ def manifest_files(where: Path) -> list[Path]:
     return sorted(names, key=lambda p: p.name, reverse=True)
 
 
-def recorded(state_dir: Path, paths: list[str], audience: str) -> Iterator[tuple[Path, Manifest]]:
-    """The readable manifests of this schema version for these paths and audience, newest
-    first, with their files. A damaged file or one of another version is passed over: the
+def recorded(
+    state_dir: Path, paths: list[str], audience: str, story: str | None = None
+) -> Iterator[tuple[Path, Manifest]]:
+    """The readable manifests of this schema version for these paths and audience (and
+    story, of `make --by-story`), newest first, with their files. A damaged file or one of another version is passed over: the
     worst it costs is the "new" marks, never the brief."""
-    for file in manifest_files(folder(state_dir, paths, audience)):
+    for file in manifest_files(folder(state_dir, paths, audience, story)):
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("version") != SCHEMA_VERSION:

@@ -368,3 +368,131 @@ def test_make_by_story_with_a_model_caches_every_call_and_logs_the_run(runner, f
         runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
         calls = conn.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
     assert runs == 2 and calls == 2 * asked
+
+
+HARBOUR_LATER = (
+    "Northport council passes harbour budget in second vote",
+    "2025-11-12",
+    "The Northport council passed the harbour budget in its second vote on Wednesday, clearing "
+    "the way for the dredging of the port district. Mayor Jane Holt said the harbour works "
+    "would start in March. The winning dredging firm will deepen the harbour by four metres.",
+)
+
+
+def _new_points(brief: Brief) -> list[str]:
+    """The texts of everything the brief marks new: its points, wherever they stand, and
+    its watch items."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            if value.get("new"):
+                found.append(value.get("text") or value.get("description") or "")
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(brief.model_dump())
+    return found
+
+
+def test_each_story_s_brief_marks_what_is_new_since_that_story_s_last_brief(runner, tmp_path):
+    """A feed's stories are recorded one by one (-o DIR): a day later, with one more harbour
+    article, the harbour brief marks what that article brings, the glacier brief marks
+    nothing, and `history` lists every story's briefs."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    write(feed, HARBOUR, "harbour")
+    write(feed, GLACIER, "glacier")
+    out = tmp_path / "briefs"
+    state = tmp_path / "state"
+    run(
+        runner,
+        "make",
+        "--by-story",
+        "-q",
+        "-a",
+        "analyst",
+        "-f",
+        "json",
+        "--cache",
+        state,
+        "-o",
+        out,
+        feed,
+    )
+    first = {p.name: Brief.model_validate_json(p.read_text("utf-8")) for p in out.iterdir()}
+    assert len(first) == 2 and not any(_new_points(b) for b in first.values())
+
+    write(feed, [HARBOUR_LATER], "harbour_later")
+    r = run(
+        runner,
+        "make",
+        "--by-story",
+        "-a",
+        "analyst",
+        "-f",
+        "json",
+        "--cache",
+        state,
+        "-o",
+        out,
+        feed,
+    )
+    again = {p.name: Brief.model_validate_json(p.read_text("utf-8")) for p in out.iterdir()}
+    harbour = next(b for b in again.values() if any("harbour" in s.title for s in b.sources))
+    glacier = next(b for b in again.values() if b is not harbour)
+    assert _new_points(harbour) and all(
+        any(w in t for w in ("second vote", "March", "four metres", "budget"))
+        for t in _new_points(harbour)
+    ), _new_points(harbour)
+    assert not _new_points(glacier)
+    assert "1 article added: “Northport council passes harbour budget" in r.stderr
+
+    listed = json.loads(run(runner, "history", "--json", "--cache", state, feed).stdout)
+    keys = [b["story"] for b in listed["briefs"]]
+    # The glacier's second brief is the same edition as its first: not recorded twice. The
+    # harbour story keeps its key though a newer article now leads it.
+    assert None not in keys and len(set(keys)) == 2
+    assert keys.count(keys[0]) == 2  # the newest, the harbour's, and its first
+
+
+def test_a_story_continues_the_recorded_story_it_mostly_shares_whatever_its_title(tmp_path):
+    from types import SimpleNamespace
+
+    from briefgen import manifest, story_history
+
+    paths = [str(tmp_path / "feed")]
+
+    def kept(key: str, ids: list[str]) -> None:
+        manifest.save(
+            tmp_path,
+            manifest.Manifest(
+                created=dt.datetime(2025, 10, 1, tzinfo=dt.timezone.utc),
+                audience="exec",
+                as_of=dt.date(2025, 10, 1),
+                paths=paths,
+                articles=[
+                    manifest.ManifestArticle(id=i, path=f"{i}.md", title=i, sha256="0") for i in ids
+                ],
+                findings=[],
+                watch=[],
+                brief={},
+                story=key,
+            ),
+        )
+
+    def story(slug: str, ids: list[str]):
+        return SimpleNamespace(slug=slug, articles=[SimpleNamespace(id=i) for i in ids])
+
+    kept("harbour-plan", ["h1", "h2", "h3"])
+    kept("glacier", ["g1", "g2", "g3"])
+    today = [
+        story("council-passes-budget", ["h1", "h2", "h3", "h4"]),  # grew, new lead title
+        story("glacier", ["x1", "x2", "x3", "g1"]),  # one of the glacier's three: not enough
+        story("chess", ["c1", "c2"]),
+    ]
+    keys = story_history.story_keys(tmp_path, paths, "exec", today)
+    assert keys == ["harbour-plan", "glacier-2", "chess"]
