@@ -181,6 +181,17 @@ def test_sample_headline_does_not_restate_the_bottom_line(exec_result):
             "The deal between Washington and Beijing pauses the rare earth controls for a year.",
             True,
         ),
+        # One more component of a list begun in a sentence not shown; with its "of", whole.
+        (
+            "Rhetoric is also a key component, particularly from the Chinese perspective, and "
+            "here President Trump can play to President Xi's ego.",
+            False,
+        ),
+        (
+            "Rhetoric is also a key component of the agreement the two presidents will sign.",
+            True,
+        ),
+        ("China also agreed to resume purchases of American soybeans this season.", True),
     ],
 )
 def test_a_point_leaning_on_a_sentence_not_shown_is_left_out(sentence, alone):

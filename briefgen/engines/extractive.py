@@ -74,7 +74,13 @@ _NEEDS_CONTEXT = re.compile(
     # between X and Y" names its referent, so a noun followed by what it is of stays.
     rf"the (?:{_REFERRING_NOUNS})(?!\s+(?:to|between|with|on|of|for|in|at|over)\b))\b"
     # "... could lead to such a deal": such a deal as a sentence the reader was not shown.
-    r"|.*\bsuch an? \w+",
+    r"|.*\bsuch an? \w+"
+    # "Rhetoric is also a key component": one more part, factor or sign of something named
+    # before; the noun names what it belongs to only with its "of" ("a key component of the
+    # deal"), and "also" says the list began in a sentence not shown.
+    r"|.*\b(?:is|are|was|were|remains?|will\s+be)\s+also\s+(?:an?\s+|the\s+|one\s+of\s+the\s+)?"
+    r"(?:\w+\s+)?(?:component|part|factor|element|aspect|piece|feature|consideration|"
+    r"ingredient|pillar|dimension|reason|sign|point)s?\b(?!\s+(?:of|in|to|for|behind|that)\b)",
     re.I,
 )
 
