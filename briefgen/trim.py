@@ -52,9 +52,11 @@ def trim(sentence: str, limit: int = TRIM_ABOVE) -> str:
     """`sentence` cut to at most about `limit` words by the rules above, or as it is.
 
     Cuts are tried in the order that loses least: attribution, then asides, then a trailing
-    subordinate clause, each only while the sentence is still longer than `limit`.
+    subordinate clause, each only while the sentence is still longer than `limit`. A list
+    item's label ("APEC summit uncertainty: The proposed meeting remains tentative ...") goes
+    at any length: it heads the item, and the sentence after it says the news.
     """
-    text = sentence.strip()
+    text = _cut_label(sentence.strip())
     if word_count(text) <= limit or _in_quotation(text):
         return text
     for cut in (_cut_attribution, _cut_asides, _cut_subordinate):
@@ -73,6 +75,20 @@ _VERB = re.compile(
     r"should|do|does|did|said|says|\w{3,}ed)\b",
     re.I,
 )
+
+
+# "Tariff threats: Trump's proposed 100% tariffs ...": a few words without a verb, a colon,
+# then a sentence of its own. Not a speaker's name before a quotation ("Trump: “We have a
+# deal”"): what follows the colon must not open a quotation.
+_LABEL = re.compile(r"^[A-Z][\w’'&/-]*(?:\s+[\w’'&/-]+){0,4}:\s+(?=[A-Z])")
+
+
+def _cut_label(text: str) -> str:
+    label = _LABEL.match(text)
+    if label is None or _VERB.search(label.group()):
+        return text
+    rest = text[label.end() :]
+    return rest if _fit(rest) else text
 
 
 def _fit(text: str) -> bool:

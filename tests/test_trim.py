@@ -89,6 +89,31 @@ def test_a_cut_that_leaves_no_main_verb_is_not_made():
     assert trim(sentence, limit=20) == sentence
 
 
+@pytest.mark.parametrize(
+    "item, point",
+    [
+        (
+            "APEC summit uncertainty: The proposed Xi-Trump meeting remains tentative, "
+            "contingent on progress in trade talks.",
+            "The proposed Xi-Trump meeting remains tentative, contingent on progress in trade "
+            "talks.",
+        ),
+        (
+            "Summary: China agreed to pause the rare earth export regime for one year.",
+            "China agreed to pause the rare earth export regime for one year.",
+        ),
+        # A speaker before a quotation is no label; nor what has a verb ("He said:").
+        ("Trump: “We have a deal with China on soybeans and rare earths now.”", None),
+        ("He said: The talks were over before they began in the capital city.", None),
+        # What follows must stand as a point itself.
+        ("Time-sensitive talks: Negotiations pending White House-China coordination.", None),
+    ],
+)
+def test_a_list_item_s_label_is_cut_at_any_length(item, point):
+    assert trim(item) == (point or item)
+    assert verbatim_in(trim(item), item)
+
+
 def test_what_follows_said_that_is_kept_when_the_attribution_opens_it():
     sentence = (
         "Edmond Mulet, the acting head of the UN mission for Haiti, told the BBC that it "
