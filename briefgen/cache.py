@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.schema import SCHEMA_VERSION
+from briefgen.sqlite_wal import use_wal
 
 CACHE_FILE = "cache.db"
 # How long a second run waits for the first to finish writing before giving up (seconds).
@@ -102,7 +103,7 @@ class Cache:
             self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             # WAL: another run may read while this one writes; NORMAL sync is durable across
             # a killed process (not a power cut, which a cache may lose).
-            self._db.execute("PRAGMA journal_mode = WAL")
+            use_wal(self._db, BUSY_TIMEOUT)
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
         except sqlite3.Error:

@@ -20,6 +20,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.sqlite_wal import use_wal
+
 WEB_CACHE_FILE = "web.db"
 BUSY_TIMEOUT = 30.0  # seconds a second run waits for the first to finish writing
 
@@ -70,7 +72,7 @@ class PageCache:
         self._lock = threading.Lock()
         self.problem: str | None = None  # the first fault met while running, for a warning
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            use_wal(self._db, BUSY_TIMEOUT)
             self._db.executescript(_SCHEMA)
 
     @classmethod

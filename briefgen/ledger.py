@@ -27,6 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
+from briefgen.sqlite_wal import use_wal
+
 REDACTED = "[redacted]"
 # A shorter "key" is a placeholder local servers accept ("x", "sk-"), not a secret; replacing
 # it everywhere would garble ordinary words.
@@ -515,7 +517,7 @@ def store_run(
     # timeout and WAL let two runs write the same log at once (one waits for the other).
     conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
+        use_wal(conn)
         conn.execute("BEGIN IMMEDIATE")
         try:
             _upgrade(conn)

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import sqlite3
 import threading
+import time
 from datetime import datetime
 
 import pytest
@@ -251,3 +252,25 @@ def test_two_writers_at_once(tmp_path):
         t.join()
     assert sorted(ids) == list(range(1, 41))
     assert len(read_rows(db, "calls")) == 40
+
+
+def test_a_file_another_run_holds_locked_is_put_in_wal_once_free_and_never_raises(tmp_path):
+    """Setting WAL needs the file to itself, and SQLite answers "database is locked" at once
+    rather than waiting: two runs opening a fresh log together lost one run's log so."""
+    import sqlite3
+
+    from briefgen.sqlite_wal import use_wal
+
+    db = tmp_path / "fresh.sqlite"
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    other = sqlite3.connect(db, timeout=0.1, isolation_level=None)
+    started = time.monotonic()
+    use_wal(other, within=0.2)  # locked all along: goes on in the file's mode, no error
+    assert time.monotonic() - started < 2
+    releaser = threading.Timer(0.2, lambda: holder.execute("COMMIT"))
+    releaser.start()
+    use_wal(other, within=5)  # locked for a while, then free: set
+    releaser.join()
+    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
