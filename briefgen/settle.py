@@ -39,7 +39,11 @@ CUE_REACH = 60  # characters from "cancelled", "scrapping" to the date it calls 
 _HAPPENED = re.compile(
     r"\b(?:began|begun|met|took\s+place|(?<!be\s)held|opened|concluded|ended|convened"
     r"|kicked\s+off|got\s+under\s*way|went\s+ahead|signed|struck|sealed|wrapped\s+up"
-    r"|started|closed|was\s+declared|were\s+declared|has\s+opened|have\s+opened)\b",
+    r"|started|closed|was\s+declared|were\s+declared|has\s+opened|have\s+opened"
+    # "Following two days of intensive negotiations with He Lifeng in Kuala Lumpur, ...":
+    # what days of talks are followed by has been held.
+    r"|(?:following|after)\s+(?:\w+\s+){0,2}?(?:days?|hours?|rounds?|weeks?)\s+of\s+"
+    r"(?:\w+\s+){0,2}?(?:talks|negotiations|meetings|discussions|consultations))\b",
     re.I,
 )
 _CANCELLED = re.compile(
@@ -78,8 +82,14 @@ class Report:
 def _cue(sentence: str) -> tuple[str, re.Match[str]] | None:
     for state, pattern in (("cancelled", _CANCELLED), ("moved", _MOVED), ("happened", _HAPPENED)):
         for m in pattern.finditer(sentence):
-            if not _NOT_SO.search(sentence[: m.start()]):
-                return state, m
+            if _NOT_SO.search(sentence[: m.start()]):
+                continue
+            # "... will sign the deal after two days of talks": talks still to come.
+            if m.group().lower().startswith(("following", "after")) and (
+                dates.sentence_tense(sentence) == "future"
+            ):
+                continue
+            return state, m
     return None
 
 

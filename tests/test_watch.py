@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from briefgen.chunking import chunk_article
 from briefgen.engines.extractive import ExtractiveEngine
 from briefgen.schema import Article
@@ -93,10 +95,10 @@ def test_most_important_keeps_multi_source_and_firm_dates_in_date_order():
 # The Trump-Xi meeting at APEC ("this Thursday, October 30" in [3] and [4], "the end of
 # October" in [2]) and the 100% tariffs "effective November 1" are not upcoming: [5] reports
 # the summit held and the hike scrapped (test_sample_corpus_settled_items_cite_the_later_article).
+# Nor are [2]'s Kuala Lumpur talks "from October 24 to Monday October 27", though their range
+# ends after the 26th: [4] tells of them on the 26th "following two days of intensive
+# negotiations", so they took place.
 SAMPLE_UPCOMING = [
-    # [2]: the Kuala Lumpur talks "from October 24 to Monday October 27": one item, a range,
-    # still ahead on the 26th (its end is the 27th).
-    ("October 24 to Monday October 27", "2025-10-24", "day", "scheduled event", [2]),
     # [1]: "Negotiations to resume by mid-November": 11 to 20 November.
     ("mid-November", "2025-11-11", "part-of-month", "expected decision", [1]),
     # [2]: a deal "that could be launched in the first half of next year" (said in 2025).
@@ -135,7 +137,9 @@ def test_sample_corpus_watch_list_as_hand_checked():
 def test_sample_corpus_nothing_passed_is_upcoming():
     watch, _ = _sample_watch("2025-10-31")
     assert [i.date.isoformat() for i in watch.upcoming][:1] == ["2025-11-11"]
-    assert {i.date_text for i in watch.passed} == {"October 24 to Monday October 27"}
+    # The Kuala Lumpur talks are over by the 31st, but settled (happened, per [4]) first.
+    assert not watch.passed
+    assert "October 24 to Monday October 27" in {i.date_text for i in watch.settled}
     assert all((i.end or i.date) >= dt.date(2025, 10, 31) for i in watch.upcoming)
 
 
@@ -150,6 +154,11 @@ def test_sample_corpus_settled_items_cite_the_later_article():
     # scrapped, [3] says the U.S. "will rescind the November 1 tariffs".
     tariffs = settled["November 1"]
     assert (tariffs.state, tariffs.state_citations) == ("cancelled", [3, 5])
+    # [4], dated the 26th: "Following two days of intensive negotiations with ... He Lifeng in
+    # Kuala Lumpur": the talks [2] announced took place.
+    talks = settled["October 24 to Monday October 27"]
+    assert (talks.state, talks.state_citations, talks.citations) == ("happened", [4], [2])
+    assert talks.state_sentence.startswith("Following two days of intensive negotiations")
     assert not {i.date for i in watch.upcoming} & {i.date for i in watch.settled}
 
 
@@ -191,3 +200,27 @@ def test_a_new_telling_need_agree_with_only_one_earlier_telling():
     # The second shares "delegates", "climate" and 2012 with the first: one item. The third
     # shares only 2012 with the first, but "agreement" and 2012 with the second: the same item.
     assert [sorted(i.article_ids) for i in watch.upcoming] == [["a0", "a1", "a2"]]
+
+
+@pytest.mark.parametrize(
+    "sentence, state",
+    [
+        (
+            "Following two days of intensive negotiations with He Lifeng in Kuala Lumpur, "
+            "Bessent told NBC on October 26 that China had agreed.",
+            "happened",
+        ),
+        (
+            "After three rounds of negotiations, the sides reached a framework on Sunday.",
+            "happened",
+        ),
+        # Talks still to come, however the sentence opens.
+        ("The two leaders will sign the deal after two days of talks next week.", None),
+        ("Following the talks, the two sides are expected to announce a framework.", None),
+    ],
+)
+def test_days_of_talks_followed_by_tell_the_talks_held(sentence, state):
+    from briefgen.settle import _cue
+
+    found = _cue(sentence)
+    assert (found[0] if found else None) == state
