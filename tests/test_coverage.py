@@ -192,6 +192,17 @@ def test_sample_headline_does_not_restate_the_bottom_line(exec_result):
             True,
         ),
         ("China also agreed to resume purchases of American soybeans this season.", True),
+        # A clause opening on what a sentence before told; "given that" opens its own.
+        (
+            "Should that trend accelerate, the China/Russia alliance could face renewed "
+            "global economic pressure.",
+            False,
+        ),
+        ("Despite this, China kept its export controls on rare earths for another year.", False),
+        (
+            "Given that China agreed to pause the controls, markets rallied in Shanghai.",
+            True,
+        ),
     ],
 )
 def test_a_point_leaning_on_a_sentence_not_shown_is_left_out(sentence, alone):

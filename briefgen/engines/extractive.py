@@ -75,6 +75,11 @@ _NEEDS_CONTEXT = re.compile(
     rf"the (?:{_REFERRING_NOUNS})(?!\s+(?:to|between|with|on|of|for|in|at|over)\b))\b"
     # "... could lead to such a deal": such a deal as a sentence the reader was not shown.
     r"|.*\bsuch an? \w+"
+    # "Should that trend accelerate, ...", "Despite this, ...": a clause opening the sentence
+    # on what a sentence before it told.
+    r"|(?:if|should|while|as|when|although|though|because|since|unless|once|until|despite|"
+    # Not "given": "Given that China agreed ..." opens a clause of its own.
+    r"after|before|with|without|beyond|besides)\s+(?:this|that|these|those)\b"
     # "Rhetoric is also a key component": one more part, factor or sign of something named
     # before; the noun names what it belongs to only with its "of" ("a key component of the
     # deal"), and "also" says the list began in a sentence not shown.
