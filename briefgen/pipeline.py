@@ -410,18 +410,26 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
     now: a brief that says it will happen misleads. A forecast every date of which has ended
     before `as_of`, or whose event a later article reports as happened, cancelled or moved
     (settle.py), in every article that tells it, is left out of what the engine writes
-    from; it stays in the digest, so nothing that cites it breaks.
+    from; so is any finding that speaks of such an event as still pending ("the proposed
+    meeting remains tentative") in articles older than the report (settle.tells_pending).
+    It stays in the digest, so nothing that cites it breaks.
     """
-    from briefgen.settle import tells_settled
+    from briefgen.settle import tells_pending, tells_settled
     from briefgen.watch import all_passed
 
     settled = build_watchlist(corpus, as_of).settled
 
     def stale(f: Finding) -> bool:
-        return f.kind == "forecast" and all(
+        if f.kind == "forecast" and all(
             all_passed(e.text, ref := corpus.references.get(e.article_id, (None,))[0], as_of)
             or tells_settled(e.text, e.article_id, ref, settled)
             for e in f.evidence
+        ):
+            return True
+        # Whatever its kind: "the proposed meeting remains tentative", from an article older
+        # than the one reporting the meeting held, in every article that tells it.
+        return all(
+            tells_pending(e.text, e.article_id, corpus.references, settled) for e in f.evidence
         )
 
     kept = [f for f in digest.findings if not stale(f)]

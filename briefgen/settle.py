@@ -35,6 +35,7 @@ from briefgen.watch import period_end
 SAME_WORDS = 4  # shared content words when the sentence names no date of the event
 SAME_WORDS_DATED = 2  # when a date it names falls on the event
 CUE_REACH = 60  # characters from "cancelled", "scrapping" to the date it calls off
+PENDING_REACH = 4  # words from "proposed", "tentative" to the names of what is pending
 
 _HAPPENED = re.compile(
     r"\b(?:began|begun|met|took\s+place|(?<!be\s)held|opened|concluded|ended|convened"
@@ -330,3 +331,55 @@ def tells_settled(
         if on_it and len(shared) >= SAME_WORDS_DATED and article_id in item.article_ids:
             return True
     return False
+
+
+# Words that speak of an event as still to come or undecided ("the proposed Xi-Trump
+# meeting remains tentative", "a planned summit", "talks are expected"): said before a later
+# article reports the event held, called off or moved, they are out of date.
+_PENDING = re.compile(
+    r"\b(?:tentative|proposed|planned|expected|scheduled|upcoming|possible|prospective"
+    r"|set\s+to|due\s+to|yet\s+to|to\s+be\s+(?:held|confirmed|decided)"
+    r"|remains?\s+(?:uncertain|unclear|in\s+doubt|undecided))\b",
+    re.I,
+)
+
+
+def tells_pending(
+    sentence: str,
+    article_id: str,
+    references: dict[str, tuple[dt.date, str]],
+    settled: list[WatchItem],
+) -> bool:
+    """Whether `sentence`, naming no date, speaks of a settled item as still pending (see
+    _PENDING) while an article written later reports what became of it: the same event by
+    _report's test for an undated sentence (SAME_WORDS content words), with two of the
+    item's names within PENDING_REACH words of the cue."""
+    cues = list(_PENDING.finditer(sentence))
+    if not cues or dates.find_dates(sentence):
+        return False
+    words = set(content_words(sentence))
+    # Who is pending is named beside the cue ("the proposed Xi-Trump meeting"), not anywhere
+    # in the sentence ("Trump is flying to Kuala Lumpur ... and a possible meeting with Kim").
+    names = set().union(*(_names(_around(sentence, m)) for m in cues))
+    written = references.get(article_id, (None, ""))[0]
+    for item in settled:
+        if item.state == "upcoming" or not item.state_article_ids:
+            continue
+        reported = [references.get(a, (None, ""))[0] for a in item.state_article_ids]
+        if written is None or any(r is None or r <= written for r in reported):
+            continue  # not known to be older than every report of what became of it
+        item_words = set(content_words(item.description)) | set(content_words(item.sentence))
+        shared = words & item_words
+        # Two names of the event beside the cue: its parties ("Xi-Trump") or a name of
+        # several words; one ("Korea" of North Korea beside the item's South Korea) is not
+        # enough to tell one meeting from another.
+        if len(shared) >= SAME_WORDS and len(shared & names & _names(item.sentence)) >= 2:
+            return True
+    return False
+
+
+def _around(sentence: str, cue: re.Match[str], reach: int = PENDING_REACH) -> str:
+    """The `reach` words either side of a cue, with the cue."""
+    before = sentence[: cue.start()].split()[-reach:]
+    after = sentence[cue.end() :].split()[:reach]
+    return " ".join([*before, cue.group(), *after])

@@ -245,15 +245,18 @@ def test_as_of_moves_items_between_upcoming_and_passed(runner, outputs):
     r = run(runner, "watchlist", "-f", "json", "--as-of", "2025-10-26", SAMPLE)
     assert r.exit_code == 0, r.stderr
     early = WatchList.model_validate_json(r.stdout)
-    # The Kuala Lumpur talks run from 24 to 27 October: not passed on the 26th.
-    assert [(i.date, i.end) for i in _day_items(early.upcoming, talks)] == [
-        (talks, dt.date(2025, 10, 27))
+    # The Kuala Lumpur talks run from 24 to 27 October: not passed on the 26th, but [4] tells
+    # them held ("Following two days of intensive negotiations"): settled, not upcoming.
+    assert not _day_items(early.passed, talks) and not _day_items(early.upcoming, talks)
+    assert [(i.end, i.state) for i in _day_items(early.settled, talks)] == [
+        (dt.date(2025, 10, 27), "happened")
     ]
     r = run(runner, "watchlist", "-f", "json", "--as-of", "2025-11-25", SAMPLE)
     after = WatchList.model_validate_json(r.stdout)
     assert after.as_of == dt.date(2025, 11, 25)
     assert not [i for i in after.upcoming if i.date in (talks, mid_nov)]
-    assert {i.date for i in after.passed} >= {talks, mid_nov}
+    assert mid_nov in {i.date for i in after.passed}
+    assert _day_items(after.settled, talks)
     assert _day_items(after.upcoming, july) and not _day_items(after.passed, july)
 
 

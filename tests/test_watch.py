@@ -224,3 +224,28 @@ def test_days_of_talks_followed_by_tell_the_talks_held(sentence, state):
 
     found = _cue(sentence)
     assert (found[0] if found else None) == state
+
+
+def test_a_point_that_calls_a_held_meeting_tentative_is_out_of_date():
+    """[1] calls the Xi-Trump meeting tentative; [5], written later, reports it held: the
+    finding is left out of what the brief is written from (pipeline.current), while what
+    names the meeting's place only in passing, or comes from a later article, stays."""
+    from briefgen.pipeline import current
+    from briefgen.settle import tells_pending
+
+    watch, corpus = _sample_watch("2025-10-30")
+    refs, settled = corpus.references, watch.settled
+    newest = max(refs, key=lambda a: refs[a][0])
+
+    def told(words: str) -> tuple[str, str]:
+        f = next(f for f in corpus.digest.findings if words in f.text)
+        return f.text, f.evidence[0].article_id
+
+    tentative, written_in = told("The proposed Xi-Trump meeting remains tentative")
+    assert tells_pending(tentative, written_in, refs, settled)
+    assert not tells_pending(tentative, newest, refs, settled)  # not older than the report
+    trip, trip_in = told("a possible meeting with North Korea")
+    assert not tells_pending(trip, trip_in, refs, settled)  # another meeting: Kim's
+    kept = {f.text for f in current(corpus.digest, corpus, dt.date(2025, 10, 30)).findings}
+    assert not any("remains tentative" in t for t in kept)
+    assert any("remains tentative" in f.text for f in corpus.digest.findings)
