@@ -210,11 +210,7 @@ def main() -> None:
     ]
     print(table(headers, rows))
     print()
-    goals = {}
-    if 1_000 in results and 3_000 in results:
-        ratio = results[3_000]["cpu_s"] / results[1_000]["cpu_s"]
-        goals["ratio_3000_1000"] = [ratio, GOAL_RATIO, ratio <= GOAL_RATIO]
-        print(f"goal 3,000 / 1,000 <= {GOAL_RATIO}: {ratio:.2f} -> {_met(ratio <= GOAL_RATIO)}")
+    goals = growth_goal(results)
     if 10_000 in results:
         big = results[10_000]
         goals["cpu_10000"] = [big["cpu_s"], GOAL_CPU_S, big["cpu_s"] <= GOAL_CPU_S]
@@ -225,6 +221,16 @@ def main() -> None:
         print(f"goal 10,000 <= {GOAL_MB:g} MB: {big['rss_mb']:.0f} -> {_met(goals['mb_10000'][2])}")
     if args.json:
         save_results(args.json, data, results=results, goals=goals)
+
+
+def growth_goal(results: dict) -> dict:
+    """The 3,000 / 1,000 goal, printed, as `goals` holds it (empty without both sizes); by_story.py
+    asks the same of its runs."""
+    if not (1_000 in results and 3_000 in results):
+        return {}
+    ratio = results[3_000]["cpu_s"] / results[1_000]["cpu_s"]
+    print(f"goal 3,000 / 1,000 <= {GOAL_RATIO}: {ratio:.2f} -> {_met(ratio <= GOAL_RATIO)}")
+    return {"ratio_3000_1000": [ratio, GOAL_RATIO, ratio <= GOAL_RATIO]}
 
 
 def _met(ok: bool) -> str:
