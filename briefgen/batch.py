@@ -102,7 +102,7 @@ def _answer_limit(engine: Any) -> str:
     does (llm_client._adaptation), since the error comes back hours later. Other servers
     (vLLM's run_batch, llama.cpp, Ollama) know max_tokens, unless a live call to the same
     endpoint has already learned otherwise."""
-    host = (urlsplit(engine.base_url or "https://api.openai.com/v1").hostname or "").lower()
+    host = (urlsplit(engine.base_url).hostname or "").lower()
     if host == "openai.com" or host.endswith(".openai.com"):
         return "max_completion_tokens"
     if "max_completion_tokens" in _learned_fixes(engine):

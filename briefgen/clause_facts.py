@@ -137,12 +137,9 @@ def one_fact(
     least: float,
 ) -> bool:
     """Whether two clauses, already found to share `least` of the smaller one's weight, state
-    one fact: the shared words hold a verb of one of them or a figure, or carry `least` of the larger
-    one's weight too while the smaller one holds a verb or a figure."""
+    one fact: the shared words hold a verb of one of them or a figure, or carry `least` of the
+    larger one's weight too while the smaller one holds a verb or a figure."""
     shared = weights_a.keys() & weights_b.keys()
-    # fsum: a float sum over a set would depend on the hash seed (see merge._salience).
-    covered = math.fsum(min(weights_a[w], weights_b[w]) for w in shared)
-    larger = max(math.fsum(weights_a.values()), math.fsum(weights_b.values()))
     if not shared.isdisjoint(predicates(said_a) | predicates(said_b)):
         return True
     # A figure both give is a fact both state ("100% tariffs" and "a 100% tariff"), the one
@@ -151,6 +148,11 @@ def one_fact(
         return True
     # Without a shared verb, the smaller clause must state something itself (a verb or a
     # figure), not only name someone: "Yvo de Boer, the U.N.'s climate change chief".
-    smaller = said_a if math.fsum(weights_a.values()) <= math.fsum(weights_b.values()) else said_b
+    # fsum: a float sum over a set would depend on the hash seed (see merge._salience).
+    total_a, total_b = math.fsum(weights_a.values()), math.fsum(weights_b.values())
+    smaller = said_a if total_a <= total_b else said_b
     states = bool(predicates(smaller)) or any(c.isdigit() for c in smaller)
-    return states and larger > 0 and covered / larger >= least
+    if not states or max(total_a, total_b) <= 0:
+        return False
+    covered = math.fsum(min(weights_a[w], weights_b[w]) for w in shared)
+    return covered / max(total_a, total_b) >= least

@@ -124,7 +124,6 @@ class _Adapt(Exception):
 
 # endpoint -> request changes it asked for ("max_completion_tokens", "no_temperature").
 _ADAPTED: dict[str, set[str]] = {}
-OPENAI_BASE_URL = "https://api.openai.com/v1"  # the openai client's own default
 
 
 def _adaptation(error: openai.APIStatusError) -> str | None:
@@ -169,7 +168,7 @@ class LLMClient:
         on_call: Callable[[Completion], None] | None = None,
     ):
         # As the openai client resolves it: None means OPENAI_BASE_URL, else OpenAI's own.
-        resolved = base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_BASE_URL
+        resolved = base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
         address, query, headers = _connection(resolved)
         # Kept only to scrub them from error messages.
         self._secrets = [api_key, *url_secrets(resolved)]

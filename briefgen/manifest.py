@@ -224,8 +224,8 @@ def recorded(
     state_dir: Path, paths: list[str], audience: str, story: str | None = None
 ) -> Iterator[tuple[Path, Manifest]]:
     """The readable manifests of this schema version for these paths and audience (and
-    story, of `make --by-story`), newest first, with their files. A damaged file or one of another version is passed over: the
-    worst it costs is the "new" marks, never the brief."""
+    story, of `make --by-story`), newest first, with their files. A damaged file or one of
+    another version is passed over: the worst it costs is the "new" marks, never the brief."""
     for file in manifest_files(folder(state_dir, paths, audience, story)):
         try:
             data = json.loads(file.read_text(encoding="utf-8"))

@@ -106,6 +106,11 @@ def _span(item: WatchItem) -> tuple[dt.date, dt.date]:
     return item.date, item.end or period_end(item.date, item.precision)
 
 
+def _item_words(item: WatchItem) -> set[str]:
+    """The content words a watch item is known by: its description's and its sentence's."""
+    return set(content_words(item.description)) | set(content_words(item.sentence))
+
+
 def _names(text: str) -> set[str]:
     return {n.lower() for n in _NAME.findall(text) if n[:3] not in _CALENDAR}
 
@@ -175,8 +180,7 @@ def _report(item: WatchItem, aid: str, told: _Told, ref: dt.date | None) -> Repo
         return None  # "scrapped" with no date of the item: too loose to call it off
     if state == "moved" and (moved_to is None or first <= moved_to <= last):
         return None
-    words = set(content_words(item.description)) | set(content_words(item.sentence))
-    shared = words & told.words
+    shared = _item_words(item) & told.words
     if len(shared) < (SAME_WORDS_DATED if inside else SAME_WORDS):
         return None
     if not inside and not shared & _names(item.sentence) & told.names:
@@ -197,8 +201,7 @@ class _ToldIndex:
                 self.by_word.setdefault(w, []).append(i)
 
     def near(self, item: WatchItem) -> list[tuple[str, str, _Told]]:
-        words = set(content_words(item.description)) | set(content_words(item.sentence))
-        shared = Counter(i for w in words for i in self.by_word.get(w, ()))
+        shared = Counter(i for w in _item_words(item) for i in self.by_word.get(w, ()))
         least = min(SAME_WORDS, SAME_WORDS_DATED)
         return [self.entries[i] for i in sorted(i for i, n in shared.items() if n >= least)]
 
@@ -368,8 +371,7 @@ def tells_pending(
         reported = [references.get(a, (None, ""))[0] for a in item.state_article_ids]
         if written is None or any(r is None or r <= written for r in reported):
             continue  # not known to be older than every report of what became of it
-        item_words = set(content_words(item.description)) | set(content_words(item.sentence))
-        shared = words & item_words
+        shared = words & _item_words(item)
         # Two names of the event beside the cue: its parties ("Xi-Trump") or a name of
         # several words; one ("Korea" of North Korea beside the item's South Korea) is not
         # enough to tell one meeting from another.

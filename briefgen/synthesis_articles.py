@@ -23,7 +23,7 @@ They are listed in number order, and the prompt says how many more were left out
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from briefgen.schema import Article, Finding
 from briefgen.text import estimate_tokens
@@ -93,7 +93,7 @@ def article_lines(
     return kept, len(lines) - len(kept)
 
 
-def planned_tokens(articles: list[Article], budget: float = math.inf) -> int:
+def planned_tokens(articles: Sequence[Article], budget: float = math.inf) -> int:
     """Tokens the <articles> list of a synthesis prompt may take before the findings are
     known (--dry-run): every article listed as if it carried one finding, within `budget`,
     the cap article_lines keeps to."""

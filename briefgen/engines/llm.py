@@ -410,7 +410,7 @@ class LLMEngine:
         # the articles, within the budget; the articles they come from are listed within the
         # list's own budget, as write_messages lists them (synthesis_articles).
         findings = min(self.synthesis_budget, article_tokens // 2)
-        listed = planned_tokens(list(articles), article_budget(self.synthesis_budget))
+        listed = planned_tokens(articles, article_budget(self.synthesis_budget))
         return PlannedCall(
             kind="synthesis",
             article_id=None,
