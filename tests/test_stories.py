@@ -408,40 +408,18 @@ def test_each_story_s_brief_marks_what_is_new_since_that_story_s_last_brief(runn
     write(feed, GLACIER, "glacier")
     out = tmp_path / "briefs"
     state = tmp_path / "state"
-    run(
-        runner,
-        "make",
-        "--by-story",
-        "-q",
-        "-a",
-        "analyst",
-        "-f",
-        "json",
-        "--cache",
-        state,
-        "-o",
-        out,
-        feed,
-    )
-    first = {p.name: Brief.model_validate_json(p.read_text("utf-8")) for p in out.iterdir()}
+
+    def briefs():
+        """The analyst briefs by story, recorded in `state`, and what the run said."""
+        r = run(runner, "make", "--by-story", "-a", "analyst", "-f", "json",
+                "--cache", state, "-o", out, feed)  # fmt: skip
+        return {p.name: Brief.model_validate_json(p.read_text("utf-8")) for p in out.iterdir()}, r
+
+    first, _ = briefs()
     assert len(first) == 2 and not any(_new_points(b) for b in first.values())
 
     write(feed, [HARBOUR_LATER], "harbour_later")
-    r = run(
-        runner,
-        "make",
-        "--by-story",
-        "-a",
-        "analyst",
-        "-f",
-        "json",
-        "--cache",
-        state,
-        "-o",
-        out,
-        feed,
-    )
-    again = {p.name: Brief.model_validate_json(p.read_text("utf-8")) for p in out.iterdir()}
+    again, r = briefs()
     harbour = next(b for b in again.values() if any("harbour" in s.title for s in b.sources))
     glacier = next(b for b in again.values() if b is not harbour)
     assert _new_points(harbour) and all(
