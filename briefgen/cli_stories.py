@@ -62,7 +62,7 @@ def grouped(corpus, as_of=None):
     from briefgen.stories import group
 
     decide_as_of(as_of, corpus)
-    listing = group(corpus.articles, corpus.references, corpus.digest.copies)
+    listing = group(corpus.articles, corpus.references, corpus.copies)
     listing.skipped = corpus.skipped
     return listing
 

@@ -350,7 +350,7 @@ def brief_once(paths, audience, fmt, as_of, output, templates, quiet, engine_opt
     for line in runlog.summary_lines(result, chosen, settings):
         say(f"briefgen: {line}", quiet)
     if mixed := mixed_warning(result.corpus.articles, result.corpus.references,
-                              result.corpus.digest.copies):  # fmt: skip
+                              result.corpus.copies):  # fmt: skip
         say(f"briefgen: warning: {mixed}", quiet)  # stderr only: the brief is as it was
     if changes.since is not None:
         say(f"briefgen: since the brief of {changes.since:%Y-%m-%d %H:%M} UTC: "

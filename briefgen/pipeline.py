@@ -13,7 +13,7 @@ import gc
 import time
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 from briefgen import dates
@@ -44,26 +44,72 @@ from briefgen.verify import drop_failing, verify_draft
 
 # progress(done, total) after each chunk is read: the CLI draws a bar with it.
 Progress = Callable[[int, int], None]
+_NOT_YET = object()  # Corpus.off_topic before it is first asked for
 
 
-@dataclass
 class Corpus:
-    """Everything read and merged from the input, before writing for an audience."""
+    """Everything read and merged from the input, before writing for an audience.
 
-    articles: list[Article]
-    skipped: list[Skipped]
-    references: dict[str, tuple[dt.date, str]]
-    notes: list[ChunkNotes]
-    digest: Digest
-    sources: list[SourceRef]
-    report: RunReport
-    engine: Engine
-    off_topic: OffTopic | None = None  # articles and passages far from the story
-    # What the steps after reading work out once and ask again: settle's index of the
-    # articles' sentences (_told_index; the articles never change after reading), the
-    # source numbers (numbers()), the dates settle_dates left alone, and the watch list
-    # (build_watchlist); numbers and list are forgotten when the sources are renumbered.
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    The digest (merge.merge of the notes) and the off-topic check (offtopic.py) are worked
+    out when first asked for, not when the corpus is read: `make --by-story` and `stories`
+    read a whole mixed feed but merge and check only each story's part of it (subcorpus),
+    and on a feed of thousands of articles the whole feed's would be a sixth of the run
+    (issue 16). Either may be given, or set, instead.
+    """
+
+    def __init__(
+        self,
+        articles: list[Article],
+        skipped: list[Skipped],
+        references: dict[str, tuple[dt.date, str]],
+        notes: list[ChunkNotes],
+        digest: Digest | None,
+        sources: list[SourceRef],
+        report: RunReport,
+        engine: Engine,
+        copies: dict[str, str] | None = None,
+        flagged: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.articles = articles
+        self.skipped = skipped
+        self.references = references
+        self.notes = notes
+        self.sources = sources
+        self.report = report
+        self.engine = engine
+        # Copies (copies.py) and instruction-like passages (injection.py), known before the
+        # merge: the dates and sources need them, the digest carries them.
+        self.copies = digest.copies if digest is not None and copies is None else copies or {}
+        self.flagged = digest.flagged if digest is not None and flagged is None else flagged or {}
+        self._digest = digest
+        self._off_topic: OffTopic | None | object = _NOT_YET
+        # What the steps after reading work out once and ask again: settle's index of the
+        # articles' sentences (_told_index; the articles never change after reading), the
+        # source numbers (numbers()), the dates settle_dates left alone, and the watch list
+        # (build_watchlist); numbers and list are forgotten when the sources are renumbered.
+        self.memo: dict = {}
+
+    @property
+    def digest(self) -> Digest:
+        if self._digest is None:
+            self._digest = merge(self.articles, self.notes, self.copies)
+            self._digest.flagged = self.flagged
+        return self._digest
+
+    @digest.setter
+    def digest(self, digest: Digest) -> None:
+        self._digest = digest
+
+    @property
+    def off_topic(self) -> OffTopic | None:
+        """Articles and passages far from the story."""
+        if self._off_topic is _NOT_YET:
+            self._off_topic = find_off_topic(self.articles)
+        return self._off_topic  # type: ignore[return-value]
+
+    @off_topic.setter
+    def off_topic(self, off_topic: OffTopic | None) -> None:
+        self._off_topic = off_topic
 
     def citations(self, article_ids: list[str]) -> list[int]:
         numbers = self.numbers()
@@ -168,17 +214,8 @@ def read_corpus(
         missing=missing,
     )
     corpus = Corpus(
-        articles,
-        loaded.skipped,
-        references,
-        notes,
-        merge(articles, notes, copies),
-        sources,
-        report,
-        engine,
+        articles, loaded.skipped, references, notes, None, sources, report, engine, copies, flagged
     )
-    corpus.digest.flagged = flagged
-    corpus.off_topic = find_off_topic(articles)
     report.seconds = round(time.perf_counter() - started, 3)
     return corpus
 
@@ -280,19 +317,26 @@ def settle_dates(corpus: Corpus, as_of: dt.date | None) -> None:
     # makes it three times (decide_as_of, build_watchlist, current's build_watchlist).
     if corpus.memo.get("settled") == (as_of, corpus.references):
         return
+    known = {a.id for a in corpus.articles if a.published}
+    if len(known) == len(corpus.articles):
+        # Only an undated article's date is raised: with none, there is nothing to settle,
+        # and the draft watch list and the sentence index need not be built for it.
+        corpus.memo["settled"] = (as_of, dict(corpus.references))
+        return
     refs = dict(corpus.references)
     if as_of is not None and len(refs) < len(corpus.articles):
         refs = reference_dates(corpus.articles, anchor=as_of)
-    known = {a.id for a in corpus.articles if a.published}
     texts = {a.id: a.text for a in corpus.articles}
     draft = build(corpus.notes, refs, as_of or dt.date.min)
-    refs = settle.raised_references(draft, texts, refs, known, _told_index(corpus, texts))
+    # Only an undated article's report raises a date, so only its sentences need reading
+    # here; the index of them all is built once, for the watch list (_told_index).
+    undated = {k: v for k, v in texts.items() if k not in known}
+    index = _told_index(corpus, texts) if len(undated) == len(texts) else settle.told_index(undated)
+    refs = settle.raised_references(draft, texts, refs, known, index)
     if refs != corpus.references:
         corpus.references.clear()
         corpus.references.update(refs)
-        corpus.sources[:] = number_sources(
-            corpus.articles, refs, corpus.digest.copies, corpus.digest.flagged
-        )
+        corpus.sources[:] = number_sources(corpus.articles, refs, corpus.copies, corpus.flagged)
         corpus.memo.pop("numbers", None)
         corpus.memo.pop("watch", None)
     else:
@@ -499,10 +543,8 @@ def subcorpus(corpus: Corpus, article_ids: Collection[str]) -> Corpus:
     articles = [a for a in corpus.articles if a.id in keep]
     references = {k: v for k, v in corpus.references.items() if k in keep}
     notes = [n for n in corpus.notes if n.article_id in keep]
-    copies = {k: v for k, v in corpus.digest.copies.items() if k in keep and v in keep}
-    flagged = {k: v for k, v in corpus.digest.flagged.items() if k in keep}
-    digest = merge(articles, notes, copies)
-    digest.flagged = flagged
+    copies = {k: v for k, v in corpus.copies.items() if k in keep and v in keep}
+    flagged = {k: v for k, v in corpus.flagged.items() if k in keep}
     paths = tuple(f"{a.path} part " for a in articles)
     report = corpus.report.model_copy(
         deep=True,
@@ -513,10 +555,18 @@ def subcorpus(corpus: Corpus, article_ids: Collection[str]) -> Corpus:
         },
     )
     sources = number_sources(articles, references, copies, flagged)
-    engine = corpus.engine
-    sub = Corpus(articles, corpus.skipped, references, notes, digest, sources, report, engine)
-    sub.off_topic = find_off_topic(articles)
-    return sub
+    return Corpus(
+        articles,
+        corpus.skipped,
+        references,
+        notes,
+        None,
+        sources,
+        report,
+        corpus.engine,
+        copies,
+        flagged,
+    )
 
 
 def fill_costs(report: RunReport, engine: Engine) -> None:

@@ -39,7 +39,7 @@ def _candidate_pairs(folders: dict[str, Path], monkeypatch) -> dict[str, tuple]:
     monkeypatch.setattr(merge, "one_fact", lambda *a: True)
     monkeypatch.setattr(merge, "_clause_support", spy)
     for corpus, folder in folders.items():  # noqa: B007 - spy reads it while read_corpus runs
-        read_corpus([str(folder)])
+        _ = read_corpus([str(folder)]).digest  # the merge runs when the digest is first asked for
     monkeypatch.undo()
     return pairs
 
