@@ -287,6 +287,23 @@ def test_make_by_story_writes_a_file_named_after_each_story(runner, feed, tmp_pa
         assert all(n <= len(story.articles) for p in brief.key_points for n in p.citations)
 
 
+def test_make_by_story_merges_and_checks_each_story_never_the_whole_feed(
+    runner, feed, tmp_path, monkeypatch
+):
+    # Issue 16: the whole feed's merge and off-topic check were made and thrown away, a
+    # sixth of a 3,000-article run. Each is now made once per story, on its articles alone.
+    from briefgen import pipeline
+
+    merged, checked = [], []
+    real_merge, real_check = pipeline.merge, pipeline.find_off_topic
+    monkeypatch.setattr(pipeline, "merge", lambda a, *r: merged.append(len(a)) or real_merge(a, *r))
+    monkeypatch.setattr(
+        pipeline, "find_off_topic", lambda a: checked.append(len(a)) or real_check(a)
+    )
+    run(runner, "make", "--by-story", "-q", "-o", tmp_path / "briefs", feed)
+    assert sorted(merged) == sorted(checked) == [len(HARBOUR), len(GLACIER)]
+
+
 def test_make_by_story_html_needs_a_folder(runner, feed):
     r = run(runner, "make", "--by-story", "-f", "html", feed, code=2)
     assert "give -o DIR" in r.stderr
