@@ -88,6 +88,24 @@ def test_the_headline_does_not_say_again_what_the_bottom_line_opens_on():
     )
 
 
+def test_below_an_agreed_bottom_line_the_headline_is_a_title_of_an_article_telling_it():
+    findings = [_finding(1, RARE, 30, sources=3), _finding(2, SOY, 20, sources=1)]
+    bottom = [p.text for p in choose(findings, 2)[0]]
+    heavy = "China pauses rare earth export curbs for a year"
+    light = "Trade truce leaves Iowa farmers waiting on rare earth prices"
+
+    def titled(heavy_id: str, light_id: str) -> list[Article]:
+        return [_article(2, heavy).model_copy(update={"id": heavy_id}),
+                _article(2, light).model_copy(update={"id": light_id})]  # fmt: skip
+
+    # Neither article tells the bottom line's finding (a1-*): the heavier title wins.
+    assert headline(titled("a2-0", "a2-1"), findings, bottom) == heavy
+    # The lighter one's article tells it: its title names the story the next line tells
+    # (the sample's was an older angle outweighing it by a word).
+    assert headline(titled("a2-0", "a1-1"), findings, bottom) == light
+    assert headline(titled("a1-0", "a2-1"), findings, bottom) == heavy
+
+
 def test_without_a_title_the_headline_is_an_agreed_finding_the_bottom_line_does_not_tell():
     findings = [_finding(1, RARE, 30, sources=3), _finding(2, TIKTOK, 20, sources=2)]
     assert headline([], findings, [RARE]) == TIKTOK.rstrip(".")

@@ -406,6 +406,7 @@ def headline(articles: list[Article], findings: list[Finding], shown: Sequence[s
             weight[w] += f.corroboration * math.log(n / df[w])
     carried = _findings_by_article(findings)
     best, best_key = None, (False, 0.0)
+    titled: dict[str, tuple[tuple[bool, float], str]] = {}  # article id -> (key, its title)
     for a in articles:
         title = a.title.strip()
         n = word_count(title)
@@ -419,6 +420,8 @@ def headline(articles: list[Article], findings: list[Finding], shown: Sequence[s
         # its words, as verify.py finds it): one several articles state beats one article's
         # claim, as the bottom line's opening does; weight decides among equals.
         key = (_title_support(ws, carried.get(a.id, ())) > 1, score)
+        if score > 0:
+            titled[a.id] = (key, title)
         if score > 0 and key > best_key:
             best, best_key = title, key
     if best and best_key[0]:
@@ -430,6 +433,13 @@ def headline(articles: list[Article], findings: list[Finding], shown: Sequence[s
         text = headline_from(agreed)
         if not _restates(text, shown):
             return text
+        # The bottom line opens on what several articles agree: the headline is then the
+        # best title of one of those articles, so it names the story the next line tells
+        # (not an older angle that outweighs it by a word), else the best title.
+        told = next((f for f in agreed if _restates(f.text, shown)), None)
+        ids = set(told.article_ids) if told else set()
+        if among := [titled[i] for i in ids if i in titled]:
+            return max(among)[1]
         if best:
             return best
         untold = [f for f in agreed if not _restates(f.text, shown)]
