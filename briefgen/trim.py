@@ -56,7 +56,7 @@ def trim(sentence: str, limit: int = TRIM_ABOVE) -> str:
     item's label ("APEC summit uncertainty: The proposed meeting remains tentative ...") goes
     at any length: it heads the item, and the sentence after it says the news.
     """
-    text = _cut_label(sentence.strip())
+    text = cut_label(sentence.strip())
     if word_count(text) <= limit or _in_quotation(text):
         return text
     for cut in (_cut_attribution, _cut_asides, _cut_subordinate):
@@ -83,12 +83,16 @@ _VERB = re.compile(
 _LABEL = re.compile(r"^[A-Z][\w’'&/-]*(?:\s+[\w’'&/-]+){0,4}:\s+(?=[A-Z])")
 
 
-def _cut_label(text: str) -> str:
+def cut_label(text: str, sentence: bool = True) -> str:
+    """The text without a list item's label ("Time-sensitive talks: "), verbatim, when what
+    follows it is a sentence of its own (`sentence`: with a verb; a watch item's
+    description needs none: "Negotiations to resume by mid-November"); else the text."""
     label = _LABEL.match(text)
     if label is None or _VERB.search(label.group()):
         return text
     rest = text[label.end() :]
-    return rest if _fit(rest) else text
+    fits = _fit(rest) if sentence else word_count(rest) >= MIN_WORDS
+    return rest if fits else text
 
 
 def _fit(text: str) -> bool:

@@ -17,6 +17,7 @@ from briefgen import dated_future, dates, ranges
 from briefgen.injection import is_instruction_like
 from briefgen.schema import ChunkNotes, Event, WatchItem, WatchList
 from briefgen.text import collapse_spaces, content_words, cosine
+from briefgen.trim import cut_label
 
 SAME_EVENT = 0.3  # cosine of the descriptions' words, for unresolved items with one date text
 SAME_DAY_SHARED = 2  # items on one resolved date sharing this many content words are one event
@@ -159,8 +160,12 @@ def _mention(event: Event) -> dates.DateMention | None:
 
 
 def _describe(event: Event, mention: dates.DateMention | None) -> str:
-    """The clauses of the sentence around its date, verbatim, short enough for a list."""
-    text = event.description
+    """The clauses of the sentence around its date, verbatim, short enough for a list; a
+    list item's label ("Time-sensitive talks: ") is left out, as a point's is (trim.py)."""
+    text = event.description.strip()
+    unlabelled = cut_label(text, sentence=False)
+    if mention is None or mention.text in unlabelled:  # "October 30: ..." keeps its date
+        text = unlabelled
     tokens = text.split()
     if len(tokens) <= MAX_DESCRIPTION_WORDS or mention is None or mention.text not in text:
         return (

@@ -65,6 +65,19 @@ def test_an_event_told_by_two_articles_is_one_item_citing_both():
     assert sorted(watch.upcoming[0].article_ids) == ["a0", "a1"]
 
 
+def test_a_list_item_s_label_is_left_out_of_the_description_but_never_its_date():
+    notes = _notes(
+        "Time-sensitive talks: Negotiations to resume by mid-November; exact date pending.\n\n"
+        "October 30: Trump and Xi are expected to meet in Busan at the summit."
+    )
+    watch = build_watchlist(notes, {"a0": (REF, "test")}, as_of=REF)
+    by_date = {i.date_text: i.description for i in watch.upcoming}
+    # A heading, not news: the item says what comes, verbatim, without a verb of its own.
+    assert by_date["mid-November"].startswith("Negotiations to resume by mid-November")
+    # A date in the label is the item's date: the label stays.
+    assert by_date["October 30"].startswith("October 30: Trump and Xi")
+
+
 def test_a_month_stays_upcoming_while_it_lasts():
     notes = _notes("Negotiators are expected to resume talks in November after the summit.")
     watch = build_watchlist(notes, {"a0": (REF, "test")}, as_of=dt.date(2025, 11, 20))
