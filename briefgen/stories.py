@@ -122,7 +122,8 @@ def group(
             continue
         ordered = sorted(group_, key=oldest_first)
         centre = _centroid([vectors[i] for i in ordered])
-        central = max(ordered, key=lambda i: (_dot(vectors[i], centre), -ordered.index(i)))
+        # The most central, the oldest among equals (max keeps the first of equal keys).
+        central = max(ordered, key=lambda i: _dot(vectors[i], centre))
         known = [d for i in ordered if (d := dates[articles[i].id]) is not None]
         stories.append(
             Story(
