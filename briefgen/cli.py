@@ -135,7 +135,9 @@ def make(paths, audience, fmt, dry_run, as_of, output, record, since, compare_to
     if dry_run:
         settings, _, chosen, _, _ = open_engine(paths, quiet, **engine_options)
         try:
-            planned, skipped = plan_run(list(paths), chosen, stdin=stdin_for(paths))
+            planned, skipped = plan_run(
+                list(paths), chosen, stdin=stdin_for(paths), by_story=by_story
+            )
         finally:
             close_engine(chosen, quiet)
         report_skipped(skipped, quiet)

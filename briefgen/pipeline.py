@@ -587,8 +587,10 @@ def plan_run(
     engine: Engine,
     stdin: IO[bytes] | None = None,
     max_tokens: int | None = None,
+    by_story: bool = False,
 ) -> tuple[list, list[Skipped]]:
-    """The model calls a run would make (for --dry-run), without making any."""
+    """The model calls a run would make (for --dry-run), without making any. `by_story`:
+    one synthesis per story the articles fall into (`make --by-story`), not one for all."""
     from briefgen.ingest import load
 
     loaded = load(paths, stdin=stdin)
@@ -597,11 +599,20 @@ def plan_run(
     if not hasattr(engine, "plan_extract"):
         return [], loaded.skipped  # an engine without a model plans no calls
     planned = []
-    article_tokens = 0
+    tokens: dict[str, int] = {}
     max_tokens = max_tokens or _chunk_tokens(engine)
     for article in loaded.articles:
         for chunk in chunk_article(article, max_tokens):
-            article_tokens += chunk.tokens
+            tokens[article.id] = tokens.get(article.id, 0) + chunk.tokens
             planned.append(engine.plan_extract(chunk, article))
-    planned.append(engine.plan_write(article_tokens, loaded.articles))
+    parts = [loaded.articles]
+    if by_story:
+        # The grouping needs no model: the stories `make --by-story` will find, each briefed
+        # from its own articles; an article that fits none is not briefed.
+        from briefgen.stories import group
+
+        by_id = {a.id: a for a in loaded.articles}
+        parts = [[by_id[a.id] for a in s.articles] for s in group(loaded.articles).stories]
+    for part in parts:
+        planned.append(engine.plan_write(sum(tokens.get(a.id, 0) for a in part), part))
     return planned, loaded.skipped

@@ -304,6 +304,18 @@ def test_make_by_story_merges_and_checks_each_story_never_the_whole_feed(
     assert sorted(merged) == sorted(checked) == [len(HARBOUR), len(GLACIER)]
 
 
+def test_a_dry_run_by_story_plans_one_synthesis_per_story(runner, feed, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-dry-run")
+    model = ["--dry-run", "--model", "gpt-4o-mini", feed]
+    whole = run(runner, "make", *model).stdout
+    each = run(runner, "make", "--by-story", *model).stdout
+    synthesis = re.compile(r"synthesis\s+(\d+)\s")
+    # The two stories' briefs, not one of the whole feed; the chess article is not briefed.
+    assert synthesis.search(whole)[1] == "1" and synthesis.search(each)[1] == "2"
+    extract = re.compile(r"extract\s+(\d+)\s")
+    assert extract.search(whole)[1] == extract.search(each)[1]  # every article is read
+
+
 def test_make_by_story_html_needs_a_folder(runner, feed):
     r = run(runner, "make", "--by-story", "-f", "html", feed, code=2)
     assert "give -o DIR" in r.stderr
