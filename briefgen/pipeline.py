@@ -513,7 +513,10 @@ def brief_corpus(
     if corpus.engine.name == "extractive":
         # Its key points leave out what the watch list already shows the reader.
         watched = [i.sentence for i in watch.upcoming + watch.unresolved]
-        draft = corpus.engine.write(digest, audience, draft_articles, watched=watched)
+        latest = latest_articles(draft_articles, corpus.references)
+        draft = corpus.engine.write(
+            digest, audience, draft_articles, watched=watched, latest=latest
+        )
     else:
         draft = corpus.engine.write(digest, audience, draft_articles)
     # Whatever engine wrote the draft, nothing reaches the reader unverified.
@@ -533,6 +536,16 @@ def brief_corpus(
     fill_costs(corpus.report, corpus.engine)
     corpus.report.seconds = round(corpus.report.seconds + time.perf_counter() - started, 3)
     return Result(brief=brief, watch=watch, corpus=corpus)
+
+
+def latest_articles(
+    articles: list[Article], references: dict[str, tuple[dt.date, str]]
+) -> set[str]:
+    """The articles of the newest date the articles give (their reference dates): where the
+    story now stands. None when nothing dates them."""
+    days = {a.id: references[a.id][0] for a in articles if a.id in references}
+    newest = max(days.values(), default=None)
+    return {a for a, day in days.items() if day == newest}
 
 
 def subcorpus(corpus: Corpus, article_ids: Collection[str]) -> Corpus:

@@ -76,6 +76,26 @@ def _article(n: int, title: str) -> Article:
     return Article(id=f"a{n}-0", title=title, text="Body text of the article.", path=f"{n}.txt")
 
 
+PLAN = "The two sides will meet again in Geneva next spring to sign the final trade deal."
+
+
+def test_the_bottom_line_goes_on_from_where_the_story_now_stands():
+    plan = _finding(2, PLAN, 20, sources=1).model_copy(update={"kind": "forecast"})
+    findings = [_finding(1, RARE, 30, sources=2), plan, _finding(3, TIKTOK, 10, sources=1)]
+
+    def bottom(latest: set[str]) -> list[str]:
+        return [p.text for p in choose(findings, 2, latest=frozenset(latest))[0]]
+
+    # Undated articles: the agreed finding, then what comes next.
+    assert bottom(set()) == [RARE, PLAN]
+    # The newest article (a3-0) does not state the opening: it goes on with what that
+    # article says, before an older article's forecast, which stays a key point.
+    assert bottom({"a3-0"}) == [RARE, TIKTOK]
+    assert PLAN in [p.text for p in choose(findings, 2, latest=frozenset({"a3-0"}))[1]]
+    # The opening is the newest articles' news already: what comes next, as before.
+    assert bottom({"a1-0", "a3-0"}) == [RARE, PLAN]
+
+
 def test_the_headline_does_not_say_again_what_the_bottom_line_opens_on():
     findings = [_finding(1, RARE, 30, sources=3), _finding(2, SOY, 20, sources=1)]
     articles = [_article(2, "Trade truce lifts farm exports")]

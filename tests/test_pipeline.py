@@ -12,7 +12,13 @@ import datetime as dt
 import pytest
 from conftest import E2E_DATA, collapse
 
-from briefgen.pipeline import build_watchlist, make_brief, read_corpus, reference_dates
+from briefgen.pipeline import (
+    build_watchlist,
+    latest_articles,
+    make_brief,
+    read_corpus,
+    reference_dates,
+)
 from briefgen.schema import Brief, KeyPoint, WatchItem, WatchList
 from briefgen.text import sentence_spans
 from briefgen.trim import verbatim_in
@@ -338,6 +344,13 @@ def test_undated_articles_say_what_their_date_rests_on(results):
 def test_a_dateline_is_not_a_watch_item(harbour):
     watch = build_watchlist(harbour, dt.date(2025, 10, 21))
     assert not [i for i in _all_items(watch) if i.sentence.startswith("NORTHPORT,")]
+
+
+def test_the_latest_articles_are_those_of_the_newest_date_the_articles_give(harbour):
+    newest = max(day for day, _ in harbour.references.values())
+    latest = latest_articles(harbour.articles, harbour.references)
+    assert latest and latest == {a for a, (day, _) in harbour.references.items() if day == newest}
+    assert latest_articles(harbour.articles, {}) == set()  # nothing dates them: none
 
 
 # ---------------------------------------------------------------- determinism

@@ -14,7 +14,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from briefgen import extract_rules as rules
@@ -143,12 +143,19 @@ class ExtractiveEngine:
         audience: Audience,
         articles: list[Article],
         watched: Sequence[str] = (),
+        latest: Collection[str] = (),
     ) -> Draft:
         """The brief's points. `watched`: the watch list's sentences, which the reader sees
-        there, so no key point repeats one."""
+        there, so no key point repeats one. `latest`: the articles of the newest date the
+        articles give (pipeline.latest_articles), where the story now stands."""
         years = {a.id: a.published.year for a in articles if a.published}
         bottom, points = choose(
-            digest.findings, KEY_POINTS[audience], watched, years, actors(digest.entities)
+            digest.findings,
+            KEY_POINTS[audience],
+            watched,
+            years,
+            actors(digest.entities),
+            frozenset(latest),
         )
         sections = _sections(points) if audience == "newsletter" else []
         return Draft(
@@ -197,6 +204,7 @@ def choose(
     watched: Sequence[str] = (),
     years: Mapping[str, int] | None = None,
     actors: frozenset[str] = frozenset(),
+    latest: frozenset[str] = frozenset(),
 ) -> tuple[list[Pick], list[Pick]]:
     """The bottom line and the key points, in the order shown.
 
@@ -210,7 +218,11 @@ def choose(
     BACKGROUND, read against the year of the earliest article stating it (`years`, by
     article id: what was news to one article is news), else the year the findings' full
     dates tell (background.present_year). `actors`: the words of the people and places the
-    story names (coverage.actors), which are no point's subject.
+    story names (coverage.actors), which are no point's subject. `latest`: the articles of
+    the newest date; when the opening finding is older news than theirs (none of them states
+    it), the bottom line goes on from where the story now stands: what they say comes next,
+    else the best they say, before any older forecast ("London will host the Prologue",
+    told a day before it, in a story that ends three weeks later).
     """
     ranked = ranked_picks(findings)
     ledes = _ledes(findings)
@@ -249,7 +261,11 @@ def choose(
     # Not "what several articles say comes next" first: a forecast's corroboration often
     # rests on one shared clause (merge._add_support), and two long sentences sharing "critical
     # supply chains" made an unrelated forecast a two-source bottom line on the sample corpus.
-    for pool in (ahead, settled):
+    pools = [ahead, settled]
+    if latest and bottom and not latest & set(ranked[bottom[0]].finding.article_ids):
+        now = [i for i in settled if latest & set(ranked[i].finding.article_ids)]
+        pools = [[i for i in now if ranked[i].finding.kind == "forecast"], now, *pools]
+    for pool in pools:
         more = select_covering(candidates, 2, REDUNDANT, given=bottom, among=pool, story=story)
         if len(more) > len(bottom):
             bottom = more[:BOTTOM_LINE_SENTENCES]
