@@ -54,9 +54,10 @@ def trim(sentence: str, limit: int = TRIM_ABOVE) -> str:
     Cuts are tried in the order that loses least: attribution, then asides, then a trailing
     subordinate clause, each only while the sentence is still longer than `limit`. A list
     item's label ("APEC summit uncertainty: The proposed meeting remains tentative ...") goes
-    at any length: it heads the item, and the sentence after it says the news.
+    at any length: it heads the item, and the sentence after it says the news; so does an
+    opening connective ("Separately, ...", cut_connective).
     """
-    text = cut_label(sentence.strip())
+    text = cut_connective(cut_label(sentence.strip()))
     if word_count(text) <= limit or _in_quotation(text):
         return text
     for cut in (_cut_attribution, _cut_asides, _cut_subordinate):
@@ -93,6 +94,28 @@ def cut_label(text: str, sentence: bool = True) -> str:
     rest = text[label.end() :]
     fits = _fit(rest) if sentence else word_count(rest) >= MIN_WORDS
     return rest if fits else text
+
+
+# "Separately, Bessent told CBS ...", "However, the talks ...": a connective tying the
+# sentence to one before it, which a point does not show; what follows says the news. Only
+# those whose loss leaves the sentence true as it stands: not "Instead," or "Then," (instead
+# of what, after what), nor a connective without its comma ("However much ...").
+_CONNECTIVE = re.compile(
+    r"^(?:separately|meanwhile|additionally|also|moreover|furthermore|however|still|"
+    r"nevertheless|nonetheless|likewise|similarly|besides|indeed|in\s+addition|"
+    r"at\s+the\s+same\s+time|in\s+turn|by\s+contrast|in\s+contrast|on\s+the\s+other\s+hand),\s+",
+    re.I,
+)
+
+
+def cut_connective(text: str) -> str:
+    """The text without an opening connective (_CONNECTIVE), verbatim, its first letter
+    capitalised as a cut attribution's is, when what follows is a sentence of its own."""
+    m = _CONNECTIVE.match(text)
+    if m is None:
+        return text
+    rest = text[m.end() :]
+    return rest[:1].upper() + rest[1:] if _fit(rest) else text
 
 
 def _fit(text: str) -> bool:

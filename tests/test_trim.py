@@ -114,6 +114,32 @@ def test_a_list_item_s_label_is_cut_at_any_length(item, point):
     assert verbatim_in(trim(item), item)
 
 
+@pytest.mark.parametrize(
+    "sentence, point",
+    [
+        (
+            "Separately, Bessent told CBS in an interview that the US and China had reached a "
+            "final deal on TikTok.",
+            "Bessent told CBS in an interview that the US and China had reached a final deal on "
+            "TikTok.",
+        ),
+        (
+            "In addition, the two sides agreed to extend the tariff truce for another ninety days.",
+            "The two sides agreed to extend the tariff truce for another ninety days.",
+        ),
+        # Instead of what, after what: the connective carries what the sentence says.
+        ("Instead, China bought its soybeans from Brazil and Argentina this autumn.", None),
+        # No comma: no connective ("However much ..." is a clause of the sentence).
+        ("However much the tariffs rise, the farmers will keep selling their soybeans.", None),
+        # What is left must stand as a sentence.
+        ("Meanwhile, talks with the ministers.", None),
+    ],
+)
+def test_an_opening_connective_is_cut_and_the_rest_capitalised(sentence, point):
+    assert trim(sentence) == (point or sentence)
+    assert verbatim_in(trim(sentence), sentence)
+
+
 def test_what_follows_said_that_is_kept_when_the_attribution_opens_it():
     sentence = (
         "Edmond Mulet, the acting head of the UN mission for Haiti, told the BBC that it "
