@@ -119,3 +119,29 @@ def test_a_sentence_adverb_does_not_hide_a_missing_referent():
     assert presentable(
         "Notably, the talks in Kuala Lumpur did not address the threat of blanket tariffs."
     )
+
+
+def test_an_article_summary_leaves_out_an_opening_connective():
+    from briefgen.engines.extractive import _summaries
+    from briefgen.schema import Evidence
+
+    body = "Regardless, dock workers returned to the quays on Tuesday after a long strike."
+    text = f"{LEDE} {body}"
+    article = Article(id="a1", title="Rotterdam strike ends", text=text, path="1.txt")
+    findings = [
+        _finding(1, LEDE, 3).model_copy(
+            update={"evidence": [Evidence(article_id="a1", text=LEDE, start=0, end=len(LEDE))]}
+        ),
+        _finding(2, body, 2).model_copy(
+            update={
+                "evidence": [
+                    Evidence(article_id="a1", text=body, start=len(LEDE) + 1, end=len(text))
+                ]
+            }
+        ),
+    ]
+    # A summary holds an article's best sentences, seldom consecutive ones: what the
+    # connective ties to is seldom the sentence shown before it.
+    assert _summaries(findings, [article])["a1"] == (
+        f"{LEDE} Dock workers returned to the quays on Tuesday after a long strike."
+    )

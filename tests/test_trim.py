@@ -127,6 +127,10 @@ def test_a_list_item_s_label_is_cut_at_any_length(item, point):
             "In addition, the two sides agreed to extend the tariff truce for another ninety days.",
             "The two sides agreed to extend the tariff truce for another ninety days.",
         ),
+        (
+            "Regardless, China has flexed its muscles of late to show how much leverage it has.",
+            "China has flexed its muscles of late to show how much leverage it has.",
+        ),
         # Instead of what, after what: the connective carries what the sentence says.
         ("Instead, China bought its soybeans from Brazil and Argentina this autumn.", None),
         # No comma: no connective ("However much ..." is a clause of the sentence).

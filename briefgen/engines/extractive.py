@@ -36,7 +36,7 @@ from briefgen.schema import (
 from briefgen.sentence_quality import choosable
 from briefgen.synthesis_articles import findings_by_article
 from briefgen.text import content_words, cosine, is_bullet, sentence_spans, word_count
-from briefgen.trim import trim
+from briefgen.trim import cut_connective, trim
 
 # Two points whose words overlap more than this say the same thing twice. Below it, two
 # points share mostly the story's own names ("Abu Ghraib prison", "July 7, 2005 bombings")
@@ -547,7 +547,9 @@ def _sections(points: list[Pick]) -> list[DraftSection]:
 def _summaries(
     findings: list[Finding], articles: list[Article], per_article: int = 2
 ) -> dict[str, str]:
-    """Each article in its own words: its best-scoring presentable sentences, in text order."""
+    """Each article in its own words: its best-scoring presentable sentences, in text order,
+    each without an opening connective ("Regardless, ...": trim.cut_connective), since the
+    sentence before it is not shown."""
     # One pass over the evidence, grouped by article (not articles x findings x evidence,
     # which made this 61% of a 3,000-article brief); each article still sees its evidence
     # in findings order, so it keeps the same first `per_article` sentences.
@@ -555,6 +557,9 @@ def _summaries(
     for f in findings:
         for e in f.evidence:
             mine = own.get(e.article_id)
-            if mine is not None and len(mine) < per_article and presentable(e.text):
-                mine.setdefault(e.start, e.text)
+            if mine is None or len(mine) >= per_article:
+                continue
+            text = cut_connective(e.text.strip())
+            if presentable(text):
+                mine.setdefault(e.start, text)
     return {a.id: " ".join(t.strip() for _, t in sorted(own[a.id].items())) for a in articles}
