@@ -35,7 +35,7 @@ from briefgen.schema import (
 from briefgen.timeline import build_timeline
 
 if TYPE_CHECKING:
-    from briefgen.pipeline import Corpus
+    from briefgen.corpus import Corpus
 
 EXEC_WATCH_ITEMS = 6
 ANALYST_QUOTES = 6

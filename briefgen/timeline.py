@@ -31,7 +31,7 @@ from briefgen.schema import Finding, TimelineEntry, WatchItem, WatchList
 from briefgen.text import content_words
 
 if TYPE_CHECKING:
-    from briefgen.pipeline import Corpus
+    from briefgen.corpus import Corpus
 
 TIMELINE_LINES = 8
 LINE_WORDS = 30  # a longer finding is cut to the clauses around its date

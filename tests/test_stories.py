@@ -292,14 +292,12 @@ def test_make_by_story_merges_and_checks_each_story_never_the_whole_feed(
 ):
     # Issue 16: the whole feed's merge and off-topic check were made and thrown away, a
     # sixth of a 3,000-article run. Each is now made once per story, on its articles alone.
-    from briefgen import pipeline
+    from briefgen import corpus
 
     merged, checked = [], []
-    real_merge, real_check = pipeline.merge, pipeline.find_off_topic
-    monkeypatch.setattr(pipeline, "merge", lambda a, *r: merged.append(len(a)) or real_merge(a, *r))
-    monkeypatch.setattr(
-        pipeline, "find_off_topic", lambda a: checked.append(len(a)) or real_check(a)
-    )
+    real_merge, real_check = corpus.merge, corpus.find_off_topic
+    monkeypatch.setattr(corpus, "merge", lambda a, *r: merged.append(len(a)) or real_merge(a, *r))
+    monkeypatch.setattr(corpus, "find_off_topic", lambda a: checked.append(len(a)) or real_check(a))
     run(runner, "make", "--by-story", "-q", "-o", tmp_path / "briefs", feed)
     assert sorted(merged) == sorted(checked) == [len(HARBOUR), len(GLACIER)]
 

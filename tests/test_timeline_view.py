@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from conftest import SAMPLE
 
-from briefgen.pipeline import Corpus
+from briefgen.corpus import Corpus
 from briefgen.render import render_brief, render_watchlist
 from briefgen.schema import (
     Brief,
