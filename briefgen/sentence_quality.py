@@ -26,8 +26,11 @@ sentence to see its quotation marks; briefgen.offtopic finds those passages.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
+
+from briefgen import dates
 
 # Closing marks that may follow a sentence's full stop: "...he said.” (Reuters)" is whole.
 _CLOSERS = "\"'”’»)]} "
@@ -153,3 +156,30 @@ _DETERMINERS = frozenset(
     and or
     """.split()
 ) | {_NUMBER}
+
+
+# A photo caption tells a past moment in the present tense ("Air France A330-200 F-GZCP lands
+# at Paris-Charles de Gaulle Airport on March 28, 2007."): the convention of captions, not of
+# news prose. Its form: a name, then a verb in -s; no auxiliary and no other mark of tense
+# (dates.sentence_tense); and a full date earlier than the article's own. Prose in the present
+# with a full date looks ahead ("The law takes effect on July 1, 2026"), so only a date
+# already past counts; "says" is prose's present ("Obama says ...").
+_CAPTION_VERB = re.compile(r"\b[A-Z][\w.-]*\s+(?!says\b)[a-z]{2,}(?<![sui])s\b")
+
+
+def dated_caption(sentence: str, written: dt.date | None) -> bool:
+    """Whether the sentence is a photo caption by the form above; never without the article's
+    date (`written`), against which a date is past."""
+    if written is None or not _CAPTION_VERB.search(sentence):
+        return False
+    words = (w.lower().replace("’", "'") for w in _TOKEN.findall(sentence))
+    if any(w in _AUXILIARIES or _CONTRACTED.match(w) for w in words):
+        return False
+    if dates.sentence_tense(sentence) != "unknown":
+        return False
+    for mention in dates.find_dates(sentence):
+        if mention.kind == "full":
+            day = dates.resolve(mention, written, "unknown").date
+            if day is not None and day < written:
+                return True
+    return False

@@ -3,10 +3,12 @@ subjects and measures that look like quotation marks (extractive.presentable).""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from briefgen.engines.extractive import presentable
-from briefgen.sentence_quality import has_finite_verb, why_not_choosable
+from briefgen.sentence_quality import dated_caption, has_finite_verb, why_not_choosable
 
 
 @pytest.mark.parametrize(
@@ -81,3 +83,51 @@ def test_a_measure_after_a_prime_is_not_a_quotation_mark():
     # A quotation left open is still a fragment of a longer quote.
     assert not presentable('The official said "the deal is done and will be signed on Sunday.')
     assert not presentable('He ran 100m in 9.58 seconds, "the fastest ever run by a man.')
+
+
+WRITTEN = dt.date(2010, 5, 6)
+
+
+@pytest.mark.parametrize(
+    "sentence, caption",
+    [
+        # A past moment told in the present: a photo's caption.
+        (
+            "Air France A330-200 F-GZCP lands at Paris-Charles de Gaulle Airport on March 28, 2007.",
+            True,
+        ),
+        ("President Lula speaks to reporters in Brasilia on June 2, 2009.", True),
+        # The present looking ahead, or news prose with its tense marked: no caption.
+        ("The new search of the ocean floor begins on July 1, 2010.", False),
+        ("Airbus said on June 2, 2009 that the jet had sent automatic messages.", False),
+        ("The plane went into service on 18 April 2005 and has flown 18,870 hours.", False),
+        (
+            "A court has been shown footage of the bombers that attacked London on July 7, 2005.",
+            False,
+        ),
+        ("Air France says the plane was lost on June 1, 2009.", False),
+        # No full date, or none before the article's own.
+        ("Air France A330-200 F-GZCP lands at Paris-Charles de Gaulle Airport.", False),
+        ("Air France A330-200 F-GZCP lands at Paris-Charles de Gaulle Airport in 2007.", False),
+    ],
+)
+def test_a_photo_caption_tells_a_past_date_in_the_present(sentence, caption):
+    assert dated_caption(sentence, WRITTEN) is caption
+    assert not dated_caption(sentence, None)  # without the article's date, never
+
+
+def test_a_caption_gives_the_engine_nothing_to_note():
+    from briefgen.chunking import chunk_article
+    from briefgen.engines.extractive import ExtractiveEngine
+    from briefgen.schema import Article
+
+    caption = (
+        "Air France A330-200 F-GZCP lands at Paris-Charles de Gaulle Airport on March 28, 2007."
+    )
+    lede = "Investigators have found the flight recorders of the Air France jet in the Atlantic."
+    article = Article(id="a", title="t", text=f"{caption} {lede}", path="a.txt", published=WRITTEN)
+    engine = ExtractiveEngine()
+    claims = [
+        c.text for chunk in chunk_article(article) for c in engine.extract(chunk, article).claims
+    ]
+    assert claims == [lede]

@@ -33,7 +33,7 @@ from briefgen.schema import (
     DraftSection,
     Finding,
 )
-from briefgen.sentence_quality import choosable
+from briefgen.sentence_quality import choosable, dated_caption
 from briefgen.synthesis_articles import findings_by_article
 from briefgen.text import content_words, cosine, is_bullet, sentence_spans, word_count
 from briefgen.trim import cut_connective, trim
@@ -117,7 +117,9 @@ class ExtractiveEngine:
         entities: dict[str, object] = {}
         for start, end in sentence_spans(text, chunk.start, chunk.end):
             sentence = text[start:end]
-            if _is_heading(sentence):
+            # A heading, or a photo caption ("... lands at Paris on March 28, 2007."): page
+            # furniture, not the article's news.
+            if _is_heading(sentence) or dated_caption(sentence, article.published):
                 continue
             notes.claims.append(rules.make_claim(text, article.id, start, end))
             # Speakers come from the whole article (speakers.speaker_of): "he said" reaches
