@@ -23,6 +23,7 @@ from briefgen.schema import (
     BriefQuote,
     Conflict,
     CopyNote,
+    Digest,
     Draft,
     DraftPoint,
     Finding,
@@ -45,9 +46,19 @@ ENTITIES = 24
 
 
 def assemble(
-    draft: Draft, corpus: Corpus, watch: WatchList, audience: Audience, as_of: dt.date, basis: str
+    draft: Draft,
+    corpus: Corpus,
+    watch: WatchList,
+    audience: Audience,
+    as_of: dt.date,
+    basis: str,
+    written_from: Digest | None = None,
 ) -> Brief:
-    """Turn an engine's draft into a Brief: citations from finding ids, data from the digest."""
+    """Turn an engine's draft into a Brief: citations from finding ids, data from the digest.
+
+    `written_from`: the digest the engine wrote from (pipeline.current, without what is off
+    the story), whose single-source findings the analyst brief lists; the whole digest if
+    not given."""
     findings = {f.id: f for f in corpus.digest.findings}
 
     refs = absolute.reference_days(corpus.references)
@@ -81,7 +92,7 @@ def assemble(
         conflicts=_conflicts(corpus.digest.conflicts, corpus) if analyst else [],
         single_source=[
             dated(p, [findings[i] for i in p.finding_ids], refs, as_of.year)
-            for p in _single_source(corpus, shown)
+            for p in _single_source(written_from or corpus.digest, corpus, shown)
         ]
         if analyst
         else [],
@@ -213,13 +224,17 @@ def _conflicts(conflicts: list[Conflict], corpus: Corpus) -> list[Conflict]:
     return out
 
 
-def _single_source(corpus: Corpus, shown: set[int]) -> list[KeyPoint]:
+def _single_source(digest: Digest, corpus: Corpus, shown: set[int]) -> list[KeyPoint]:
+    """The claims resting on one article, not shown as points. From what the brief is written
+    from: a forecast of what has since happened ("officials will meet in Malaysia on Friday")
+    is no claim to treat with care, and an off-topic passage is no claim of the story."""
     from briefgen.engines.extractive import presentable
+    from briefgen.trim import cut_connective
 
     out = []
-    for f in corpus.digest.findings:
+    for f in digest.findings:
         if f.single_source and f.id not in shown and presentable(f.text):
-            out.append(labelled(f.text, [f], corpus))
+            out.append(labelled(cut_connective(f.text.strip()), [f], corpus))
         if len(out) == SINGLE_SOURCE_ITEMS:
             break
     return out

@@ -451,7 +451,7 @@ def brief_corpus(
         checked.draft.bottom_line = checked.draft.key_points[:1]
         checked.draft.key_points = checked.draft.key_points[1:]
     corpus.report.warnings.extend(getattr(corpus.engine, "warnings", []))
-    brief = assemble(checked.draft, corpus, watch, audience, day, basis)
+    brief = assemble(checked.draft, corpus, watch, audience, day, basis, written_from=digest)
     brief.off_topic = listed(corpus.off_topic, brief.sources)
     fill_costs(corpus.report, corpus.engine)
     corpus.report.seconds = round(corpus.report.seconds + time.perf_counter() - started, 3)

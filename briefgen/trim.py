@@ -102,7 +102,7 @@ def cut_label(text: str, sentence: bool = True) -> str:
 # of what, after what), nor a connective without its comma ("However much ...").
 _CONNECTIVE = re.compile(
     r"^(?:separately|meanwhile|additionally|also|moreover|furthermore|however|still|"
-    r"nevertheless|nonetheless|regardless|likewise|similarly|besides|indeed|even\s+so|"
+    r"nevertheless|nonetheless|regardless|conversely|likewise|similarly|besides|indeed|even\s+so|"
     r"that\s+said|in\s+addition|"
     r"at\s+the\s+same\s+time|in\s+turn|by\s+contrast|in\s+contrast|on\s+the\s+other\s+hand),\s+",
     re.I,

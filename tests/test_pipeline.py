@@ -14,6 +14,7 @@ from conftest import E2E_DATA, collapse
 
 from briefgen.pipeline import (
     build_watchlist,
+    current,
     latest_articles,
     make_brief,
     read_corpus,
@@ -344,6 +345,18 @@ def test_undated_articles_say_what_their_date_rests_on(results):
 def test_a_dateline_is_not_a_watch_item(harbour):
     watch = build_watchlist(harbour, dt.date(2025, 10, 21))
     assert not [i for i in _all_items(watch) if i.sentence.startswith("NORTHPORT,")]
+
+
+def test_single_source_claims_are_drawn_from_what_the_brief_is_written_from(results):
+    result = results["analyst"]
+    corpus, brief = result.corpus, result.brief
+    written = {f.id for f in current(corpus.digest, corpus, brief.provenance.as_of).findings}
+    stale = {f.id: f.text for f in corpus.digest.findings if f.single_source}
+    stale = {i: t for i, t in stale.items() if i not in written}
+    # The sample has them: "Trade officials ... will meet in Malaysia on Friday", held since.
+    assert any("will meet in Malaysia" in t for t in stale.values()), stale
+    listed = {i for p in brief.single_source for i in p.finding_ids}
+    assert listed and not listed & stale.keys(), [stale[i] for i in listed & stale.keys()]
 
 
 def test_the_latest_articles_are_those_of_the_newest_date_the_articles_give(harbour):
