@@ -423,7 +423,6 @@ def headline(articles: list[Article], findings: list[Finding], shown: Sequence[s
         for w in set(content_words(f.text)):
             weight[w] += f.corroboration * math.log(n / df[w])
     carried = _findings_by_article(findings)
-    best, best_key = None, (False, 0.0)
     titled: dict[str, tuple[tuple[bool, float], str]] = {}  # article id -> (key, its title)
     for a in articles:
         title = a.title.strip()
@@ -440,8 +439,8 @@ def headline(articles: list[Article], findings: list[Finding], shown: Sequence[s
         key = (_title_support(ws, carried.get(a.id, ())) > 1, score)
         if score > 0:
             titled[a.id] = (key, title)
-        if score > 0 and key > best_key:
-            best, best_key = title, key
+    # The best key, the first article's among equals.
+    best_key, best = max(titled.values(), key=lambda kt: kt[0], default=((False, 0.0), None))
     if best and best_key[0]:
         return best
     # No title rests on what several articles state: the headline is then the best finding
