@@ -170,7 +170,10 @@ _CAPTION_VERB = re.compile(r"\b[A-Z][\w.-]*\s+(?!says\b)[a-z]{2,}(?<![sui])s\b")
 def dated_caption(sentence: str, written: dt.date | None) -> bool:
     """Whether the sentence is a photo caption by the form above; never without the article's
     date (`written`), against which a date is past."""
-    if written is None or not _CAPTION_VERB.search(sentence):
+    # A full date has digits: most sentences have none, and this runs on every sentence.
+    if written is None or not any(c.isdigit() for c in sentence):
+        return False
+    if not _CAPTION_VERB.search(sentence):
         return False
     words = (w.lower().replace("’", "'") for w in _TOKEN.findall(sentence))
     if any(w in _AUXILIARIES or _CONTRACTED.match(w) for w in words):
