@@ -144,9 +144,10 @@ def speaker_of(text: str, quote_start: int, quote_end: int) -> str | None:
 # Extraction, grounding and verification each ask for the same quotations' speakers, each
 # by its own offsets (the words inside the marks, or those words stripped); the answer
 # depends on the text and the whole quotation alone, so it is cached by the quotation's.
-# 1024: above the 653 distinct questions of one brief of all 100 MultiLing articles, so a
-# brief's own questions stay cached while it is made.
-@functools.lru_cache(maxsize=1024)
+# 1 << 14: above the 653 distinct questions of one brief of all 100 MultiLing articles and
+# the quotations of a brief of a few thousand articles (issue 16), so a brief's own questions
+# stay cached while it is made; 1024 missed on every one past the 1,024th.
+@functools.lru_cache(maxsize=1 << 14)
 def _speaker_of_quotation(text: str, qs: int, qe: int) -> str | None:
     before, after = _zones(text, qs, qe)
     if re.search(r"\b[Cc]iting\b", text[before[0] : before[1]]):

@@ -82,7 +82,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
 # Asked again of the same text and line for every quotation in it (speakers.py): an article
 # on one long line would be split whole each time. A string keeps its hash: a hit is cheap.
-@functools.lru_cache(maxsize=256)
+# Every step splits each article again (chunking, extraction, entities, the off-topic and
+# injection checks, the watch list's settling): the cache holds more texts than a big brief
+# has articles (10,000, issue 16), where 256 missed on every article past the 256th. An entry
+# is the text, already kept by the corpus, and its spans: a few kB an article.
+@functools.lru_cache(maxsize=1 << 14)
 def _sentence_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     line_start = start
