@@ -98,8 +98,8 @@ def quotations(text: str, start: int = 0, end: int | None = None) -> list[tuple[
 
 # Asked again and again of the same article text and line (every chunk, every quote in it):
 # an article on one long line would be scanned whole each time. A string keeps its hash, so
-# a hit costs no rescan.
-@functools.lru_cache(maxsize=256)
+# a hit costs no rescan. Sized, as _sentence_spans, above a big brief's articles (issue 16).
+@functools.lru_cache(maxsize=1 << 14)
 def _quotations(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     out = []
     i = start
