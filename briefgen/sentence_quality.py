@@ -165,13 +165,15 @@ _DETERMINERS = frozenset(
 # with a full date looks ahead ("The law takes effect on July 1, 2026"), so only a date
 # already past counts; "says" is prose's present ("Obama says ...").
 _CAPTION_VERB = re.compile(r"\b[A-Z][\w.-]*\s+(?!says\b)[a-z]{2,}(?<![sui])s\b")
+# A full date's year (dates._YEAR: 19xx, 20xx, 2100) is written in ASCII digits.
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 def dated_caption(sentence: str, written: dt.date | None) -> bool:
     """Whether the sentence is a photo caption by the form above; never without the article's
     date (`written`), against which a date is past."""
     # A full date has digits: most sentences have none, and this runs on every sentence.
-    if written is None or not any(c.isdigit() for c in sentence):
+    if written is None or _ASCII_DIGIT.search(sentence) is None:
         return False
     if not _CAPTION_VERB.search(sentence):
         return False
