@@ -46,11 +46,39 @@ import re
 from collections.abc import Iterable
 
 from briefgen.schema import Article, Finding
-from briefgen.text import sentence_spans, shorten_line
+from briefgen.text import lowers_faithfully, sentence_spans, shorten_line
 
 PASSAGE_CHARS = 120  # a flagged passage is shown at most this long
 
 _I = re.IGNORECASE
+
+
+class _Gated:
+    """Patterns, each searched only in a text that holds, for every tuple of words given
+    with it, one of them (in lower case, white space as one space): words every match holds."""
+
+    def __init__(self, gated: list[tuple[tuple[tuple[str, ...], ...], re.Pattern[str]]]):
+        self.patterns = [(tuple(map(frozenset, needs)), p) for needs, p in gated]
+        self.words = tuple(sorted({w for needs, _ in gated for ws in needs for w in ws}))
+
+    def search(self, text: str) -> bool:
+        """Whether any of the patterns matches `text`."""
+        if not lowers_faithfully(text):  # "ıgnore" is "ignore" to re.IGNORECASE
+            return any(pattern.search(text) for _, pattern in self.patterns)
+        # Lower case, each run of white space (what \s matches) one space: " ai" for \s+AI.
+        folded = " ".join(text.lower().split())
+        present = {w for w in self.words if w in folded}
+        if not present:
+            return False
+        for needs, pattern in self.patterns:
+            for words in needs:
+                if present.isdisjoint(words):
+                    break
+            else:
+                if pattern.search(text):
+                    return True
+        return False
+
 
 # ---------------------------------------------------------------- 1. markers, anywhere
 
@@ -65,74 +93,144 @@ _MODEL = (
     r"systems?|agents?|tools?)|chatbots?|bots?|assistants?|summari[sz]ers?|ChatGPT|GPT(?:-\d\w*)?)"
 )
 
-_MARKERS = [
-    # Chat-template and instruction-format tokens.
-    re.compile(r"<\|[a-z_]{2,30}\|>|\[/?INST\]|<</?SYS>>", _I),
-    # Prompt tags an article might use to close its own data block, raw or defused.
-    re.compile(
-        r"[<‹]\s*/?\s*(?:article|articles|findings|system|user|assistant|instructions?|"
-        r"prompt|context|document)\s*[>›]",
-        _I,
-    ),
-    # "### Instruction", "## System prompt" (Markdown headers of prompt formats).
-    re.compile(
-        r"(?:^|\s)#{1,6}\s*(?:system|instructions?|new instructions|prompt|response|input)\b", _I
-    ),
-    # Role labels: upper case anywhere a clause starts; any case at the sentence's start.
-    re.compile(
-        r"(?:^|[\s>\]\)\"“.:;])(?:SYSTEM|ASSISTANT|USER|DEVELOPER)(?: PROMPT| MESSAGE)?\s*:"
-    ),
-    re.compile(r"^\W*(?:system|assistant|developer)(?: prompt| message)?\s*:", _I),
-    # Override phrases.
-    re.compile(
-        rf"\b{_OVERRIDE_VERB}\s+(?:(?:all|any|every|each|the|your|my|these|those|of)\s+){{0,3}}"
-        rf"{_EARLIER}\s+(?:\w+\s+)?{_ORDERS}\b",
-        _I,
-    ),
-    re.compile(
-        rf"\b{_OVERRIDE_VERB}\s+(?:(?:all|any)\s+(?:of\s+)?)?(?:your|these|my)\s+(?:\w+\s+)?"
-        r"(?:instructions|prompts?|system prompt|programming|directives|guardrails)\b",
-        _I,
-    ),
-    re.compile(rf"\b{_OVERRIDE_VERB}\s+(?:all|any)\s+(?:the\s+)?(?:instructions|prompts)\b", _I),
-    re.compile(
-        rf"\b{_OVERRIDE_VERB}\s+(?:(?:all\s+(?:of\s+)?)?the\s+above|(?:everything|all|anything)\s+"
-        r"(?:above|before|prior|previous(?:ly)?|so far|up to (?:here|now|this point)|"
-        r"(?:you|you've|you have)\s+(?:were|been|have been)\s+told))\b",
-        _I,
-    ),
-    # "New instructions:", "new instructions from the system".
-    re.compile(
-        r"\b(?:new|updated|revised|real|true|actual|additional|secret|hidden|override)\s+"
-        r"(?:system\s+)?(?:instructions?|prompt|directives?)\s*(?::|—|–|-\s|from\s+(?:the\s+|your\s+)?"
-        r"(?:system|developers?|admin(?:istrator)?s?|operators?|creators?|openai|anthropic|user))",
-        _I,
-    ),
-    re.compile(r"(?:^|[\s.:;])INSTRUCTIONS?\s*:"),
-    # A model speaking, or spoken to.
-    re.compile(
-        r"\bas an?\s+(?:AI|A\.I\.)(?:\s+(?:language model|assistant|model|system|agent))?"
-        r"(?=\s*[,.;:]|\s+(?:I|you|it)\b)|\bas an?\s+(?:large\s+)?language model\b",
-        _I,
-    ),
-    re.compile(
-        rf"\b(?:note|message|instructions?|attention|warning|reminder|notice)\s+(?:to|for)\s+"
-        rf"(?:any\s+|all\s+|the\s+)?{_MODEL}(?=[\s,.:;!]|$)",
-        _I,
-    ),
-    re.compile(
-        r"\b(?:attention|hey|hello|hi|dear)\s*,?\s+(?:AI|A\.I\.|LLM|ChatGPT|GPT(?:-\d\w*)?|"
-        r"chatbot|language model|AI (?:assistant|model|system|agent))(?=[\s,.:;!]|$)",
-        _I,
-    ),
-    re.compile(rf"\bif you(?:\s+are|'re|’re)\s+an?\s+{_MODEL}(?=[\s,.:;!]|$)", _I),
-    re.compile(
-        rf"\b(?:any|all|every)?\s*{_MODEL}\s+(?:that\s+|who\s+)?(?:reading|summari[sz]ing|"
-        r"processing|parsing|analy[sz]ing|ingesting|reads|summari[sz]es|processes)\s+"
-        r"(?:this|these)\b",
-        _I,
-    ),
-]
+# A pattern is searched only in a sentence that holds the words every match of it holds
+# (for each tuple below, one of its words; see _Gated). Most sentences hold none, and
+# sixteen searches that may start at any character cost about 100 us a sentence, the most
+# of any check an article's sentences get when first read.
+_OVERRIDE_WORDS = tuple(_OVERRIDE_VERB[3:-1].split("|"))
+_MODEL_WORDS = ("ai", "a.i.", "llm", "language model", "bot", "assistant", "summari", "gpt")
+# The same, where the pattern has white space before the model's name (\s+AI: " ai").
+# ("ChatGPT" and "chatbot" are single words: " gpt" and " bot" are not in them.)
+_SPACED_MODEL_WORDS = tuple(" " + w for w in _MODEL_WORDS + ("chatgpt", "chatbot"))
+
+_MARKERS = _Gated(
+    [
+        # Chat-template and instruction-format tokens.
+        (
+            (("<|", "[inst]", "[/inst]", "<<sys>>", "<</sys>>"),),
+            re.compile(r"<\|[a-z_]{2,30}\|>|\[/?INST\]|<</?SYS>>", _I),
+        ),
+        # Prompt tags an article might use to close its own data block, raw or defused.
+        (
+            (("<", "‹"),),
+            re.compile(
+                r"[<‹]\s*/?\s*(?:article|articles|findings|system|user|assistant|instructions?|"
+                r"prompt|context|document)\s*[>›]",
+                _I,
+            ),
+        ),
+        # "### Instruction", "## System prompt" (Markdown headers of prompt formats).
+        (
+            (("#",),),
+            re.compile(
+                r"(?:^|\s)#{1,6}\s*(?:system|instructions?|new instructions|prompt|response|input)\b",
+                _I,
+            ),
+        ),
+        # Role labels: upper case anywhere a clause starts; any case at the sentence's start.
+        (
+            (("system", "assistant", "user", "developer"),),
+            re.compile(
+                r"(?:^|[\s>\]\)\"“.:;])(?:SYSTEM|ASSISTANT|USER|DEVELOPER)(?: PROMPT| MESSAGE)?\s*:"
+            ),
+        ),
+        (
+            (("system", "assistant", "developer"),),
+            re.compile(r"^\W*(?:system|assistant|developer)(?: prompt| message)?\s*:", _I),
+        ),
+        # Override phrases.
+        (
+            (_OVERRIDE_WORDS,),
+            re.compile(
+                rf"\b{_OVERRIDE_VERB}\s+(?:(?:all|any|every|each|the|your|my|these|those|of)\s+){{0,3}}"
+                rf"{_EARLIER}\s+(?:\w+\s+)?{_ORDERS}\b",
+                _I,
+            ),
+        ),
+        (
+            (_OVERRIDE_WORDS,),
+            re.compile(
+                rf"\b{_OVERRIDE_VERB}\s+(?:(?:all|any)\s+(?:of\s+)?)?(?:your|these|my)\s+(?:\w+\s+)?"
+                r"(?:instructions|prompts?|system prompt|programming|directives|guardrails)\b",
+                _I,
+            ),
+        ),
+        (
+            (_OVERRIDE_WORDS,),
+            re.compile(
+                rf"\b{_OVERRIDE_VERB}\s+(?:all|any)\s+(?:the\s+)?(?:instructions|prompts)\b", _I
+            ),
+        ),
+        (
+            (_OVERRIDE_WORDS,),
+            re.compile(
+                rf"\b{_OVERRIDE_VERB}\s+(?:(?:all\s+(?:of\s+)?)?the\s+above|(?:everything|all|anything)\s+"
+                r"(?:above|before|prior|previous(?:ly)?|so far|up to (?:here|now|this point)|"
+                r"(?:you|you've|you have)\s+(?:were|been|have been)\s+told))\b",
+                _I,
+            ),
+        ),
+        # "New instructions:", "new instructions from the system".
+        (
+            (("instruction", "prompt", "directive"),),
+            re.compile(
+                r"\b(?:new|updated|revised|real|true|actual|additional|secret|hidden|override)\s+"
+                r"(?:system\s+)?(?:instructions?|prompt|directives?)\s*(?::|—|–|-\s|from\s+(?:the\s+|your\s+)?"
+                r"(?:system|developers?|admin(?:istrator)?s?|operators?|creators?|openai|anthropic|user))",
+                _I,
+            ),
+        ),
+        (
+            (("instruction",),),
+            re.compile(r"(?:^|[\s.:;])INSTRUCTIONS?\s*:"),
+        ),
+        # A model speaking, or spoken to.
+        (
+            (("as a",),),
+            re.compile(
+                r"\bas an?\s+(?:AI|A\.I\.)(?:\s+(?:language model|assistant|model|system|agent))?"
+                r"(?=\s*[,.;:]|\s+(?:I|you|it)\b)|\bas an?\s+(?:large\s+)?language model\b",
+                _I,
+            ),
+        ),
+        (
+            (
+                ("note", "message", "instruction", "attention", "warning", "reminder", "notice"),
+                _SPACED_MODEL_WORDS,
+            ),
+            re.compile(
+                rf"\b(?:note|message|instructions?|attention|warning|reminder|notice)\s+(?:to|for)\s+"
+                rf"(?:any\s+|all\s+|the\s+)?{_MODEL}(?=[\s,.:;!]|$)",
+                _I,
+            ),
+        ),
+        (
+            (_SPACED_MODEL_WORDS, ("hey", "hello", "hi", "dear", "attention")),
+            re.compile(
+                r"\b(?:attention|hey|hello|hi|dear)\s*,?\s+(?:AI|A\.I\.|LLM|ChatGPT|GPT(?:-\d\w*)?|"
+                r"chatbot|language model|AI (?:assistant|model|system|agent))(?=[\s,.:;!]|$)",
+                _I,
+            ),
+        ),
+        (
+            (("if you",),),
+            re.compile(rf"\bif you(?:\s+are|'re|’re)\s+an?\s+{_MODEL}(?=[\s,.:;!]|$)", _I),
+        ),
+        (
+            (
+                ("read", "summari", "process", "parsing", "analy", "ingesting"),
+                ("this", "these"),
+                _MODEL_WORDS,
+            ),
+            re.compile(
+                rf"\b(?:any|all|every)?\s*{_MODEL}\s+(?:that\s+|who\s+)?(?:reading|summari[sz]ing|"
+                r"processing|parsing|analy[sz]ing|ingesting|reads|summari[sz]es|processes)\s+"
+                r"(?:this|these)\b",
+                _I,
+            ),
+        ),
+    ]
+)
 
 # A sentence that is nothing but a label or header: it hands its orders to the next one.
 _LABEL_ONLY = re.compile(
@@ -158,25 +256,44 @@ _SAY = (
     r"avoid|lead|stress|emphasi[sz]e|reflect|be)"
 )
 _ADVERB = r"(?:(?:only|also|clearly|always|never|not|now|explicitly)\s+)?"
-_ORDERS_ABOUT_OUTPUT = [
-    re.compile(rf"\b{_OUTPUT}\s+{_MODAL}\s+{_ADVERB}{_SAY}\b", _I),
-    re.compile(
-        rf"\byou\s+(?:must|should|shall|will|need to|have to|are to)\s+{_ADVERB}"
-        r"(?:say|state|write|print|output|respond|reply|answer|include|mention|report|"
-        r"conclude|summari[sz]e|tell|claim|pretend|describe|obey|comply|repeat|translate)\b",
-        _I,
-    ),
-    re.compile(
-        r"\byou\s+are\s+(?:now|no longer)\s+(?:an?|the|my|DAN|unrestricted|unfiltered|called|"
-        r"named|acting|going to|required|allowed)\b",
-        _I,
-    ),
-    re.compile(
-        r"\b(?:from now on|henceforth|starting now),?\s+(?:you|respond|reply|answer|always|only|"
-        r"never|say|write|output)\b",
-        _I,
-    ),
-]
+_OUTPUT_WORDS = (
+    ("brief", "summar", "synopsis", "headline", "bottom line", "top line", "newsletter")
+    + ("output", "response", "answer", "reply", " ai", "assistant", "chatbot", "llm")
+    + ("language model",)
+)
+_ORDERS_ABOUT_OUTPUT = _Gated(
+    [
+        (
+            (_OUTPUT_WORDS, ("must", "should", "shall", "to", "only")),
+            re.compile(rf"\b{_OUTPUT}\s+{_MODAL}\s+{_ADVERB}{_SAY}\b", _I),
+        ),
+        (
+            (("you",), ("must", "should", "shall", "will", "need", "have", "are")),
+            re.compile(
+                rf"\byou\s+(?:must|should|shall|will|need to|have to|are to)\s+{_ADVERB}"
+                r"(?:say|state|write|print|output|respond|reply|answer|include|mention|report|"
+                r"conclude|summari[sz]e|tell|claim|pretend|describe|obey|comply|repeat|translate)\b",
+                _I,
+            ),
+        ),
+        (
+            (("you",), ("are",)),
+            re.compile(
+                r"\byou\s+are\s+(?:now|no longer)\s+(?:an?|the|my|DAN|unrestricted|unfiltered|called|"
+                r"named|acting|going to|required|allowed)\b",
+                _I,
+            ),
+        ),
+        (
+            (("from now on", "henceforth", "starting now"),),
+            re.compile(
+                r"\b(?:from now on|henceforth|starting now),?\s+(?:you|respond|reply|answer|always|"
+                r"only|never|say|write|output)\b",
+                _I,
+            ),
+        ),
+    ]
+)
 
 # ---------------------------------------------------------------- 3. imperatives
 
@@ -220,10 +337,13 @@ _IMPERATIVES = [
         _I,
     ),
 ]
+# One pattern of them all: a clause is matched once, each alternative tried in turn in C.
+_IMPERATIVE = re.compile("|".join(f"(?:{p.pattern})" for p in _IMPERATIVES), _I)
 
 # Where a new clause (and so a possible imperative) starts, in text outside quotations.
 _CLAUSE_BREAK = re.compile(r"[:;—–]\s*|\s-\s|(?<=[.!?])\s+")
 _QUOTATION = re.compile(r"“[^“”]*(?:”|$)|^[^“”]*”|\"[^\"]*(?:\"|$)|«[^«»]*(?:»|$)")
+_QUOTE_MARK = re.compile(r"[“”\"«]")  # one of these opens or closes every _QUOTATION
 _WORD = re.compile(r"[A-Za-z0-9]+")
 # A sentence opening on an order: it continues the flagged sentence before it.
 _OPENS_IMPERATIVE = re.compile(
@@ -240,6 +360,8 @@ def _outside_quotations(sentence: str) -> str:
     A quotation with words around it is someone's reported speech; a sentence that is one
     quotation and nothing else is read as it stands.
     """
+    if not _QUOTE_MARK.search(sentence):
+        return sentence  # nothing quoted (and so nothing for _QUOTATION to replace)
     outside = _QUOTATION.sub(" “…” ", sentence)
     if len(_WORD.findall(outside)) < 2:
         return sentence
@@ -260,12 +382,12 @@ def _sentence_flagged(sentence: str) -> bool:
     """Whether one sentence speaks to a model or the reader (the module docstring's rules)."""
     if not sentence.strip():
         return False
-    if any(p.search(sentence) for p in _MARKERS):
+    if _MARKERS.search(sentence):
         return True
     outside = _outside_quotations(sentence)
-    if any(p.search(outside) for p in _ORDERS_ABOUT_OUTPUT):
+    if _ORDERS_ABOUT_OUTPUT.search(outside):
         return True
-    return any(p.match(clause) for clause in _clauses(outside) for p in _IMPERATIVES)
+    return any(_IMPERATIVE.match(clause) for clause in _clauses(outside))
 
 
 def instruction_like(text: str) -> list[tuple[int, int]]:

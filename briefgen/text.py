@@ -307,4 +307,10 @@ def holds_any_lowered(text: str, lowered: str, stems: tuple[str, ...]) -> bool:
     for stem in stems:  # a loop, not any() over a generator: a third faster on short text
         if stem in lowered:
             return True
-    return not text.isascii() and _CASE_ODD.search(text) is not None
+    return not lowers_faithfully(text)
+
+
+def lowers_faithfully(text: str) -> bool:
+    """Whether text.lower() writes as that letter every character re.IGNORECASE matches
+    with an ASCII letter (see _CASE_ODD): a gate on the lowered text may then trust it."""
+    return text.isascii() or _CASE_ODD.search(text) is None

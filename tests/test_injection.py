@@ -17,6 +17,7 @@ import pytest
 from conftest import SAMPLE
 from llm_stub import chat_reply, passage_sentences, stub_client
 
+from briefgen import injection
 from briefgen.engines.llm import LLMEngine
 from briefgen.ingest import load
 from briefgen.injection import (
@@ -173,6 +174,45 @@ def test_real_news_flags_nothing():
     for article in load([str(SAMPLE)]).articles:
         assert not is_instruction_like(article.title)
         assert instruction_like(article.text) == [], article.path
+
+
+# Letters re.IGNORECASE matches to an ASCII one in ways str.lower() does not (dotless and
+# dotted i, long s, the Kelvin sign), swapped into a text to test the word gates.
+_CASE_VARIANTS = [
+    str.upper,
+    str.lower,
+    lambda t: t.replace("i", "ı"),
+    lambda t: t.upper().replace("I", "İ"),
+    lambda t: t.replace("s", "ſ"),
+    lambda t: t.upper().replace("K", "\u212a"),
+    lambda t: t.replace(" ", "\u00a0\t"),
+]
+
+
+def test_word_gates_never_turn_away_a_sentence_their_pattern_matches():
+    # Each pattern is searched only in a sentence holding the words every match holds: the
+    # verdict must be what searching every pattern in every sentence gives.
+    texts = (
+        ADDRESSED
+        + NEWS
+        + [
+            article.text[s:e]
+            for article in load([str(SAMPLE)]).articles
+            for s, e in sentence_spans(article.text)
+        ]
+    )
+    texts += [vary(t) for t in ADDRESSED + NEWS for vary in _CASE_VARIANTS]
+    hits = 0
+    for gated in (injection._MARKERS, injection._ORDERS_ABOUT_OUTPUT):
+        for text in texts:
+            every = any(pattern.search(text) for _, pattern in gated.patterns)
+            assert gated.search(text) == every, text
+            hits += every
+    assert hits >= 2 * len(ADDRESSED)  # the planted orders are found, in every case variant
+    for text in texts:
+        clauses = injection._clauses(injection._outside_quotations(text))
+        every = any(p.match(c) for c in clauses for p in injection._IMPERATIVES)
+        assert any(injection._IMPERATIVE.match(c) for c in clauses) == every, text
 
 
 # ---------------------------------------------------------------- the extractive engine
