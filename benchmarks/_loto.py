@@ -58,7 +58,9 @@ def constants() -> list[Constant]:
     forecast, discount = _kind_weights(extractive.KIND_WEIGHT)
     return [
         Constant("merge.LEDE_BONUS", merge, "LEDE_BONUS", [0.0, 1.0, 2.0, 3.0, 5.0, 8.0], True),
-        Constant("merge.CORROBORATION_BONUS", merge, "CORROBORATION_BONUS", [0.2, 0.35, 0.6], True),
+        Constant(
+            "merge.CORROBORATION_BONUS", merge, "CORROBORATION_BONUS", [0.2, 0.35, 0.6, 1.0], True
+        ),
         Constant(
             "offtopic.ARTICLE_FRACTION", offtopic, "ARTICLE_FRACTION", [0.1, 0.15, 0.2, 0.3], True
         ),

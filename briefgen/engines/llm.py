@@ -33,6 +33,7 @@ from briefgen.errors import LLMError, StructuredOutputError
 from briefgen.ledger import CallRecord, Ledger, PlannedCall, Price, is_local_url, safe_url
 from briefgen.llm_client import Completion, LLMClient
 from briefgen.prompting import prompt_hash, render_messages, render_text
+from briefgen.revision import kept_through_revision
 from briefgen.schema import (
     Article,
     Audience,
@@ -293,7 +294,8 @@ class LLMEngine:
             messages, BriefAnswer, max_tokens=SYNTHESIS_TOKENS, context={"kind": "synthesis"}
         )
         draft = to_draft(answer.value, articles)
-        problems = verify_draft(draft, digest, articles).problems
+        checked = verify_draft(draft, digest, articles)
+        problems = checked.problems
         if not problems:
             return draft
         # One revision: the model sees its answer and what failed. What still fails after
@@ -310,7 +312,12 @@ class LLMEngine:
             )
         except LLMError:
             return draft
-        return to_draft(again.value, articles)
+        # The revision answers with the whole brief; what passed the first time and it left
+        # out comes back (revision.py), so fixing two points cannot cost the other five.
+        # Both drafts as verified: with the findings each point rests on, not the ones the
+        # model listed (a small model cites findings 1 to 6 for one sentence).
+        revised = verify_draft(to_draft(again.value, articles), digest, articles).draft
+        return kept_through_revision(checked.draft, [p.where for p in problems], revised)
 
     def brief_messages(
         self, findings: list[Finding], audience: Audience, articles: list[Article]
