@@ -384,3 +384,39 @@ def select_covering(
             continue
         heapq.heappush(heap, key)
     return chosen[:limit]
+
+
+def closing_open_question(
+    chosen: Sequence[int],
+    candidates: Sequence[Candidate],
+    story: Story,
+    limit: int,
+    redundant: float,
+    among: Iterable[int],
+    avoid: Iterable[str] = (),
+) -> list[int]:
+    """`chosen` (from select_covering), its last point given to what the story leaves open
+    (OPEN) when no chosen point tells it: the best of `among` that holds the facet and
+    repeats no chosen point or `avoid`ed sentence, added while there is room, else in place
+    of the last point (the least the brief would lose). A reader who acts on a brief needs
+    what is not settled as much as what is; "fundamental frictions ... remain largely
+    untouched" scored a tenth of the sample's points, being worded apart from the rest of
+    the story, so value times novelty alone never reached it. Only when the story tells it
+    in two sentences at least, like any facet novelty counts (ONCE), and only from `among`:
+    the caller gives the newest articles, since what an older one left open may be settled
+    by now (the sample's "the proposed Xi-Trump meeting remains tentative", told before it
+    met)."""
+    if not chosen or any(OPEN in story.facets[i] for i in chosen):
+        return list(chosen)
+    if sum(OPEN in fs for fs in story.facets) < 2:
+        return list(chosen)
+    keep = list(chosen) if len(chosen) < limit else list(chosen[:-1])
+    seen = [story.vectors[i] for i in keep] + [Counter(_words(t)) for t in avoid]
+    open_ones = sorted(
+        (i for i in among if OPEN in story.facets[i] and candidates[i].value > 0),
+        key=lambda i: (-candidates[i].value, i),
+    )
+    for i in open_ones:
+        if i not in keep and not any(cosine(story.vectors[i], v) > redundant for v in seen):
+            return [*keep, i]
+    return list(chosen)

@@ -51,8 +51,8 @@ _TRAILING_SUBORDINATE = re.compile(
 def trim(sentence: str, limit: int = TRIM_ABOVE) -> str:
     """`sentence` cut to at most about `limit` words by the rules above, or as it is.
 
-    Cuts are tried in the order that loses least: attribution, then asides, then a trailing
-    subordinate clause, each only while the sentence is still longer than `limit`. A list
+    Cuts are tried in the order that loses least: attribution, then asides, then a leading
+    concession ("While ..., "), then a trailing subordinate clause, each only while the sentence is still longer than `limit`. A list
     item's label ("APEC summit uncertainty: The proposed meeting remains tentative ...") goes
     at any length: it heads the item, and the sentence after it says the news; so does an
     opening connective ("Separately, ...", cut_connective).
@@ -60,7 +60,7 @@ def trim(sentence: str, limit: int = TRIM_ABOVE) -> str:
     text = cut_connective(cut_label(sentence.strip()))
     if word_count(text) <= limit or _in_quotation(text):
         return text
-    for cut in (_cut_attribution, _cut_asides, _cut_subordinate):
+    for cut in (_cut_attribution, _cut_asides, _cut_concession, _cut_subordinate):
         if word_count(text) <= limit:
             break
         shorter = cut(text)
@@ -163,6 +163,34 @@ def _cut_asides(text: str) -> str:
         return text
     pieces.append(text[last:])
     return ELLIPSIS.join(p.strip(" ,;") for p in pieces if p.strip(" ,;"))
+
+
+# "While both sides are signaling cooperation, the scope of concessions ... indicate ...":
+# a concession before the main clause grants what the main clause then qualifies; the main
+# clause holds the point. Only concessions: a clause of time or cause ("When the vote
+# passes, ...", "Because ...") may be what the main clause's truth hangs on, and a condition
+# is never cut (_KEEP). The first comma ends the clause, so one holding a comma of its own
+# ("Although Beijing, for its part, ...") is left whole: the main clause would start
+# inside it.
+_LEADING_CONCESSION = re.compile(
+    r"^(?:while|whilst|although|though|even\s+though|even\s+as|despite|in\s+spite\s+of)\s+"
+    r"[^,;:“”\"]{3,160},\s+(?=[a-z])",
+    re.I,
+)
+
+
+def _cut_concession(text: str) -> str:
+    m = _LEADING_CONCESSION.match(text)
+    if not m or _KEEP.search(m.group(0)):
+        return text
+    # A conjunction opens a clause, which has a verb: without one, the comma is an aside's
+    # ("Although Beijing, for its part, has ..."), not the clause's end. A preposition
+    # ("Despite the productive tone, ...") takes a noun alone.
+    first = m.group(0).split()[0].lower()
+    if first not in ("despite", "in") and not _VERB.search(m.group(0).split(None, 1)[1]):
+        return text
+    rest = text[m.end() :]
+    return rest[:1].upper() + rest[1:]
 
 
 def _cut_subordinate(text: str) -> str:

@@ -231,3 +231,60 @@ def test_sample_points_tell_the_news_not_its_background(exec_result):
 
     for p in exec_result.brief.bottom_line + exec_result.brief.key_points:
         assert not is_background(p.text, 2025), p.text
+
+
+OPEN_NEW = "Fundamental frictions over industrial subsidies remain largely untouched in this round."
+OPEN_OLD = "The proposed summit between the two leaders remains tentative, officials said."
+
+
+def _open_case():
+    from briefgen.coverage import read_story
+
+    cands = [
+        _c(10, CORE, "a", "b"),
+        _c(5, SOYBEANS, "a", "c"),
+        _c(4, TIKTOK, "c", "a"),
+        _c(3, OPEN_OLD, "a"),
+        _c(2, OPEN_NEW, "c"),
+    ]
+    return cands, read_story(cands)
+
+
+def test_the_last_point_goes_to_what_the_newest_articles_leave_open():
+    from briefgen.coverage import closing_open_question
+
+    cands, story = _open_case()
+    chosen = [0, 1, 2]  # the three best: none tells what is open
+    # Article "c" is the newest: its open question, not the older one of "a" (which may be
+    # settled by now), takes the place of the last point.
+    assert closing_open_question(chosen, cands, story, 3, REDUNDANT, among=[1, 2, 4]) == [0, 1, 4]
+    # With room left, it is added; with nothing open among the newest, nothing changes.
+    assert closing_open_question(chosen, cands, story, 4, REDUNDANT, among=[4]) == [0, 1, 2, 4]
+    assert closing_open_question(chosen, cands, story, 3, REDUNDANT, among=[1, 2]) == chosen
+
+
+def test_no_open_point_when_one_is_shown_or_the_story_tells_it_once():
+    from briefgen.coverage import closing_open_question, read_story
+
+    cands, story = _open_case()
+    assert closing_open_question([0, 3], cands, story, 2, REDUNDANT, among=[4]) == [0, 3]
+    once = [c for c in cands if c.text != OPEN_OLD]
+    story_once = read_story(once)
+    assert closing_open_question([0, 1, 2], once, story_once, 3, REDUNDANT, among=[3]) == [0, 1, 2]
+    # Nor one that repeats a sentence the reader sees elsewhere (a watch item).
+    assert closing_open_question(
+        [0, 1, 2], cands, story, 3, REDUNDANT, among=[4], avoid=[OPEN_NEW]
+    ) == [0, 1, 2]
+
+
+def test_the_sample_exec_brief_tells_what_is_left_open_from_the_newest_article(sample_dir):
+    from briefgen.coverage import OPEN, _facets
+    from briefgen.pipeline import make_brief
+
+    brief = make_brief([sample_dir], audience="exec").brief
+    last = brief.key_points[-1]
+    assert OPEN in _facets(last.text, {}), last.text
+    assert not any(OPEN in _facets(p.text, {}) for p in brief.key_points[:-1])
+    days = {s.n: s.published or s.reference for s in brief.sources}
+    newest = max(d for d in days.values() if d)
+    assert {days[n] for n in last.citations} == {newest}

@@ -213,3 +213,55 @@ def test_a_trailing_participle_clause_and_a_plural_attribution_are_cut():
         "in the first week of the month, during the busiest shipping season of the whole year"
     )
     assert trim(during) == during
+
+
+@pytest.mark.parametrize(
+    ("sentence", "point"),
+    [
+        (
+            "While both sides are signaling cooperation, the scope of concessions and the absence "
+            "of resolution on core structural issues indicate that this is an interim arrangement "
+            "shaped more by political necessity than long-term strategic convergence.",
+            "The scope of concessions and the absence of resolution on core structural issues "
+            "indicate that this is an interim arrangement shaped more by political necessity than "
+            "long-term strategic convergence.",
+        ),
+        (
+            "Although shares of the carmaker had fallen sharply in early trading on the exchange, "
+            "the company's board approved the merger with its rival supplier of batteries late on "
+            "Tuesday evening in Munich.",
+            "The company's board approved the merger with its rival supplier of batteries late on "
+            "Tuesday evening in Munich.",
+        ),
+        # A concession that holds a denial is what the main clause is read against: kept.
+        (
+            "Although the two sides did not agree, the talks between the two delegations went on "
+            "late into the night with officials from both governments exchanging long and detailed "
+            "proposals on tariffs and quotas.",
+            None,
+        ),
+        # A clause of time or cause may be what the main clause hangs on: kept.
+        (
+            "When the parliament approves the budget in its final reading next spring, the "
+            "government will raise the pensions of every retired worker in the country by a "
+            "tenth from the first of July.",
+            None,
+        ),
+        # A comma inside the clause: where it ends is not known, so nothing is cut.
+        (
+            "Although Beijing, for its part, has softened its tone in recent weeks of talks, the "
+            "controls on exports of rare earth magnets and the licences they require remain in "
+            "force today.",
+            None,
+        ),
+    ],
+)
+def test_a_leading_concession_is_cut_from_a_long_sentence(sentence, point):
+    assert word_count(sentence) > TRIM_ABOVE
+    assert trim(sentence) == (point or sentence)
+    assert verbatim_in(trim(sentence), sentence)
+
+
+def test_a_short_sentence_keeps_its_concession():
+    sentence = "Despite the productive tone, fundamental frictions remain largely untouched."
+    assert trim(sentence) == sentence

@@ -19,7 +19,13 @@ from dataclasses import dataclass
 
 from briefgen import extract_rules as rules
 from briefgen.background import is_background, present_year
-from briefgen.coverage import Candidate, actors, read_story, select_covering
+from briefgen.coverage import (
+    Candidate,
+    actors,
+    closing_open_question,
+    read_story,
+    select_covering,
+)
 from briefgen.injection import is_instruction_like
 from briefgen.merge import LEDE_BONUS
 from briefgen.schema import (
@@ -279,6 +285,12 @@ def choose(
         avoid=watched,
         given=bottom,
         story=story,
+    )[len(bottom) :]
+    # What the story leaves open, from where it now stands: the newest articles, or any
+    # when nothing dates them.
+    newest = [i for i in settled if not latest or latest & set(ranked[i].finding.article_ids)]
+    keys = closing_open_question(
+        [*bottom, *keys], candidates, story, len(bottom) + key_points, REDUNDANT, newest, watched
     )[len(bottom) :]
     points = [ranked[i] for i in keys]
     points = [p for p in points if not p.finding.disputed] + [
