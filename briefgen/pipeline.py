@@ -374,7 +374,8 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
     now: a brief that says it will happen misleads. A forecast every date of which has ended
     before `as_of`, or whose event a later article reports as happened, cancelled or moved
     (settle.py), in every article that tells it, is left out of what the engine writes
-    from; so is any finding that speaks of such an event as still pending ("the proposed
+    from, and so is a finding of another kind that tells such an event as to come, not in the
+    past tense; so is any finding that speaks of such an event as still pending ("the proposed
     meeting remains tentative") in articles older than the report (settle.tells_pending).
     It stays in the digest, so nothing that cites it breaks.
     """
@@ -387,6 +388,18 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
         if f.kind == "forecast" and all(
             all_passed(e.text, ref := corpus.references.get(e.article_id, (None,))[0], as_of)
             or tells_settled(e.text, e.article_id, ref, settled)
+            for e in f.evidence
+        ):
+            return True
+        # Not weighed as a forecast, but told as still to come ("As we have been predicting,
+        # President Trump and President Xi are on track to meet ... this Thursday", an
+        # opinion) of an event a later article reports: as out of date. Told in the past
+        # tense ("the two leaders met on Thursday"), it is a report of the event: it stays.
+        if f.kind != "forecast" and all(
+            dates.sentence_tense(e.text) != "past"
+            and tells_settled(
+                e.text, e.article_id, corpus.references.get(e.article_id, (None,))[0], settled
+            )
             for e in f.evidence
         ):
             return True

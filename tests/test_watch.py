@@ -262,3 +262,33 @@ def test_a_point_that_calls_a_held_meeting_tentative_is_out_of_date():
     kept = {f.text for f in current(corpus.digest, corpus, dt.date(2025, 10, 30)).findings}
     assert not any("remains tentative" in t for t in kept)
     assert any("remains tentative" in f.text for f in corpus.digest.findings)
+
+
+def test_an_opinion_that_a_held_meeting_is_still_to_come_is_out_of_date():
+    """An opinion of [3] and [4] ("As we have been predicting, President Trump and
+    President Xi are on track to meet ... this Thursday") tells as still to come the summit
+    [5] reports held: left out like a forecast of it. A report in the past tense of a day
+    an item spans stays."""
+    from briefgen import dates
+    from briefgen.pipeline import current
+    from briefgen.settle import tells_settled
+
+    watch, corpus = _sample_watch("2025-10-30")
+    on_track = next(f for f in corpus.digest.findings if "on track to meet" in f.text)
+    assert on_track.kind != "forecast" and len(on_track.evidence) == 2
+    kept = current(corpus.digest, corpus, dt.date(2025, 10, 30)).findings
+    assert on_track.id not in {f.id for f in kept}
+    # The same finding told in the past tense, as a report of the summit, stays.
+    told = "President Trump and President Xi met in person at the APEC Summit on October 30."
+    report = on_track.model_copy(
+        update={
+            "id": "report",
+            "text": told,
+            "evidence": [e.model_copy(update={"text": told}) for e in on_track.evidence],
+        }
+    )
+    ref = corpus.references[report.evidence[0].article_id][0]
+    assert dates.sentence_tense(told) == "past"
+    assert tells_settled(told, report.evidence[0].article_id, ref, watch.settled)
+    digest = corpus.digest.model_copy(update={"findings": [*corpus.digest.findings, report]})
+    assert "report" in {f.id for f in current(digest, corpus, dt.date(2025, 10, 30)).findings}
