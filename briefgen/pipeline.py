@@ -34,6 +34,7 @@ from briefgen.schema import (
     Chunk,
     ChunkNotes,
     Digest,
+    Evidence,
     Finding,
     RunReport,
     Skipped,
@@ -374,8 +375,8 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
     now: a brief that says it will happen misleads. A forecast every date of which has ended
     before `as_of`, or whose event a later article reports as happened, cancelled or moved
     (settle.py), in every article that tells it, is left out of what the engine writes
-    from, and so is a finding of another kind that tells such an event as to come, not in the
-    past tense; so is any finding that speaks of such an event as still pending ("the proposed
+    from, and so is a finding of another kind (a model's note may call "will meet" a fact)
+    that tells such an event, reported since, not in the past tense; so is any finding that speaks of such an event as still pending ("the proposed
     meeting remains tentative") in articles older than the report (settle.tells_pending).
     It stays in the digest, so nothing that cites it breaks.
     """
@@ -384,6 +385,12 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
 
     settled = build_watchlist(corpus, as_of).settled
 
+    def told_ahead_and_reported(e: Evidence) -> bool:
+        if dates.sentence_tense(e.text) == "past":
+            return False
+        ref = corpus.references.get(e.article_id, (None,))[0]
+        return tells_settled(e.text, e.article_id, ref, settled)
+
     def stale(f: Finding) -> bool:
         if f.kind == "forecast" and all(
             all_passed(e.text, ref := corpus.references.get(e.article_id, (None,))[0], as_of)
@@ -391,17 +398,15 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
             for e in f.evidence
         ):
             return True
-        # Not weighed as a forecast, but told as still to come ("As we have been predicting,
-        # President Trump and President Xi are on track to meet ... this Thursday", an
-        # opinion) of an event a later article reports: as out of date. Told in the past
-        # tense ("the two leaders met on Thursday"), it is a report of the event: it stays.
-        if f.kind != "forecast" and all(
-            dates.sentence_tense(e.text) != "past"
-            and tells_settled(
-                e.text, e.article_id, corpus.references.get(e.article_id, (None,))[0], settled
-            )
-            for e in f.evidence
-        ):
+        # Not weighed as a forecast (an opinion: "As we have been predicting, President Trump
+        # and President Xi are on track to meet ... this Thursday"; a model's note may call
+        # "Officials will meet in Malaysia on Friday" a fact), but told, not in the past
+        # tense, of an event a later article reports: as out of date. Told in the past tense
+        # ("the two leaders met on Thursday"), it is a report of the event and stays. Not
+        # "every date passed" as for a forecast: a fact in which "will" stands anywhere names
+        # passed days and stays true ("The UK has frozen all deals with Iran until the 15
+        # sailors detained on March 23 are released").
+        if f.kind != "forecast" and all(told_ahead_and_reported(e) for e in f.evidence):
             return True
         # Whatever its kind: "the proposed meeting remains tentative", from an article older
         # than the one reporting the meeting held, in every article that tells it.

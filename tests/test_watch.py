@@ -292,3 +292,29 @@ def test_an_opinion_that_a_held_meeting_is_still_to_come_is_out_of_date():
     assert tells_settled(told, report.evidence[0].article_id, ref, watch.settled)
     digest = corpus.digest.model_copy(update={"findings": [*corpus.digest.findings, report]})
     assert "report" in {f.id for f in current(digest, corpus, dt.date(2025, 10, 30)).findings}
+
+
+def test_a_fact_told_as_to_come_of_an_event_reported_since_is_out_of_date():
+    """A model's notes may call "Trade officials ... will meet in Malaysia on Friday" a fact,
+    not a forecast: the talks [4] reports held, it is left out of what the brief is written
+    from all the same. A fact that names passed days beside a "will" stays: "every date
+    passed" is a forecast's test only."""
+    from briefgen.pipeline import current
+
+    _, corpus = _sample_watch("2025-10-30")
+    malaysia = next(f for f in corpus.digest.findings if "will meet in Malaysia" in f.text)
+    as_fact = malaysia.model_copy(update={"id": "as-fact", "kind": "fact"})
+    text = "The UK has frozen all trade talks until the 15 sailors detained on October 2 are freed."
+    frozen = as_fact.model_copy(
+        update={
+            "id": "frozen",
+            "text": text,
+            "evidence": [e.model_copy(update={"text": text}) for e in as_fact.evidence],
+        }
+    )
+    digest = corpus.digest.model_copy(
+        update={"findings": [*corpus.digest.findings, as_fact, frozen]}
+    )
+    kept = {f.id for f in current(digest, corpus, dt.date(2025, 10, 30)).findings}
+    assert "as-fact" not in kept and malaysia.id not in kept
+    assert "frozen" in kept
