@@ -5,7 +5,7 @@
 Stories: the sample corpus (examples/trade-talks) and the ten MultiLing 2011 topics (read
 where they live, never copied). Every system reads the same articles (briefgen's ingest), the
 same sentences (the extractive engine's, headings skipped) and is merged by the same
-`merge._entities`; only the extractor differs:
+`digest_extras.entities_of`; only the extractor differs:
 
 - before: the rules of commit 012b4de, kept verbatim in benchmarks/_entities_before.py
   (given today's gazetteer, which only helps them);
@@ -43,9 +43,9 @@ from _common import DEFAULT_DATA, REPO, article_files, machine, save_results, ta
 from _common import topic_dirs as _topics
 
 from briefgen import entities as rules
+from briefgen.digest_extras import entities_of
 from briefgen.engines.extractive import _is_heading
 from briefgen.ingest import load
-from briefgen.merge import _entities
 from briefgen.schema import ChunkNotes, Entity
 from briefgen.text import sentence_spans
 
@@ -177,7 +177,7 @@ def run(extract: Extractor, texts: dict[str, list[str]]) -> tuple[dict[str, list
             seconds += time.perf_counter() - t0
             n += 1
             notes.append(ChunkNotes(article_id=str(i), chunk_index=0, entities=ents))
-        found[story] = _entities(notes)
+        found[story] = entities_of(notes)
     return found, n / seconds if seconds else 0.0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import merge
+from briefgen import clustering
 from briefgen.clause_facts import figures, one_fact, predicates
 from briefgen.pipeline import read_corpus
 
@@ -24,10 +24,10 @@ def _key(lead: str, other: str) -> str:
 
 
 def _candidate_pairs(folders: dict[str, Path], monkeypatch) -> dict[str, tuple]:
-    """Every clause pair merge.py's word overlap alone counts as support (one_fact set to
+    """Every clause pair clustering.py's word overlap alone counts as support (one_fact set to
     always agree), by key: (corpus, lead clause, other clause, their weights)."""
     pairs: dict[str, tuple] = {}
-    real = merge._clause_support
+    real = clustering._clause_support
 
     def spy(clause, facts, said, lead, other, k, judge):
         sim, verdict = real(clause, facts, said, lead, other, k, judge)
@@ -36,8 +36,8 @@ def _candidate_pairs(folders: dict[str, Path], monkeypatch) -> dict[str, tuple]:
             pairs.setdefault(_key(said, text), (corpus, said, text, clause, other.clauses[k]))
         return sim, verdict
 
-    monkeypatch.setattr(merge, "one_fact", lambda *a: True)
-    monkeypatch.setattr(merge, "_clause_support", spy)
+    monkeypatch.setattr(clustering, "one_fact", lambda *a: True)
+    monkeypatch.setattr(clustering, "_clause_support", spy)
     for corpus, folder in folders.items():  # noqa: B007 - spy reads it while read_corpus runs
         _ = read_corpus([str(folder)]).digest  # the merge runs when the digest is first asked for
     monkeypatch.undo()
@@ -53,7 +53,7 @@ def _scores(rows: list[tuple[str, bool]]) -> tuple[float, float]:
 
 
 def _judged(
-    pairs: dict[str, tuple], labels: list[dict], least: float = merge.SAME_CLAUSE
+    pairs: dict[str, tuple], labels: list[dict], least: float = clustering.SAME_CLAUSE
 ) -> list[tuple[str, bool]]:
     out = []
     for row in labels:
@@ -92,7 +92,7 @@ def test_a_shared_topic_is_not_a_shared_fact():
         "Washington had exaggerated the impact of China's rare earths export controls",
         topic,
         remark,
-        merge.SAME_CLAUSE,
+        clustering.SAME_CLAUSE,
     )
     # The same words around a shared verb state one fact.
     assert one_fact(
@@ -100,7 +100,7 @@ def test_a_shared_topic_is_not_a_shared_fact():
         "China agreed to delay the proposed rare earth export controls by one year",
         topic | {"delay": 0.9, "year": 0.3},
         topic | {"delay": 0.9, "year": 0.3, "agreed": 0.6, "proposed": 0.7},
-        merge.SAME_CLAUSE,
+        clustering.SAME_CLAUSE,
     )
     # Much of both clauses shared, but only a name and a title: nothing is stated.
     chief = {"yvo": 1.0, "de": 0.6, "boer": 1.0, "climate": 0.3, "change": 0.3, "chief": 0.8}
@@ -109,7 +109,7 @@ def test_a_shared_topic_is_not_a_shared_fact():
         "U.N. climate change chief Yvo de Boer has also sought to downplay any differences",
         chief,
         chief | {"sought": 1.0, "downplay": 1.0, "differences": 0.7},
-        merge.SAME_CLAUSE,
+        clustering.SAME_CLAUSE,
     )
     # ...and a figure is something stated, verb or not.
     coast = {"306": 1.0, "km": 0.8, "brazilian": 0.7, "coast": 0.5}
@@ -118,7 +118,7 @@ def test_a_shared_topic_is_not_a_shared_fact():
         "306 km off the Brazilian coast.",
         coast,
         coast,
-        merge.SAME_CLAUSE,
+        clustering.SAME_CLAUSE,
     )
 
 
@@ -152,7 +152,7 @@ def test_multiling_pairs_read_as_labelled_and_both_sides_holds_out(monkeypatch):
     assert precision >= 0.78 and recall >= 0.8, (precision, recall)
     assert precision >= unchecked[0] + 0.15, (precision, unchecked)
 
-    # The share of the larger clause asked for is merge.SAME_CLAUSE, the share asked of the
+    # The share of the larger clause asked for is clustering.SAME_CLAUSE, the share asked of the
     # smaller one: no constant of its own. Re-chosen on each half of the pairs (by the two
     # clauses, so a pair and its mirror fall together), the best share may differ from half to
     # half, but SAME_CLAUSE must score within 0.04 F1 (two mirrored pairs of some 75) of each
@@ -168,4 +168,4 @@ def test_multiling_pairs_read_as_labelled_and_both_sides_holds_out(monkeypatch):
         rows = [r for r in LABELS if half(r) == h]
         scores = {v: f1(rows, v) for v in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)}
         print(f"half {h}: " + " ".join(f"{v}:{s:.3f}" for v, s in scores.items()))
-        assert f1(rows, merge.SAME_CLAUSE) >= max(scores.values()) - 0.04, scores
+        assert f1(rows, clustering.SAME_CLAUSE) >= max(scores.values()) - 0.04, scores

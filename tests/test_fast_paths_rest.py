@@ -9,7 +9,7 @@ import math
 import random
 from collections import Counter
 
-from briefgen import copies, merge, settle
+from briefgen import copies, digest_extras, merge, settle
 from briefgen.schema import Article, ChunkNotes, Claim, WatchItem, WatchList
 from briefgen.text import cosine, cosine_with_norms, norm
 
@@ -28,8 +28,8 @@ def test_cosine_with_norms_computed_once_is_text_cosine_to_the_last_bit():
 
 
 def test_a_quote_within_same_quote_always_shares_a_word_of_the_prefix():
-    # The prefix is what _quotes looks up: a close quote outside it would never be merged.
-    assert merge.QUOTE_REST < merge.SAME_QUOTE**2
+    # The prefix is what quotes_of looks up: a close quote outside it would never be merged.
+    assert digest_extras.QUOTE_REST < digest_extras.SAME_QUOTE**2
     rng = random.Random(2)
     vocabulary = WORDS[:10]
     quotes = [Counter(rng.choices(vocabulary, k=rng.randint(1, 8))) for _ in range(300)]
@@ -39,9 +39,9 @@ def test_a_quote_within_same_quote_always_shares_a_word_of_the_prefix():
             by_word.setdefault(w, []).append(i)
     close_pairs = 0
     for q in quotes:
-        prefix = set(merge._quote_prefix(q, by_word))
+        prefix = set(digest_extras._quote_prefix(q, by_word))
         for other in quotes:
-            if cosine(q, other) >= merge.SAME_QUOTE:
+            if cosine(q, other) >= digest_extras.SAME_QUOTE:
                 close_pairs += 1
                 assert prefix & other.keys()
     assert close_pairs > len(quotes)  # not only each quote with itself

@@ -11,7 +11,7 @@ import random
 from collections import Counter, defaultdict
 from types import SimpleNamespace
 
-from briefgen import merge, watch
+from briefgen import clustering, watch
 from briefgen.schema import WatchItem
 
 WORDS = [f"w{i}" for i in range(40)]
@@ -34,14 +34,14 @@ def test_sharing_lists_what_counting_every_posting_lists_in_the_same_order():
         for k, clause in enumerate(c.clauses):
             for w in clause:
                 postings[w].append((ci, k))
-    index = merge._ClauseIndex(claims)
+    index = clustering._ClauseIndex(claims)
     assert len(index.clauses) < sum(len(c.clauses) for c in claims)
     found_any = False
     for c in claims:
         for clause in c.clauses:
             every = Counter(key for w in clause for key in postings[w])
-            expected = [(key, n) for key, n in every.items() if n >= merge.MIN_SHARED]
-            assert merge._sharing(clause, index) == expected
+            expected = [(key, n) for key, n in every.items() if n >= clustering.MIN_SHARED]
+            assert clustering._sharing(clause, index) == expected
             found_any = found_any or bool(expected)
     assert found_any
 

@@ -267,7 +267,7 @@ def choose(
     bottom = (agreed or settled)[:1]
     ahead = [i for i in settled if ranked[i].finding.kind == "forecast"]
     # Not "what several articles say comes next" first: a forecast's corroboration often
-    # rests on one shared clause (merge._add_support), and two long sentences sharing "critical
+    # rests on one shared clause (clustering.add_support), and two long sentences sharing "critical
     # supply chains" made an unrelated forecast a two-source bottom line on the sample corpus.
     pools = [ahead, settled]
     if latest and bottom and not latest & set(ranked[bottom[0]].finding.article_ids):
