@@ -153,15 +153,26 @@ def _known(keys: frozenset[str], others: frozenset[str], evidence_words: frozens
         ):
             return True
     # A demonym or inflection of a name ("Chinese", "China"): a shared stem of 4+ letters
-    # covering most of the shorter word.
+    # covering most of the shorter word, each word ending past it as demonyms and
+    # inflections end. Not any shared stem: "Scott Bess" (a model's copy of "Scott Bessent"
+    # cut short mid-sentence) names no one the evidence does.
     for k in keys:
         for o in others:
             if " " in k or " " in o:
                 continue
             n = len(_common_prefix(k, o))
-            if n >= 4 and n >= 0.6 * min(len(k), len(o)):
+            if n >= 4 and n >= 0.6 * min(len(k), len(o)) and {k[n:], o[n:]} <= _NAME_ENDINGS:
                 return True
     return False
+
+
+# What a name's stem may end in when the same name is written as a people, a language or
+# an inflection: China/Chinese, Japan/Japanese, Russia/Russian, Iran/Iranian,
+# Britain/British, Israel/Israeli, Germany/German, Egypt/Egyptian, Korea/Korean.
+_NAME_ENDINGS = frozenset(
+    {"", "a", "e", "i", "n", "s", "y", "an", "ia", "ic", "es", "is", "ns", "ain", "ans", "ese",
+     "ian", "ish", "ians"}
+)  # fmt: skip
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -346,11 +357,13 @@ def _additions(text: str, evidence: str) -> tuple[str, ...]:
         if key[5] and _COUNTED.search(key[5]):
             continue  # "in two weeks": its count was checked as a figure
         reasons.append(f"the date “{written}” is not in its evidence")
+    ends_at = text.rstrip(" .…").endswith
     for name, keys in _names(text):
-        # As written at the start of a word of the evidence also counts: a text cut short
-        # ("...trade relationship with Ch") names no one new.
+        # As written at the start of a word of the evidence also counts where the text ends
+        # on it: a text cut short ("...trade relationship with Ch") names no one new.
+        whole = "" if ends_at(name) else r"(?!\w)"
         if not _known(keys, ev_actors, ev_words) and not re.search(
-            rf"\b{re.escape(name)}", evidence
+            rf"\b{re.escape(name)}{whole}", evidence
         ):
             reasons.append(f"names “{name}”, who is not in its evidence")
     return tuple(dict.fromkeys(reasons))

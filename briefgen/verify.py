@@ -553,8 +553,40 @@ def _headline(headline: str, idx: _Index) -> tuple[list[int], str | None]:
     titles = [a.title for a in idx.articles.values() if a.title and words & _words(a.title)]
     cited = [idx.findings[i] for i in ids]
     facts_text = "\n".join([_facts(cited), *titles])
-    reason = check_text(headline, facts_text, idx.article_texts(cited) + titles)
+    checked = _sentence_cased(headline, facts_text)
+    reason = check_text(checked, facts_text, idx.article_texts(cited) + titles)
     return (ids if reason is None else []), reason
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _sentence_cased(headline: str, facts_text: str) -> str:
+    """A Title Case headline ("US and China Reach Tentative Framework") with the words its
+    facts hold in lower case ("reached a tentative framework") written so, so that only its
+    names are checked as names: capitals are how headlines are set, not a sign of a name.
+    A capitalised word its facts never write in lower case ("China", or a name the model
+    made up) stays, and is checked as a name. A headline in sentence case is left as it is.
+    """
+    words = [m for m in _WORD.finditer(headline)][1:]  # the first is capitalised anyway
+    long = [m for m in words if len(m.group(0)) >= 4]
+    capitalised = [m for m in long if m.group(0)[0].isupper()]
+    if len(capitalised) < 2 or len(capitalised) < 0.75 * len(long):
+        return headline
+    lower = {w for w in _WORD.findall(facts_text) if w[0].islower()}
+
+    def common(word: str) -> bool:
+        w = word.lower()
+        # A form of it: "Reach" for "reached", "Talks" for "talk", "Agrees" for "agreed".
+        stem = w[:-1] if w.endswith("s") and len(w) > 4 else w
+        return any(f == w or (f.startswith(stem) and len(f) - len(stem) <= 3) for f in lower)
+
+    out = list(headline)
+    for m in words:
+        word = m.group(0)
+        if word[0].isupper() and not word.isupper() and common(word):
+            out[m.start()] = word[0].lower()
+    return "".join(out)
 
 
 def drop_failing(verification: Verification, fallback_headline: Callable[[], str]) -> Verification:

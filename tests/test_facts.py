@@ -136,6 +136,10 @@ EVIDENCE = (
         ("Talks are set for mid-November in Geneva, Xi Jinping said.", "Xi Jinping"),
         ("Talks in Geneva collapsed.", "collapse"),
         ("China will accelerate its rare earth export controls.", "opposite"),
+        # A name copied cut short, mid-sentence (Qwen 1.5B wrote "Scott Bess"): no one the
+        # evidence names, though "Bessent" begins so.
+        ("Talks are set for mid-November in Geneva, Scott Bess said.", "Scott Bess"),
+        ("Scott Bess said talks are set for mid-November.", "Scott Bess"),
     ],
 )
 def test_additions_catch_each_lie(text, reason):
@@ -156,6 +160,11 @@ def test_additions_catch_each_lie(text, reason):
         ("Talks are planned for the first half of next year.", "talks in the first half of next year"),
         ("A third of exports went to Asia.", "33 percent of exports went to Asia"),
         ("China will not agree.", "China said it will not agree."),
+        ("Japanese and Russian firms bid.", "Firms from Japan and Russia bid."),
+        ("Iranian and Israeli officials met.", "Officials of Iran and Israel met."),
+        ("British exports fell.", "Exports from Britain fell."),
+        # A text cut short at its end names no one new ("...relationship with Ch").
+        ("Bessent discussed the trade relationship with Ch", EVIDENCE.replace("said.", "said of China.")),
     ],
 )  # fmt: skip
 def test_additions_let_honest_paraphrases_pass(text, evidence):

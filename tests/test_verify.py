@@ -168,6 +168,24 @@ def test_the_headline_is_checked_and_rests_on_findings(corpus, ids):
     assert honest.problems == [] and honest.draft.headline_findings == [ids["delay"]]
 
 
+def test_a_title_case_headline_is_checked_for_its_names_not_its_capitals(corpus, ids):
+    # Qwen 1.5B set its headline so ("US and China Reach Tentative Framework to Avert Trade
+    # Dispute"), and every capitalised run was taken for a name no finding gives.
+    point = "Shares of Sydney mining companies fell."
+    honest = _verify(corpus, point, ids["shares"],
+                     headline="China Delays Rare Earth Export Controls by One Year")  # fmt: skip
+    assert honest.problems == [] and honest.draft.headline_findings == [ids["delay"]]
+    # A name the findings never give is still a name, capitals or not.
+    made_up = _verify(corpus, point, ids["shares"],
+                      headline="Xi Jinping Delays Rare Earth Export Controls by One Year")  # fmt: skip
+    assert [p.where for p in made_up.problems] == ["headline"]
+    assert "Xi Jinping" in made_up.problems[0].reason
+    # Title Case is no licence to deny what the findings say.
+    denied = _verify(corpus, point, ids["shares"],
+                     headline="China Refuses to Delay Rare Earth Export Controls")  # fmt: skip
+    assert [p.where for p in denied.problems] == ["headline"]
+
+
 @pytest.mark.parametrize("audience", ["exec", "analyst", "newsletter"])
 def test_the_extractive_brief_passes_untouched(corpus, audience):
     draft = ExtractiveEngine().write(corpus.digest, audience, corpus.articles)

@@ -23,7 +23,11 @@ class Engine(Protocol):
 
     def extract(self, chunk: Chunk, article: Article) -> ChunkNotes: ...
 
-    def write(self, digest: Digest, audience: Audience, articles: list[Article]) -> Draft: ...
+    # Keywords beyond these are what an engine may be told besides (the extractive engine's
+    # `watched` and `latest`, the LLM engine's `dating`); the pipeline knows which it runs.
+    def write(
+        self, digest: Digest, audience: Audience, articles: list[Article], **told: Any
+    ) -> Draft: ...
 
 
 ENGINES = ("extractive", "llm")

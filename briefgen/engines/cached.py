@@ -64,8 +64,11 @@ class CachedEngine:
         self._store(key, parts, "notes", notes, made, f"{article.path} part {chunk.index + 1}")
         return notes
 
-    def write(self, digest: Digest, audience: Audience, articles: list[Article]) -> Draft:
-        parts = self._engine.draft_key(digest, audience, articles)
+    def write(
+        self, digest: Digest, audience: Audience, articles: list[Article], **told: Any
+    ) -> Draft:
+        # `told`: what else the engine is shown (the LLM engine's `dating`), in its key too.
+        parts = self._engine.draft_key(digest, audience, articles, **told)
         key = cache_key(parts)
         found = self._load(key, Draft)
         if found is not None:
@@ -74,7 +77,7 @@ class CachedEngine:
             return draft
         records_before = len(self._made(lambda r: True))
         warnings_before = len(getattr(self._engine, "warnings", []))
-        draft = self._engine.write(digest, audience, articles)
+        draft = self._engine.write(digest, audience, articles, **told)
         if len(getattr(self._engine, "warnings", [])) > warnings_before:
             # The engine fell short (fallback writer, nothing to write from): not an answer
             # worth keeping; the next run tries the model again.

@@ -37,6 +37,7 @@ from briefgen.schema import (
     Draft,
     DraftPoint,
     DraftSection,
+    Event,
     Finding,
 )
 from briefgen.sentence_quality import choosable, dated_caption
@@ -123,9 +124,7 @@ class ExtractiveEngine:
         entities: dict[str, object] = {}
         for start, end in sentence_spans(text, chunk.start, chunk.end):
             sentence = text[start:end]
-            # A heading, or a photo caption ("... lands at Paris on March 28, 2007."): page
-            # furniture, not the article's news.
-            if _is_heading(sentence) or dated_caption(sentence, article.published):
+            if _not_news(sentence, article):
                 continue
             notes.claims.append(rules.make_claim(text, article.id, start, end))
             # Speakers come from the whole article (speakers.speaker_of): "he said" reaches
@@ -343,6 +342,26 @@ def _ledes(findings: list[Finding]) -> set[int]:
         for e in f.evidence[:1] + [e for e in f.evidence if e.text == f.text]
         if e.text == f.text and first.get(e.article_id) == e.start
     }
+
+
+def dated_events(chunk: Chunk, article: Article) -> list[Event]:
+    """The events, deadlines and triggers the built-in rules find in `chunk`, as `extract`
+    notes them. The pipeline adds them to a model's notes (pipeline.with_rule_events), so
+    what a brief is dated by does not rest on how well a model notes dates."""
+    text = article.text
+    found = []
+    for start, end in sentence_spans(text, chunk.start, chunk.end):
+        if not _not_news(text[start:end], article):
+            event = rules.find_event(text, article.id, start, end)
+            if event is not None:
+                found.append(event)
+    return found
+
+
+def _not_news(sentence: str, article: Article) -> bool:
+    """A heading, or a photo caption ("... lands at Paris on March 28, 2007."): page
+    furniture, not the article's news."""
+    return _is_heading(sentence) or dated_caption(sentence, article.published)
 
 
 def _is_heading(sentence: str) -> bool:

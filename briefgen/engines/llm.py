@@ -45,7 +45,7 @@ from briefgen.schema import (
     Finding,
 )
 from briefgen.structured import ask
-from briefgen.synthesis_articles import article_budget, article_lines, planned_tokens
+from briefgen.synthesis_articles import Dating, article_budget, article_lines, planned_tokens
 from briefgen.text import collapse_spaces, estimate_tokens, sentence_spans
 from briefgen.verify import verify_draft
 
@@ -164,8 +164,15 @@ class LLMEngine:
             "messages": text_hash(self.extract_messages(chunk, article)),
         }
 
-    def draft_key(self, digest: Digest, audience: Audience, articles: list[Article]) -> dict:
-        """What a synthesis depends on: the findings given, the audience, the prompts."""
+    def draft_key(
+        self,
+        digest: Digest,
+        audience: Audience,
+        articles: list[Article],
+        dating: Dating | None = None,
+    ) -> dict:
+        """What a synthesis depends on: the findings given, the audience, the prompts, the
+        dates it is told."""
         prompts = [f"brief-{audience}.j2", "shortlist.j2", "revise.j2"]
         return {
             "kind": "synthesis",
@@ -176,6 +183,9 @@ class LLMEngine:
             "findings": text_hash([f.model_dump(mode="json") for f in digest.findings]),
             # Article ids hash their text, which revisions are verified against.
             "articles": text_hash([(a.id, a.title, a.source) for a in articles]),
+            # The prompt tells the brief's date and each article's (settled from the whole
+            # corpus, so they can move when another article is added).
+            **({"dating": text_hash(dating.key())} if dating else {}),
         }
 
     # ------------------------------------------------------------ bookkeeping
@@ -264,9 +274,17 @@ class LLMEngine:
 
     # ------------------------------------------------------------ writing
 
-    def write(self, digest: Digest, audience: Audience, articles: list[Article]) -> Draft:
+    def write(
+        self,
+        digest: Digest,
+        audience: Audience,
+        articles: list[Article],
+        dating: Dating | None = None,
+    ) -> Draft:
+        """The brief for `audience`; `dating` (the brief's date and each article's) lets the
+        model tell what is over from what is still to come."""
         try:
-            return self._write(digest, audience, articles)
+            return self._write(digest, audience, articles, dating)
         except LLMError as exc:
             # The findings are read and grounded; losing the brief to one bad synthesis
             # would throw that away. The extractive writer makes it instead, and says so.
@@ -278,7 +296,9 @@ class LLMEngine:
             )
             return ExtractiveEngine().write(digest, audience, articles)
 
-    def _write(self, digest: Digest, audience: Audience, articles: list[Article]) -> Draft:
+    def _write(
+        self, digest: Digest, audience: Audience, articles: list[Article], dating: Dating | None
+    ) -> Draft:
         if not digest.findings:
             # Nothing survived grounding: a model asked to write from nothing can only make
             # things up. Say so instead of calling it.
@@ -289,7 +309,7 @@ class LLMEngine:
             title = next((a.title for a in articles if a.title), "No findings")
             return Draft(headline=title, bottom_line=[], key_points=[])
         chosen = self.shortlist(digest.findings, audience)
-        chosen, messages = self._within_context(chosen, audience, articles)
+        chosen, messages = self._within_context(chosen, audience, articles, dating)
         answer = self._ask(
             messages, BriefAnswer, max_tokens=SYNTHESIS_TOKENS, context={"kind": "synthesis"}
         )
@@ -320,36 +340,48 @@ class LLMEngine:
         return kept_through_revision(checked.draft, [p.where for p in problems], revised)
 
     def brief_messages(
-        self, findings: list[Finding], audience: Audience, articles: list[Article]
+        self,
+        findings: list[Finding],
+        audience: Audience,
+        articles: list[Article],
+        dating: Dating | None = None,
     ) -> list[dict[str, str]]:
         # Only the articles these findings come from, within a budget of their own, so the
         # prompt stays the same size however many articles tell the same findings.
-        listed, left_out = article_lines(findings, articles, article_budget(self.synthesis_budget))
+        budget = article_budget(self.synthesis_budget)
+        listed, left_out = article_lines(
+            findings, articles, budget, dating.articles if dating else None
+        )
         return render_messages(
             f"brief-{audience}.j2",
             self.prompts,
             findings=[_finding_view(f) for f in findings],
             articles=listed,
             articles_more=left_out,
+            as_of=dating.as_of.isoformat() if dating else "",
             limits={"key_points": KEY_POINTS[audience]},
         )
 
     def _within_context(
-        self, findings: list[Finding], audience: Audience, articles: list[Article]
+        self,
+        findings: list[Finding],
+        audience: Audience,
+        articles: list[Article],
+        dating: Dating | None = None,
     ) -> tuple[list[Finding], list[dict[str, str]]]:
         """The findings and synthesis messages, cut to the model's context (the setting, else
         what the server reports) where the prompt, the schema and the longest answer would
         not fit it: the default budget of 6,000 tokens of findings and 2,000 of articles is
         more than a model of 8k context can read. Findings come best first, so the last are
         dropped, a tenth at a time. A prompt that fits is left as it is."""
-        messages = self.brief_messages(findings, audience, articles)
+        messages = self.brief_messages(findings, audience, articles, dating)
         context = self.context_tokens or self.client.context_size()
         if not context:
             return findings, messages
         room = context - SYNTHESIS_TOKENS - SCHEMA_TOKENS[BriefAnswer]
         while len(findings) > 1 and _messages_tokens(messages) > room:
             findings = findings[: len(findings) - max(1, len(findings) // CONTEXT_CUT)]
-            messages = self.brief_messages(findings, audience, articles)
+            messages = self.brief_messages(findings, audience, articles, dating)
         return findings, messages
 
     def shortlist(self, findings: list[Finding], audience: Audience) -> list[Finding]:
