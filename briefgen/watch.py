@@ -47,6 +47,11 @@ def build_watchlist(
         for event in n.events:
             if event.date_text and dates.looks_back(event.date_text):
                 continue
+            if event.date is None and not event.date_text:
+                # Nothing dates it, not even a condition ("if talks fail"): a model's note
+                # ("scheduled event: the CCP's leverage has been decades in the making") is
+                # no date to watch. The rules never note such an event.
+                continue
             if is_instruction_like(event.evidence):
                 continue  # an article addressing a model or reader sets no date to watch
             if reports_cancelled(event.evidence):

@@ -41,6 +41,24 @@ def test_without_a_reference_relative_dates_stay_unresolved_never_invented():
     assert item.date is None and item.date_text == "Thursday"
 
 
+def test_a_model_event_nothing_dates_is_not_watched_but_a_condition_is():
+    from briefgen.schema import ChunkNotes, Event
+
+    # A small model's events (Qwen 1.5B, the sample corpus): a fragment as a "scheduled
+    # event" with no date at all, and a trigger whose "date" is its condition.
+    undated = Event(
+        description="the CCP's leverage has been decades in the making",
+        status="scheduled",
+        evidence="The CCP's leverage has been decades in the making.",
+    )
+    trigger = Event(description="tariffs rise", date_text="if talks fail", status="possible",
+                    evidence="Tariffs rise to 100 percent if talks fail.")  # fmt: skip
+    notes = [ChunkNotes(article_id="a0", chunk_index=0, events=[undated, trigger])]
+    watch = build_watchlist(notes, {"a0": (REF, "test")}, as_of=REF)
+    assert [i.date_text for i in watch.unresolved] == ["if talks fail"]
+    assert watch.upcoming == [] and watch.passed == []
+
+
 def test_full_dates_need_no_reference_and_passed_items_leave_upcoming():
     notes = _notes(
         "The tariffs will take effect on November 1, 2025 unless a deal is reached. "
