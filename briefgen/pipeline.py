@@ -474,12 +474,13 @@ def brief_corpus(
     # What is far from the story (offtopic.py) is not written from; such articles are listed.
     digest = without_off_topic(current(corpus.digest, corpus, day), corpus.off_topic)
     draft_articles = on_topic(corpus.articles, corpus.off_topic)
+    stale = stale_titles(corpus, draft_articles, day)
     if corpus.engine.name == "extractive":
         # Its key points leave out what the watch list already shows the reader.
         watched = [i.sentence for i in watch.upcoming + watch.unresolved]
         latest = latest_articles(draft_articles, corpus.references)
         draft = corpus.engine.write(
-            digest, audience, draft_articles, watched=watched, latest=latest
+            digest, audience, draft_articles, watched=watched, latest=latest, stale_titles=stale
         )
     else:
         draft = corpus.engine.write(digest, audience, draft_articles, dating=dating(corpus, day))
@@ -487,7 +488,7 @@ def brief_corpus(
     checked = verify_draft(draft, corpus.digest, corpus.articles)
     # A headline that fails is replaced from what the draft was written from: on the story
     # and current, so the stand-in never tells as coming what the articles report held.
-    checked = drop_failing(checked, lambda: headline(draft_articles, digest.findings))
+    checked = drop_failing(checked, lambda: headline(draft_articles, digest.findings, skip=stale))
     corpus.report.points_verified = checked.verified
     corpus.report.points_dropped = checked.dropped
     corpus.report.citations_corrected = checked.corrected
@@ -509,6 +510,22 @@ def dating(corpus: Corpus, day: dt.date) -> Dating | None:
     if not corpus.references:
         return None
     return Dating(day, {k: when for k, (when, _) in corpus.references.items()})
+
+
+def stale_titles(corpus: Corpus, articles: list[Article], as_of: dt.date) -> set[str]:
+    """The articles whose titles tell as still to come what a later article reports done,
+    off or moved (settle.title_out_of_date): "US, China edge toward fragile truce ahead of
+    Trump-Xi meeting", above a brief that reports the meeting held, is no headline for it."""
+    from briefgen.settle import title_out_of_date
+
+    settled = build_watchlist(corpus, as_of).settled
+    if not settled:
+        return set()
+    return {
+        a.id
+        for a in articles
+        if a.title and title_out_of_date(a.title, a.id, corpus.references, settled)
+    }
 
 
 def latest_articles(

@@ -380,6 +380,40 @@ def tells_pending(
     return False
 
 
+# How a title tells what is still to come: as a pending sentence does (_PENDING), or by what
+# headlines say for it ("edge toward truce ahead of Trump-Xi meeting", "leaders to meet").
+_AHEAD = re.compile(r"\b(?:ahead\s+of|will|to\s+(?:meet|hold|sign|vote|decide))\b", re.I)
+
+
+def title_out_of_date(
+    title: str,
+    article_id: str,
+    references: dict[str, tuple[dt.date, str]],
+    settled: list[WatchItem],
+) -> bool:
+    """Whether an article's title tells as still to come a settled item that an article
+    written later reports done, off or moved: as a sentence would (tells_settled), or by a
+    cue of what is ahead with two of the item's names beside it. A title is too short for
+    tells_pending's SAME_WORDS shared words; two names of the event's parties ("Trump-Xi"),
+    beside "ahead of", and an article older than every report are the test instead."""
+    written = references.get(article_id, (None, ""))[0]
+    if tells_settled(title, article_id, written, settled):
+        return True
+    cues = list(_PENDING.finditer(title)) + list(_AHEAD.finditer(title))
+    if not cues or written is None:
+        return False
+    names = set().union(*(_names(_around(title, m)) for m in cues))
+    for item in settled:
+        if item.state == "upcoming" or not item.state_article_ids:
+            continue
+        reported = [references.get(a, (None, ""))[0] for a in item.state_article_ids]
+        if any(r is None or r <= written for r in reported):
+            continue
+        if len(names & _names(item.sentence)) >= 2:
+            return True
+    return False
+
+
 def _around(sentence: str, cue: re.Match[str], reach: int = PENDING_REACH) -> str:
     """The `reach` words either side of a cue, with the cue."""
     before = sentence[: cue.start()].split()[-reach:]

@@ -336,3 +336,27 @@ def test_a_fact_told_as_to_come_of_an_event_reported_since_is_out_of_date():
     kept = {f.id for f in current(digest, corpus, dt.date(2025, 10, 30)).findings}
     assert "as-fact" not in kept and malaysia.id not in kept
     assert "frozen" in kept
+
+
+def test_a_title_telling_a_held_meeting_as_ahead_is_no_headline():
+    """[4]'s title, "US, China edge toward fragile truce ahead of Trump-Xi meeting", headed
+    the sample briefs although [5], written later, reports the summit held: its title is out
+    of date (two of the meeting's parties beside "ahead of"), and the headline is another
+    title. Titles that name the parties with no cue of what is ahead, or a meeting no later
+    article reports, are not out of date."""
+    from briefgen import pipeline
+    from briefgen.settle import title_out_of_date
+
+    watch, corpus = _sample_watch("2025-10-30")
+    refs, settled = corpus.references, watch.settled
+    truce = next(a for a in corpus.articles if a.title.startswith("US, China edge toward"))
+    assert title_out_of_date(truce.title, truce.id, refs, settled)
+    for title in ("Trump and Xi agree a fragile truce", "Trump and Xi to meet Kim next spring"):
+        assert not title_out_of_date(title, truce.id, refs, settled), title
+    newest = max(refs, key=lambda a: refs[a][0])
+    assert not title_out_of_date(truce.title, newest, refs, settled)  # not older than the report
+    from conftest import SAMPLE
+
+    brief = pipeline.make_brief([str(SAMPLE)], "exec").brief
+    assert brief.headline and brief.headline != truce.title
+    assert "ahead of" not in brief.headline

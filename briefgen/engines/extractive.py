@@ -151,10 +151,13 @@ class ExtractiveEngine:
         articles: list[Article],
         watched: Sequence[str] = (),
         latest: Collection[str] = (),
+        stale_titles: Collection[str] = (),
     ) -> Draft:
         """The brief's points. `watched`: the watch list's sentences, which the reader sees
         there, so no key point repeats one. `latest`: the articles of the newest date the
-        articles give (pipeline.latest_articles), where the story now stands."""
+        articles give (pipeline.latest_articles), where the story now stands.
+        `stale_titles`: articles whose titles tell as still to come what a later article
+        reports done (pipeline.stale_titles): never the headline."""
         years = {a.id: a.published.year for a in articles if a.published}
         bottom, points = choose(
             digest.findings,
@@ -167,7 +170,9 @@ class ExtractiveEngine:
         sections = _sections(points) if audience == "newsletter" else []
         return Draft(
             # The headline names the story without saying again what the bottom line says.
-            headline=headline(articles, digest.findings, [p.text for p in bottom]),
+            headline=headline(
+                articles, digest.findings, [p.text for p in bottom], skip=stale_titles
+            ),
             bottom_line=[p.point() for p in bottom],
             key_points=[p.point() for p in points],
             sections=sections,
@@ -432,7 +437,12 @@ def select_diverse(ranked: list[Finding], limit: int) -> list[Finding]:
     return chosen
 
 
-def headline(articles: list[Article], findings: list[Finding], shown: Sequence[str] = ()) -> str:
+def headline(
+    articles: list[Article],
+    findings: list[Finding],
+    shown: Sequence[str] = (),
+    skip: Collection[str] = (),
+) -> str:
     """The article headline that best names the whole story, else the top finding, shortened.
 
     A real headline is short and is not simply the opening of its article; among those, the
@@ -442,7 +452,8 @@ def headline(articles: list[Article], findings: list[Finding], shown: Sequence[s
     Neither a title nor a finding that addresses a model or the reader is ever a headline.
     `shown`: the bottom line's sentences. A headline that says again what one of them says
     tells the reader nothing the next line will not: then the best title names the story,
-    else the best agreed finding the bottom line does not tell.
+    else the best agreed finding the bottom line does not tell. The titles of `skip` (article
+    ids) are out of date and never chosen.
     """
     findings = [f for f in findings if not is_instruction_like(f.text)]
     # Words that recur in the best-supported findings, but not in every finding ("China"
@@ -456,6 +467,8 @@ def headline(articles: list[Article], findings: list[Finding], shown: Sequence[s
     carried = _findings_by_article(findings)
     titled: dict[str, tuple[tuple[bool, float], str]] = {}  # article id -> (key, its title)
     for a in articles:
+        if a.id in skip:
+            continue
         title = a.title.strip()
         n = word_count(title)
         if not 3 <= n <= 14 or title.endswith(("…", ".", ":")) or is_instruction_like(title):
