@@ -90,7 +90,14 @@ def point_labels(
     """
     cite = functools.partial(citations, eval_ctx, link=not plain)
     out: list[str] = []
-    if every or point.corroboration <= 1:
+    copies = {c.n for c in point.copies}
+    independent = {n for n in point.citations if n not in copies}
+    if point.corroboration <= 1 and len(independent) > 1:
+        # A point joining findings (a model's sentence on two facts) is as well supported as
+        # its weakest: "single source" beside [3][4][5] reads as a contradiction; "in part"
+        # says which it is.
+        out.append("one report for part of it" if plain else "single source in part")
+    elif every or point.corroboration <= 1:
         out.append(
             newsletter.sourcing(point, sources) if plain else corroboration(point.corroboration)
         )

@@ -275,3 +275,19 @@ def test_json_carries_every_label_and_reads_back(audience):
     assert by_n[4]["copy_of"] == 3 and by_n[6]["instruction_like"] == [PLANTED]
     if audience == "analyst":
         assert [c["kind"] for c in data["conflicts"]] == ["claim", "figures"]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_a_point_joining_a_single_source_finding_says_in_part(audience):
+    """A model's point on two findings, one told by [1] and [3], one by [5] only: as well
+    supported as its weakest, and said so without contradicting its three citations."""
+    brief = labelled_brief(audience)
+    joined = point("Talks resume on June 10 as lines weigh diversions.", [1, 3, 5], 1)
+    brief.key_points = [joined, COPIED]
+    brief.sections = [Section(heading="What happened", points=[joined, COPIED])]
+    out = render_brief(brief, "md")
+    label = "one report for part of it" if audience == "newsletter" else "single source in part"
+    assert f"diversions. [1][3][5] _({label})_" in out
+    # A copy and what it copies are one report: no "in part" there.
+    assert "unless pay rises. [3][4] _(" in out
+    assert "in part" not in paragraph(out, "- Dockworkers")
