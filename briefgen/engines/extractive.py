@@ -37,7 +37,6 @@ from briefgen.schema import (
     Draft,
     DraftPoint,
     DraftSection,
-    Event,
     Finding,
 )
 from briefgen.sentence_quality import choosable, dated_caption
@@ -347,20 +346,6 @@ def _ledes(findings: list[Finding]) -> set[int]:
         for e in f.evidence[:1] + [e for e in f.evidence if e.text == f.text]
         if e.text == f.text and first.get(e.article_id) == e.start
     }
-
-
-def dated_events(chunk: Chunk, article: Article) -> list[Event]:
-    """The events, deadlines and triggers the built-in rules find in `chunk`, as `extract`
-    notes them. The pipeline adds them to a model's notes (pipeline.with_rule_events), so
-    what a brief is dated by does not rest on how well a model notes dates."""
-    text = article.text
-    found = []
-    for start, end in sentence_spans(text, chunk.start, chunk.end):
-        if not _not_news(text[start:end], article):
-            event = rules.find_event(text, article.id, start, end)
-            if event is not None:
-                found.append(event)
-    return found
 
 
 def _not_news(sentence: str, article: Article) -> bool:

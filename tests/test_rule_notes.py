@@ -1,0 +1,62 @@
+"""A model's notes get the built-in rules' names beside its own (pipeline.with_rule_notes).
+
+Qwen 1.5B's names of the sample corpus, against the hand-checked list of benchmarks/
+entities.py: precision 0.75, recall 0.38, types 0.75 ("Russia" an organization, "US Treasury
+Secretary Scott Bessent" a name); the rules' 0.92, 0.94, 0.96. A model's brief now shows the
+rules' names, and the model's own only where they share no word with one of the rules'.
+"""
+
+from __future__ import annotations
+
+import json
+
+from llm_stub import chat_reply, first_finding_brief, passage_sentences, stub_client
+
+from briefgen import pipeline
+from briefgen.engines.llm import LLMEngine
+from briefgen.engines.llm_schema import notes_answer
+from briefgen.schema import ChunkNotes, Entity
+
+
+def test_the_rules_names_come_first_and_the_models_fill_what_they_miss():
+    ruled = ChunkNotes(article_id="a", chunk_index=0, entities=[
+        Entity(name="Scott Bessent", kind="person", mentions=2),
+        Entity(name="Russia", kind="place"),
+    ])  # fmt: skip
+    model = ChunkNotes(article_id="a", chunk_index=0, entities=[
+        Entity(name="US Treasury Secretary Scott Bessent", kind="organization"),
+        Entity(name="Russia", kind="organization"),
+        Entity(name="Chenkai", kind="person"),
+    ])  # fmt: skip
+    merged = pipeline.with_rule_notes(model, ruled)
+    assert [(e.name, e.kind) for e in merged.entities] == [
+        ("Scott Bessent", "person"),
+        ("Russia", "place"),
+        ("Chenkai", "person"),
+    ]
+
+
+def test_a_models_brief_names_and_types_as_the_rules_do(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Title: Talks in Geneva\nDate: 2025-10-23\n\nTreasury Secretary Scott Bessent met "
+        "officials from Russia in Geneva. Scott Bessent said Russia would consider the offer. "
+        "The columnist Chenkai wrote that the talks were a test.\n",
+        encoding="utf-8",
+    )
+
+    def handler(request):
+        body = json.loads(request.content)
+        sentences = passage_sentences(body)
+        if sentences is None:
+            return chat_reply(first_finding_brief(body["messages"][-1]["content"]))
+        claims = [(n, "fact") for n in range(1, len(sentences) + 1)]
+        names = [("US Treasury Secretary Scott Bessent", "organization"),
+                 ("Russia", "organization"), ("Chenkai", "person")]  # fmt: skip
+        return chat_reply(json.dumps(notes_answer(claims=claims, entities=names)))
+
+    engine = LLMEngine(stub_client(handler), model="m")
+    result = pipeline.make_brief([str(tmp_path)], "analyst", engine=engine)
+    kinds = {e.name: e.kind for e in result.corpus.digest.entities}
+    assert kinds["Scott Bessent"] == "person" and kinds["Russia"] == "place"
+    assert kinds["Chenkai"] == "person"
+    assert "US Treasury Secretary Scott Bessent" not in kinds
