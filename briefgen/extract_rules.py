@@ -254,7 +254,7 @@ _STATUS_RULES: list[tuple[EventStatus, re.Pattern[str]]] = [
     (
         "deadline",
         re.compile(
-            r"\b(deadline|due by|no later than|expires?|expiry|effective|takes? effect|ultimatum|cut-?off)\b",
+            r"\b(deadlines?|due by|no later than|expires?|expiry|effective|takes? effect|ultimatum|cut-?off)\b",
             re.I,
         ),
     ),
@@ -344,8 +344,10 @@ def _nearest_status(sentence: str, start: int, end: int, width: int = 60) -> Eve
 
 
 # "said on Tuesday", "announced last Friday": the date of something done, not to come.
+# Not after "be" or "being": "before being finalized Friday", "to be signed on" tell what
+# is to come in the passive.
 _PAST_ACT = re.compile(
-    r"\b(?!(?:scheduled|expected|planned|slated|proposed|delayed|postponed|extended)\b)"
+    r"(?<!\bbe )(?<!being )\b(?!(?:scheduled|expected|planned|slated|proposed|delayed|postponed|extended)\b)"
     r"(?:\w+ed|said|told|met|began|spoke|wrote|made|took|held|sent|won|lost|left)"
     r"\s+(?:on|in|at|last|this|early|earlier)?\s*$",
     re.I,

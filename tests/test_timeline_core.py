@@ -352,8 +352,8 @@ def test_the_sample_corpus_dated_future_as_labelled():
     r = _benchmark().sample_result()
     upcoming = len(r["found"]) + len(r["missed"])
     assert upcoming == 19
-    # Measured: 15 of 19 found; none past listed as upcoming. The goal is all 19.
-    assert len(r["found"]) >= 15
+    # Measured: 16 of 19 found; none past listed as upcoming. The goal is all 19.
+    assert len(r["found"]) >= 16
     assert r["wrong"] == []
 
 
@@ -364,6 +364,33 @@ def test_the_multiling_dated_future_as_labelled():
     for label in r["labels"]:
         text = (MULTILING / label["path"]).read_text(encoding="utf-8")
         assert text[label["offset"] : label["offset"] + len(label["key"])] == label["key"]
-    # Measured: 29 of 34 found, 2 past listed as upcoming (see benchmarks/timeline.py -v).
-    assert len(r["found"]) >= 29
+    # Measured: 30 of 34 found, 2 past listed as upcoming (see benchmarks/timeline.py -v).
+    assert len(r["found"]) >= 30
     assert len(r["wrong"]) <= 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date_text"),
+    [
+        # A passive of what is to come is no past act: "being finalized Friday".
+        ("The draft is expected to undergo several revisions before being finalized Friday.",
+         "Friday"),
+        ("The treaty is expected to be signed on 14 May.", "14 May"),
+        # "deadlines", plural, are deadlines.
+        ("Both sides want a deal before various deadlines set in on November 1.", "November 1"),
+    ],
+)  # fmt: skip
+def test_what_is_to_come_in_the_passive_or_plural_is_an_event(sentence, date_text):
+    from briefgen.extract_rules import find_event
+
+    event = find_event(sentence, "a", 0, len(sentence))
+    assert event is not None and event.date_text == date_text
+
+
+def test_a_past_act_before_a_date_still_looks_back():
+    from briefgen.extract_rules import find_event
+
+    for sentence in ("The draft was finalized Friday, officials said it could change.",
+                     "The pact had been finalized on Friday and may be extended."):  # fmt: skip
+        event = find_event(sentence, "a", 0, len(sentence))
+        assert event is None or event.date_text != "Friday", sentence
