@@ -347,7 +347,8 @@ def _nearest_status(sentence: str, start: int, end: int, width: int = 60) -> Eve
 # Not after "be" or "being": "before being finalized Friday", "to be signed on" tell what
 # is to come in the passive.
 _PAST_ACT = re.compile(
-    r"(?<!\bbe )(?<!being )\b(?!(?:scheduled|expected|planned|slated|proposed|delayed|postponed|extended)\b)"
+    r"(?<!\bbe )(?<!being )"
+    r"\b(?!(?:scheduled|expected|planned|slated|proposed|delayed|postponed|extended)\b)"
     r"(?:\w+ed|said|told|met|began|spoke|wrote|made|took|held|sent|won|lost|left)"
     r"\s+(?:on|in|at|last|this|early|earlier)?\s*$",
     re.I,

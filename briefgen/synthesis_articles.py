@@ -83,8 +83,9 @@ def article_lines(
     """The articles the prompt lists (n, title, source, findings) and how many were left out.
 
     `n` is the article's place in `articles`, starting at 1 (the number the model answers
-    with); `date` is its date in `dates`, "" when it has none. Every article that carries one of `findings` is listed while all of them fit
-    `budget` tokens; beyond it, the cover-then-fill rule of the module docstring chooses.
+    with); `date` is its date in `dates`, "" when it has none. Every article that carries
+    one of `findings` is listed while all of them fit `budget` tokens; beyond it, the
+    cover-then-fill rule of the module docstring chooses.
     """
     carried = findings_by_article(findings)
     dates = dates or {}
