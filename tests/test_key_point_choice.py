@@ -122,7 +122,7 @@ def test_a_sentence_adverb_does_not_hide_a_missing_referent():
 
 
 def test_an_article_summary_leaves_out_an_opening_connective():
-    from briefgen.engines.extractive import _summaries
+    from briefgen.engines.extractive import summaries_of
     from briefgen.schema import Evidence
 
     body = "Regardless, dock workers returned to the quays on Tuesday after a long strike."
@@ -142,6 +142,6 @@ def test_an_article_summary_leaves_out_an_opening_connective():
     ]
     # A summary holds an article's best sentences, seldom consecutive ones: what the
     # connective ties to is seldom the sentence shown before it.
-    assert _summaries(findings, [article])["a1"] == (
+    assert summaries_of(findings, [article])["a1"] == (
         f"{LEDE} Dock workers returned to the quays on Tuesday after a long strike."
     )

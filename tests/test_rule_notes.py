@@ -9,6 +9,7 @@ rules' names, and the model's own only where they share no word with one of the 
 from __future__ import annotations
 
 import json
+import re
 
 from llm_stub import chat_reply, first_finding_brief, passage_sentences, stub_client
 
@@ -60,3 +61,51 @@ def test_a_models_brief_names_and_types_as_the_rules_do(tmp_path):
     assert kinds["Scott Bessent"] == "person" and kinds["Russia"] == "place"
     assert kinds["Chenkai"] == "person"
     assert "US Treasury Secretary Scott Bessent" not in kinds
+
+
+def test_an_analyst_reads_every_articles_summary_not_a_title(tmp_path):
+    """Qwen 1.5B summarised four of the sample's five articles, three by a title and one by
+    another article's: each such article is summarised in its own best sentences instead;
+    a real summary the model wrote stays."""
+    texts = {
+        "a.txt": ("Ports reopen after strike",
+                  "Dockworkers ended a nine-day strike on Monday after a pay deal. Ships queued "
+                  "outside the harbour for a week. The union said members backed the offer."),
+        "b.txt": ("Shipping lines count the cost",
+                  "Shipping lines said the strike cost them millions in delays. Several carriers "
+                  "diverted vessels to a rival port during the stoppage."),
+        "c.txt": ("Union claims a win on pay",
+                  "The union said the deal raises pay by six percent over two years. Members "
+                  "voted by a wide margin to accept it."),
+    }  # fmt: skip
+    for name, (title, body) in texts.items():
+        (tmp_path / name).write_text(f"Title: {title}\nDate: 2025-06-0{len(name)}\n\n{body}\n")
+
+    def handler(request):
+        body = json.loads(request.content)
+        sentences = passage_sentences(body)
+        if sentences is not None:
+            claims = [(n, "fact") for n in range(1, len(sentences) + 1)]
+            return chat_reply(json.dumps(notes_answer(claims=claims)))
+        # The synthesis, or its revision (the prompt is then its first user message).
+        prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        numbers = dict(re.findall(r"^\((\d+)\) (.+?) \(", prompt, re.M)[:3])
+        by_title = {t: int(n) for n, t in numbers.items()}
+        brief = json.loads(first_finding_brief(prompt))
+        brief["article_summaries"] = [
+            # its own title, another's title, and a summary of its own
+            {"article": by_title["Ports reopen after strike"], "summary": "Ports reopen after strike"},
+            {"article": by_title["Shipping lines count the cost"], "summary": "Union claims a win on pay"},
+            {"article": by_title["Union claims a win on pay"],
+             "summary": "The union said members voted to accept a six percent raise."},
+        ]  # fmt: skip
+        return chat_reply(json.dumps(brief))
+
+    engine = LLMEngine(stub_client(handler), model="m")
+    brief = pipeline.make_brief([str(tmp_path)], "analyst", engine=engine).brief
+    summaries = {s.title: s.summary for s in brief.article_summaries}
+    assert summaries["Ports reopen after strike"].startswith("Dockworkers ended a nine-day strike")
+    assert summaries["Shipping lines count the cost"].startswith("Shipping lines said the strike")
+    assert summaries["Union claims a win on pay"] == (
+        "The union said members voted to accept a six percent raise."
+    )

@@ -175,7 +175,7 @@ class ExtractiveEngine:
             bottom_line=[p.point() for p in bottom],
             key_points=[p.point() for p in points],
             sections=sections,
-            article_summaries=_summaries(digest.findings, articles),
+            article_summaries=summaries_of(digest.findings, articles),
         )
 
 
@@ -574,7 +574,7 @@ def _sections(points: list[Pick]) -> list[DraftSection]:
     return [DraftSection(heading=h, points=grouped[h]) for h in order if h in grouped]
 
 
-def _summaries(
+def summaries_of(
     findings: list[Finding], articles: list[Article], per_article: int = 2
 ) -> dict[str, str]:
     """Each article in its own words: its best-scoring presentable sentences, in text order,
