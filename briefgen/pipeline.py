@@ -44,7 +44,7 @@ from briefgen.schema import (
 )
 from briefgen.synthesis_articles import Dating
 from briefgen.text import content_words
-from briefgen.verify import drop_failing, verify_draft
+from briefgen.verify import Problem, drop_failing, verify_draft
 
 # progress(done, total) after each chunk is read: the CLI draws a bar with it.
 Progress = Callable[[int, int], None]
@@ -500,6 +500,11 @@ def brief_corpus(
         draft = corpus.engine.write(digest, audience, draft_articles, dating=dating(corpus, day))
     # Whatever engine wrote the draft, nothing reaches the reader unverified.
     checked = verify_draft(draft, corpus.digest, corpus.articles)
+    if _copies_a_title(draft.headline, [a for a in draft_articles if a.id in stale]):
+        # A model's headline that copies an out-of-date title (a small model copies titles):
+        # it tells as still to come what a later article reports done.
+        reason = "repeats an out-of-date title: a later article reports what it tells as to come"
+        checked.problems.append(Problem("headline", draft.headline, reason))
     # A headline that fails is replaced from what the draft was written from: on the story
     # and current, so the stand-in never tells as coming what the articles report held.
     checked = drop_failing(checked, lambda: headline(draft_articles, digest.findings, skip=stale))
@@ -530,12 +535,11 @@ def filled_summaries(
     its own best sentences. Qwen 1.5B summarised four of the sample's five articles, three
     of them by a title, one by another article's ("US and China edge toward fragile truce
     ahead of Trump-Xi meeting" for [3]): an analyst reads every article's summary."""
-    titles = [content_words(a.title.rstrip("…")) for a in articles if a.title]
     rules = summaries_of(findings, articles)
     out = {}
     for a in articles:
         mine = written.get(a.id, "").strip()
-        if mine and not any(_is_title(content_words(mine), t) for t in titles):
+        if mine and not _copies_a_title(mine, articles):
             out[a.id] = mine
         elif rules.get(a.id):
             out[a.id] = rules[a.id]
@@ -546,6 +550,16 @@ def filled_summaries(
 # model ("... to try to see if they can reach a deal") is still the title: at most this many
 # words past it.
 TITLE_TAIL = 5
+
+
+def _copies_a_title(text: str, articles: list[Article]) -> bool:
+    """Whether `text` is one of the articles' titles (a title cut short counted whole)."""
+    words = _words(text)
+    return any(_is_title(words, _words(a.title)) for a in articles if a.title)
+
+
+def _words(text: str) -> list[str]:
+    return content_words(text.rstrip("…"))
 
 
 def _is_title(words: list[str], title: list[str]) -> bool:

@@ -224,3 +224,33 @@ def test_a_failing_headline_is_replaced_from_current_findings_only(tmp_path):
     result = pipeline.make_brief([str(tmp_path)], "exec", engine=engine(handler))
     assert "Zorblat" not in result.brief.headline
     assert "will meet" not in result.brief.headline, result.brief.headline
+
+
+def test_a_models_headline_copying_an_out_of_date_title_is_replaced(tmp_path):
+    """A small model copies titles: "Trump and Xi to meet in Geneva", the title of the
+    article a later one reports the meeting held in, is no headline for the brief."""
+    (tmp_path / "a.txt").write_text(
+        "Title: Trump and Xi to meet in Geneva\nDate: 2025-10-23\n\nTrump and Xi will meet in "
+        "Geneva on October 28, 2025 to discuss tariffs. The talks follow months of tension "
+        "over tariffs and export rules.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text(
+        "Title: A framework on tariffs\n\nTrump and Xi met in Geneva and agreed a framework on "
+        "tariffs, ending months of tension. Both sides called the talks constructive.\n",
+        encoding="utf-8",
+    )
+
+    def handler(request):
+        body = json.loads(request.content)
+        sentences = passage_sentences(body)
+        if sentences is not None:
+            return chat_reply(verbatim_notes(sentences))
+        prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        brief = json.loads(first_finding_brief(prompt))
+        brief["headline"] = "Trump and Xi to meet in Geneva"
+        return chat_reply(json.dumps(brief))
+
+    result = pipeline.make_brief([str(tmp_path)], "exec", engine=engine(handler))
+    assert result.brief.headline != "Trump and Xi to meet in Geneva"
+    assert "to meet" not in result.brief.headline
