@@ -70,6 +70,20 @@ def assemble(
     bottom_line, key_points = lead_with_corroborated(
         [point(p) for p in draft.bottom_line], [point(p) for p in draft.key_points]
     )
+    # A point the bottom line already says, word for word, is not said again below it (a
+    # model's newsletter put its top line under "Why it matters" too; its analyst brief, a
+    # bottom-line sentence among the key points). Each list shown under the bottom line is
+    # read after it: the key points (exec, analyst), the sections (newsletter).
+    key_points = said_once(bottom_line, key_points)
+    sections = [
+        Section(heading=s.heading, points=kept)
+        for s, kept in zip(
+            draft.sections,
+            _said_once_in_turn(bottom_line, [[point(p) for p in s.points] for s in draft.sections]),
+            strict=True,
+        )
+        if kept
+    ]
     shown = {i for p in [*draft.bottom_line, *draft.key_points] for i in p.finding_ids}
     analyst = audience == "analyst"
     # An event a later article reports as happened, cancelled or moved is no longer ahead.
@@ -104,9 +118,7 @@ def assemble(
         if analyst
         else [],
         entities=corpus.digest.entities[:ENTITIES] if analyst else [],
-        sections=[
-            Section(heading=s.heading, points=[point(p) for p in s.points]) for s in draft.sections
-        ],
+        sections=sections,
         timeline=build_timeline(corpus, watch, as_of, shown)
         if audience in ("analyst", "newsletter")
         else [],
@@ -130,6 +142,28 @@ def assemble(
             warnings=corpus.report.warnings,
         ),
     )
+
+
+def said_once(before: list[KeyPoint], points: list[KeyPoint]) -> list[KeyPoint]:
+    """`points` without those that say word for word what a point before them says."""
+    return _said_once_in_turn(before, [points])[0]
+
+
+def _said_once_in_turn(before: list[KeyPoint], lists: list[list[KeyPoint]]) -> list[list[KeyPoint]]:
+    seen = {_said(p.text) for p in before}
+    out = []
+    for points in lists:
+        kept = []
+        for p in points:
+            if _said(p.text) not in seen:
+                seen.add(_said(p.text))
+                kept.append(p)
+        out.append(kept)
+    return out
+
+
+def _said(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(".")
 
 
 def trusted(p: KeyPoint) -> bool:

@@ -1,4 +1,6 @@
-"""A model's notes get the built-in rules' names beside its own (pipeline.with_rule_notes).
+"""What the pipeline makes good of a small model's notes and draft: the built-in rules' names
+beside its own (pipeline.with_rule_notes), a summary for every article (filled_summaries), and
+no point said twice under the bottom line (assemble.said_once).
 
 Qwen 1.5B's names of the sample corpus, against the hand-checked list of benchmarks/
 entities.py: precision 0.75, recall 0.38, types 0.75 ("Russia" an organization, "US Treasury
@@ -109,3 +111,41 @@ def test_an_analyst_reads_every_articles_summary_not_a_title(tmp_path):
     assert summaries["Union claims a win on pay"] == (
         "The union said members voted to accept a six percent raise."
     )
+
+
+def test_a_point_the_top_line_says_is_not_said_again_below_it(tmp_path):
+    """Qwen's newsletter put its top line under "Why it matters" too, word for word."""
+    (tmp_path / "a.txt").write_text(
+        "Title: Ports reopen\nDate: 2025-06-02\n\nDockworkers ended a nine-day strike on Monday "
+        "after a pay deal. Ships queued outside the harbour for a week.\n",
+        encoding="utf-8",
+    )
+
+    def handler(request):
+        body = json.loads(request.content)
+        sentences = passage_sentences(body)
+        if sentences is not None:
+            claims = [(n, "fact") for n in range(1, len(sentences) + 1)]
+            return chat_reply(json.dumps(notes_answer(claims=claims)))
+        prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        found = dict(re.findall(r"^\[(\d+)\] \([^)]*\) (.+)$", prompt, re.M))
+        (top, top_text), (other, other_text) = list(found.items())[:2]
+        top_point = {"text": top_text, "findings": [int(top)]}
+        brief = {
+            "headline": "Ports reopen",
+            "bottom_line": [top_point],
+            "key_points": [],
+            "sections": [
+                {"heading": "What happened", "points": [{"text": other_text, "findings": [int(other)]}]},
+                {"heading": "Why it matters", "points": [top_point]},
+            ],
+            "article_summaries": [],
+        }  # fmt: skip
+        return chat_reply(json.dumps(brief))
+
+    engine = LLMEngine(stub_client(handler), model="m")
+    brief = pipeline.make_brief([str(tmp_path)], "newsletter", engine=engine).brief
+    top = brief.bottom_line[0].text
+    below = [p.text for s in brief.sections for p in s.points]
+    assert top not in below and below
+    assert [s.heading for s in brief.sections] == ["What happened"]
