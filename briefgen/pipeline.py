@@ -119,7 +119,7 @@ def read_corpus(
         grounder = getattr(engine, "ground", ground_notes)
         grounded, s = grounder(outcome, article, chunk)
         if rules is not None:
-            grounded = with_rule_notes(grounded, rules.extract(chunk, article))
+            grounded = with_rule_notes(grounded, rules.dates_and_names(chunk, article))
         notes.append(grounded)
         stats.add(s)
 

@@ -118,6 +118,14 @@ class ExtractiveEngine:
     # ------------------------------------------------------------ reading
 
     def extract(self, chunk: Chunk, article: Article) -> ChunkNotes:
+        return self._read(chunk, article, claims=True)
+
+    def dates_and_names(self, chunk: Chunk, article: Article) -> ChunkNotes:
+        """Only the events and names of `extract`: what a model's notes take from the rules
+        (pipeline.with_rule_notes), without the claims, quotes and figures they would drop."""
+        return self._read(chunk, article, claims=False)
+
+    def _read(self, chunk: Chunk, article: Article, claims: bool) -> ChunkNotes:
         notes = ChunkNotes(article_id=article.id, chunk_index=chunk.index)
         text = article.text
         entities: dict[str, object] = {}
@@ -125,11 +133,12 @@ class ExtractiveEngine:
             sentence = text[start:end]
             if _not_news(sentence, article):
                 continue
-            notes.claims.append(rules.make_claim(text, article.id, start, end))
-            # Speakers come from the whole article (speakers.speaker_of): "he said" reaches
-            # back to the person it names, across chunk boundaries too.
-            notes.quotes.extend(rules.find_quotes(text, article.id, start, end))
-            notes.figures.extend(rules.find_figures(text, article.id, start, end))
+            if claims:
+                notes.claims.append(rules.make_claim(text, article.id, start, end))
+                # Speakers come from the whole article (speakers.speaker_of): "he said"
+                # reaches back to the person it names, across chunk boundaries too.
+                notes.quotes.extend(rules.find_quotes(text, article.id, start, end))
+                notes.figures.extend(rules.find_figures(text, article.id, start, end))
             event = rules.find_event(text, article.id, start, end)
             if event is not None:
                 notes.events.append(event)
