@@ -40,6 +40,7 @@ from briefgen.schema import (
     RunReport,
     Skipped,
     SourceRef,
+    WatchItem,
     WatchList,
 )
 from briefgen.synthesis_articles import Dating
@@ -488,7 +489,7 @@ def brief_corpus(
     # What is far from the story (offtopic.py) is not written from; such articles are listed.
     digest = without_off_topic(current(corpus.digest, corpus, day), corpus.off_topic)
     draft_articles = on_topic(corpus.articles, corpus.off_topic)
-    stale = stale_titles(corpus, draft_articles, day)
+    stale = stale_titles(corpus, draft_articles, watch.settled)
     if corpus.engine.name == "extractive":
         # Its key points leave out what the watch list already shows the reader.
         watched = [i.sentence for i in watch.upcoming + watch.unresolved]
@@ -574,13 +575,13 @@ def dating(corpus: Corpus, day: dt.date) -> Dating | None:
     return Dating(day, {k: when for k, (when, _) in corpus.references.items()})
 
 
-def stale_titles(corpus: Corpus, articles: list[Article], as_of: dt.date) -> set[str]:
+def stale_titles(corpus: Corpus, articles: list[Article], settled: list[WatchItem]) -> set[str]:
     """The articles whose titles tell as still to come what a later article reports done,
-    off or moved (settle.title_out_of_date): "US, China edge toward fragile truce ahead of
-    Trump-Xi meeting", above a brief that reports the meeting held, is no headline for it."""
+    off or moved (`settled`, of the brief's watch list; settle.title_out_of_date): "US, China
+    edge toward fragile truce ahead of Trump-Xi meeting", above a brief that reports the
+    meeting held, is no headline for it."""
     from briefgen.settle import title_out_of_date
 
-    settled = build_watchlist(corpus, as_of).settled
     if not settled:
         return set()
     return {
