@@ -34,6 +34,7 @@ from briefgen.schema import (
     WatchList,
 )
 from briefgen.timeline import build_timeline
+from briefgen.verify import sentence_key
 
 if TYPE_CHECKING:
     from briefgen.corpus import Corpus
@@ -74,12 +75,12 @@ def assemble(
     # model's newsletter put its top line under "Why it matters" too; its analyst brief, a
     # bottom-line sentence among the key points). Each list shown under the bottom line is
     # read after it: the key points (exec, analyst), the sections (newsletter).
-    key_points = said_once(bottom_line, key_points)
+    [key_points] = said_once(bottom_line, [key_points])
     sections = [
         Section(heading=s.heading, points=kept)
         for s, kept in zip(
             draft.sections,
-            _said_once_in_turn(bottom_line, [[point(p) for p in s.points] for s in draft.sections]),
+            said_once(bottom_line, [[point(p) for p in s.points] for s in draft.sections]),
             strict=True,
         )
         if kept
@@ -144,26 +145,21 @@ def assemble(
     )
 
 
-def said_once(before: list[KeyPoint], points: list[KeyPoint]) -> list[KeyPoint]:
-    """`points` without those that say word for word what a point before them says."""
-    return _said_once_in_turn(before, [points])[0]
-
-
-def _said_once_in_turn(before: list[KeyPoint], lists: list[list[KeyPoint]]) -> list[list[KeyPoint]]:
-    seen = {_said(p.text) for p in before}
+def said_once(before: list[KeyPoint], lists: list[list[KeyPoint]]) -> list[list[KeyPoint]]:
+    """Each of `lists`, in turn, without the points that say word for word
+    (verify.sentence_key) what a point before them says: in `before`, an earlier list, or
+    earlier in its own."""
+    seen = {sentence_key(p.text) for p in before}
     out = []
     for points in lists:
         kept = []
         for p in points:
-            if _said(p.text) not in seen:
-                seen.add(_said(p.text))
+            key = sentence_key(p.text)
+            if key not in seen:
+                seen.add(key)
                 kept.append(p)
         out.append(kept)
     return out
-
-
-def _said(text: str) -> str:
-    return " ".join(text.casefold().split()).rstrip(".")
 
 
 def trusted(p: KeyPoint) -> bool:

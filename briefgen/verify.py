@@ -72,7 +72,7 @@ class Verification:
 # ---------------------------------------------------------------- reading the digest once
 
 
-def _norm(text: str) -> str:
+def sentence_key(text: str) -> str:
     """How sentences are compared for 'word for word': case, spacing, quote marks and the
     closing full stop do not count."""
     folded = collapse_spaces(text).casefold().translate(_QUOTE_FOLD)
@@ -118,10 +118,10 @@ class _Index:
             self.words[f.id] = frozenset().union(*map(_words, texts))
             for w in self.words[f.id]:
                 self.by_word[w].append(f.id)
-            self.by_text[_norm(f.text)].append(f.id)
+            self.by_text[sentence_key(f.text)].append(f.id)
             for e in f.evidence:
                 if e.text not in normed:
-                    normed[e.text] = _norm(e.text)
+                    normed[e.text] = sentence_key(e.text)
             self.evidence_norm[f.id] = [normed[e.text] for e in f.evidence]
             for key in self.evidence_norm[f.id]:
                 self.by_evidence[key].append(f.id)
@@ -136,7 +136,7 @@ class _Index:
         """The findings a sentence is word for word: the findings whose own text it is, else
         those with it among their evidence sentences, else those with an evidence sentence
         that contains it."""
-        key = _norm(sentence)
+        key = sentence_key(sentence)
         if not key:
             return []
         if key in self.by_text:
@@ -248,14 +248,14 @@ def check_text(
 
 @functools.lru_cache(maxsize=256)
 def _sentence_set(text: str) -> frozenset[str]:
-    return frozenset(_norm(text[s:e]) for s, e in sentence_spans(text))
+    return frozenset(sentence_key(text[s:e]) for s, e in sentence_spans(text))
 
 
 def _whole_sentences_of(text: str, facts_text: str) -> bool:
     """Every sentence of `text` is a whole sentence of `facts_text`: then it adds nothing to
     them by construction (a clause cut out of a sentence might drop its negation, so only
     whole sentences count)."""
-    mine = [_norm(text[s:e]) for s, e in sentence_spans(text)]
+    mine = [sentence_key(text[s:e]) for s, e in sentence_spans(text)]
     return bool(mine) and all(m in _sentence_set(facts_text) for m in mine)
 
 
@@ -263,7 +263,7 @@ def _verbatim(quote: str, article: str) -> bool:
     """The quoted words stand in the article as words: "truce" is not in "truces"."""
     if not quote_is_verbatim(quote, article):
         return False
-    folded = _norm(quote)
+    folded = sentence_key(quote)
     if not folded:
         return True
     pattern = (r"\b" if folded[0].isalnum() else "") + re.escape(folded)
@@ -303,11 +303,11 @@ def _claimed_speaker(text: str, start: int, end: int) -> str | None:
 def _speakers_of_record(quote: str, articles: list[str], index: _Index | None) -> set[str]:
     """Who the quotation is attributed to: the digest's merged quotes holding it, else each
     cited article's own attribution of it."""
-    key = _norm(quote)
+    key = sentence_key(quote)
     found = set()
     if index is not None:
         for q in index.quotes:
-            if q.speaker and (key in _norm(q.text) or _norm(q.text) in key):
+            if q.speaker and (key in sentence_key(q.text) or sentence_key(q.text) in key):
                 found.add(q.speaker)
     if found:
         return found
@@ -324,7 +324,7 @@ def _speakers_of_record(quote: str, articles: list[str], index: _Index | None) -
 
 def _quotations(text: str, articles: list[str], index: _Index | None) -> str | None:
     for start, end, quoted in facts.quoted_spans(text):
-        if not _norm(quoted):
+        if not sentence_key(quoted):
             continue
         if not any(_verbatim(quoted, a) for a in articles):
             return f"the quotation “{quoted}” is not verbatim in a cited article"
@@ -391,7 +391,7 @@ def _about_sources(
     n = min((f.corroboration for f in cited), default=0)
 
     def said(m: re.Match) -> bool:
-        return _norm(m.group(0)) in own
+        return sentence_key(m.group(0)) in own
 
     for m in _ALL.finditer(text):
         if said(m):
@@ -429,10 +429,10 @@ def _about_sources(
 
 def _attributed(who: str, cited: list[Finding], idx: _Index, articles: list[str]) -> bool:
     """A cited article is the named source's, or its text names it."""
-    key = _norm(re.sub(r"^(?:the|a|an)\s+", "", who, flags=re.I))
+    key = sentence_key(re.sub(r"^(?:the|a|an)\s+", "", who, flags=re.I))
     ids = {a for f in cited for a in f.article_ids}
     for aid in ids:
-        source = _norm(idx.sources.get(aid, ""))
+        source = sentence_key(idx.sources.get(aid, ""))
         if source and (key in source or source in key):
             return True
     return any(key and key in _folded_article(a) for a in articles)
@@ -542,10 +542,10 @@ def _headline(headline: str, idx: _Index) -> tuple[list[int], str | None]:
     ) or injection.echoes_flagged(headline, idx.flagged)
     if obeys:
         return [], obeys
-    key = _norm(headline)
+    key = sentence_key(headline)
     words = _words(headline)
     for a in idx.articles.values():
-        if a.title and _norm(a.title) == key:
+        if a.title and sentence_key(a.title) == key:
             mine = [f for f in idx.findings.values() if a.id in f.article_ids]
             best = sorted(mine, key=lambda f: (-len(words & idx.words[f.id]), idx.order[f.id]))
             return [f.id for f in best[:1] if words & idx.words[f.id]], None
