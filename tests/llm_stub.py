@@ -83,3 +83,37 @@ def first_finding_brief(prompt: str) -> str:
             "article_summaries": [],
         }
     )
+
+
+def every_sentence_a_fact(sentences: list[str], **notes) -> str:
+    """A small model's notes: every sentence of the passage a fact, by its number, and
+    `notes` besides (events, entities, as notes_answer takes them)."""
+    from briefgen.engines.llm_schema import notes_answer
+
+    claims = [(n, "fact") for n in range(1, len(sentences) + 1)]
+    return json.dumps(notes_answer(claims=claims, **notes))
+
+
+def synthesis_prompt(body: dict) -> str:
+    """What a synthesis request asks: its first user message (a revision sends it again,
+    then the model's answer and what failed)."""
+    return next(m["content"] for m in body["messages"] if m["role"] == "user")
+
+
+def with_fields(answer: str, **fields) -> str:
+    """A brief answer (JSON) with `fields` set to other values."""
+    return json.dumps({**json.loads(answer), **fields})
+
+
+def stand_in(write=first_finding_brief, notes=verbatim_notes):
+    """A handler for stub_client: map requests answered by `notes(sentences)`, synthesis
+    requests (revisions too) by `write(prompt)`, `prompt` being synthesis_prompt's."""
+
+    def handler(request):
+        body = json.loads(request.content)
+        sentences = passage_sentences(body)
+        if sentences is not None:
+            return chat_reply(notes(sentences))
+        return chat_reply(write(synthesis_prompt(body)))
+
+    return handler

@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import re
 
-from llm_stub import chat_reply, first_finding_brief, passage_sentences, stub_client
+from llm_stub import every_sentence_a_fact, first_finding_brief, stand_in, stub_client, with_fields
 
 from briefgen import pipeline
 from briefgen.engines.llm import LLMEngine
-from briefgen.engines.llm_schema import notes_answer
 from briefgen.schema import ChunkNotes, Entity
 
 
@@ -47,16 +46,9 @@ def test_a_models_brief_names_and_types_as_the_rules_do(tmp_path):
         encoding="utf-8",
     )
 
-    def handler(request):
-        body = json.loads(request.content)
-        sentences = passage_sentences(body)
-        if sentences is None:
-            return chat_reply(first_finding_brief(body["messages"][-1]["content"]))
-        claims = [(n, "fact") for n in range(1, len(sentences) + 1)]
-        names = [("US Treasury Secretary Scott Bessent", "organization"),
-                 ("Russia", "organization"), ("Chenkai", "person")]  # fmt: skip
-        return chat_reply(json.dumps(notes_answer(claims=claims, entities=names)))
-
+    names = [("US Treasury Secretary Scott Bessent", "organization"),
+             ("Russia", "organization"), ("Chenkai", "person")]  # fmt: skip
+    handler = stand_in(notes=lambda sentences: every_sentence_a_fact(sentences, entities=names))
     engine = LLMEngine(stub_client(handler), model="m")
     result = pipeline.make_brief([str(tmp_path)], "analyst", engine=engine)
     kinds = {e.name: e.kind for e in result.corpus.digest.entities}
@@ -83,27 +75,18 @@ def test_an_analyst_reads_every_articles_summary_not_a_title(tmp_path):
     for name, (title, body) in texts.items():
         (tmp_path / name).write_text(f"Title: {title}\nDate: 2025-06-0{len(name)}\n\n{body}\n")
 
-    def handler(request):
-        body = json.loads(request.content)
-        sentences = passage_sentences(body)
-        if sentences is not None:
-            claims = [(n, "fact") for n in range(1, len(sentences) + 1)]
-            return chat_reply(json.dumps(notes_answer(claims=claims)))
-        # The synthesis, or its revision (the prompt is then its first user message).
-        prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    def write(prompt: str) -> str:
         numbers = dict(re.findall(r"^\((\d+)\) (.+?) \(", prompt, re.M)[:3])
         by_title = {t: int(n) for n, t in numbers.items()}
-        brief = json.loads(first_finding_brief(prompt))
-        brief["article_summaries"] = [
+        return with_fields(first_finding_brief(prompt), article_summaries=[
             # its own title, another's title, and a summary of its own
             {"article": by_title["Ports reopen after strike"], "summary": "Ports reopen after strike"},
             {"article": by_title["Shipping lines count the cost"], "summary": "Union claims a win on pay"},
             {"article": by_title["Union claims a win on pay"],
              "summary": "The union said members voted to accept a six percent raise."},
-        ]  # fmt: skip
-        return chat_reply(json.dumps(brief))
+        ])  # fmt: skip
 
-    engine = LLMEngine(stub_client(handler), model="m")
+    engine = LLMEngine(stub_client(stand_in(write, notes=every_sentence_a_fact)), model="m")
     brief = pipeline.make_brief([str(tmp_path)], "analyst", engine=engine).brief
     summaries = {s.title: s.summary for s in brief.article_summaries}
     assert summaries["Ports reopen after strike"].startswith("Dockworkers ended a nine-day strike")
@@ -121,13 +104,7 @@ def test_a_point_the_top_line_says_is_not_said_again_below_it(tmp_path):
         encoding="utf-8",
     )
 
-    def handler(request):
-        body = json.loads(request.content)
-        sentences = passage_sentences(body)
-        if sentences is not None:
-            claims = [(n, "fact") for n in range(1, len(sentences) + 1)]
-            return chat_reply(json.dumps(notes_answer(claims=claims)))
-        prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    def write(prompt: str) -> str:
         found = dict(re.findall(r"^\[(\d+)\] \([^)]*\) (.+)$", prompt, re.M))
         (top, top_text), (other, other_text) = list(found.items())[:2]
         top_point = {"text": top_text, "findings": [int(top)]}
@@ -141,9 +118,9 @@ def test_a_point_the_top_line_says_is_not_said_again_below_it(tmp_path):
             ],
             "article_summaries": [],
         }  # fmt: skip
-        return chat_reply(json.dumps(brief))
+        return json.dumps(brief)
 
-    engine = LLMEngine(stub_client(handler), model="m")
+    engine = LLMEngine(stub_client(stand_in(write, notes=every_sentence_a_fact)), model="m")
     brief = pipeline.make_brief([str(tmp_path)], "newsletter", engine=engine).brief
     top = brief.bottom_line[0].text
     below = [p.text for s in brief.sections for p in s.points]

@@ -13,7 +13,16 @@ import datetime as dt
 import json
 import re
 
-from llm_stub import chat_reply, first_finding_brief, passage_sentences, stub_client, verbatim_notes
+from llm_stub import (
+    chat_reply,
+    every_sentence_a_fact,
+    first_finding_brief,
+    passage_sentences,
+    stand_in,
+    stub_client,
+    verbatim_notes,
+    with_fields,
+)
 
 from briefgen import pipeline
 from briefgen.engines.llm import LLMEngine
@@ -154,19 +163,11 @@ MEETING = {
 def _brief_with(tmp_path, events: list[dict] | None = None):
     """A make run whose stand-in model notes every sentence as a fact and, for the sentence
     numbered 1 of each passage, the `events` given (none by default: a weak model's notes)."""
-    from briefgen.engines.llm_schema import notes_answer
-
     for name, text in MEETING.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-
-    def handler(request):
-        body = json.loads(request.content)
-        sentences = passage_sentences(body)
-        if sentences is None:
-            return chat_reply(first_finding_brief(body["messages"][-1]["content"]))
-        claims = [(n, "fact") for n in range(1, len(sentences) + 1)]
-        return chat_reply(json.dumps(notes_answer(claims=claims, events=events or [])))
-
+    handler = stand_in(
+        notes=lambda sentences: every_sentence_a_fact(sentences, events=events or [])
+    )
     return pipeline.make_brief([str(tmp_path)], "exec", engine=engine(handler))
 
 
@@ -209,18 +210,9 @@ def test_a_failing_headline_is_replaced_from_current_findings_only(tmp_path):
         (tmp_path / name).write_text("Date: 2025-10-23\n\n" + text, encoding="utf-8")
     (tmp_path / "b.txt").write_text(report, encoding="utf-8")
 
-    def handler(request):
-        body = json.loads(request.content)
-        sentences = passage_sentences(body)
-        if sentences is not None:
-            return chat_reply(verbatim_notes(sentences))
-        # The synthesis, then its revision (the prompt is its first user message): the same
-        # made-up headline both times.
-        prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
-        brief = json.loads(first_finding_brief(prompt))
-        brief["headline"] = "Zorblat Accord Signed by Quentin Marlowe"  # no finding says so
-        return chat_reply(json.dumps(brief))
-
+    # The synthesis, then its revision: the same made-up headline both times.
+    made_up = "Zorblat Accord Signed by Quentin Marlowe"  # no finding says so
+    handler = stand_in(lambda prompt: with_fields(first_finding_brief(prompt), headline=made_up))
     result = pipeline.make_brief([str(tmp_path)], "exec", engine=engine(handler))
     assert "Zorblat" not in result.brief.headline
     assert "will meet" not in result.brief.headline, result.brief.headline
@@ -241,16 +233,8 @@ def test_a_models_headline_copying_an_out_of_date_title_is_replaced(tmp_path):
         encoding="utf-8",
     )
 
-    def handler(request):
-        body = json.loads(request.content)
-        sentences = passage_sentences(body)
-        if sentences is not None:
-            return chat_reply(verbatim_notes(sentences))
-        prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
-        brief = json.loads(first_finding_brief(prompt))
-        brief["headline"] = "Trump and Xi to meet in Geneva"
-        return chat_reply(json.dumps(brief))
-
+    copied = "Trump and Xi to meet in Geneva"
+    handler = stand_in(lambda prompt: with_fields(first_finding_brief(prompt), headline=copied))
     result = pipeline.make_brief([str(tmp_path)], "exec", engine=engine(handler))
     assert result.brief.headline != "Trump and Xi to meet in Geneva"
     assert "to meet" not in result.brief.headline
