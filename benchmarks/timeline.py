@@ -38,8 +38,9 @@ def load_labels(corpus: str) -> list[dict]:
 def listed_items(folder: Path):
     """{article path: [(its evidence sentence, watch item, reference date)]} for a folder."""
     from briefgen import watch
+    from briefgen.corpus_dates import decide_as_of
     from briefgen.injection import is_instruction_like
-    from briefgen.pipeline import decide_as_of, read_corpus
+    from briefgen.pipeline import read_corpus
     from briefgen.settle import reports_cancelled
 
     corpus = read_corpus([str(folder)])

@@ -57,7 +57,7 @@ def assemble(
 ) -> Brief:
     """Turn an engine's draft into a Brief: citations from finding ids, data from the digest.
 
-    `written_from`: the digest the engine wrote from (pipeline.current, without what is off
+    `written_from`: the digest the engine wrote from (currency.current, without what is off
     the story), whose single-source findings the analyst brief lists; the whole digest if
     not given."""
     findings = {f.id: f for f in corpus.digest.findings}

@@ -287,8 +287,10 @@ def watchlist(paths, fmt, as_of, output, templates, strict, quiet, **engine_opti
     model configured, the model reads the articles (see `make` for the engine options).
     """
     from briefgen import runlog
+    from briefgen.corpus_dates import build_watchlist, decide_as_of
+    from briefgen.currency import current
     from briefgen.engines.extractive import headline
-    from briefgen.pipeline import build_watchlist, current, decide_as_of, read_corpus
+    from briefgen.pipeline import read_corpus
     from briefgen.render import render_watchlist
 
     settings, choice, chosen, state, modes = open_engine(paths, quiet, **engine_options)

@@ -58,7 +58,7 @@ def stories(paths, fmt, as_of):
 
 def grouped(corpus, as_of=None):
     """The stories of a corpus, on the dates `make` settles on (decide_as_of)."""
-    from briefgen.pipeline import decide_as_of
+    from briefgen.corpus_dates import decide_as_of
     from briefgen.stories import group
 
     decide_as_of(as_of, corpus)

@@ -21,7 +21,8 @@ def list_sources(
     paths: list[str], stdin: IO[bytes] | None = None, as_of: dt.date | None = None
 ) -> SourcesListing:
     """The sources listing of `paths` (NoArticlesError when nothing can be read)."""
-    from briefgen.pipeline import decide_as_of, read_corpus
+    from briefgen.corpus_dates import decide_as_of
+    from briefgen.pipeline import read_corpus
 
     corpus = read_corpus(paths, stdin=stdin)
     decide_as_of(as_of, corpus)  # the reference dates make settles on, and the numbering

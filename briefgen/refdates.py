@@ -15,7 +15,7 @@ strongest first:
    only: the day an article was written is never taken from it, so an article nothing dates
    keeps its relative dates unresolved.
 
-Basis strings name other articles as "article <id>": pipeline.number_sources turns them into
+Basis strings name other articles as "article <id>": corpus_dates.number_sources turns them into
 the [n] the reader sees.
 """
 

@@ -90,7 +90,7 @@ def group(
 ) -> StoriesListing:
     """The stories among `articles`.
 
-    `references` (article id -> (date, basis), as pipeline.reference_dates gives) dates the
+    `references` (article id -> (date, basis), as corpus_dates.reference_dates gives) dates the
     articles; without it an article's own date is used. `copies` (article id -> the id it
     copies) as copies.find_copies gives it; found here when not given.
     """

@@ -145,7 +145,7 @@ def test_watch_list_shows_absolute_dates_but_keeps_its_sentence_verbatim():
 def harbour_analyst():
     # The harbour corpus, not the sample: the sample's points with relative dates ("will meet
     # in Malaysia on Friday") tell events later articles report held, which no brief of it
-    # is written from any more (pipeline.current), single-source claims included.
+    # is written from any more (currency.current), single-source claims included.
     from briefgen.pipeline import make_brief
 
     return make_brief([str(E2E_DATA / "harbour")], audience="analyst")

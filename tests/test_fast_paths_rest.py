@@ -149,23 +149,23 @@ def test_merge_gives_reprinted_claims_the_findings_of_their_original():
 
 
 def test_the_watch_list_asked_again_is_an_equal_copy_of_the_one_built(sample_dir):
-    from briefgen import pipeline
+    from briefgen import corpus_dates, pipeline
 
     corpus = pipeline.read_corpus([sample_dir])
-    day, _ = pipeline.decide_as_of(None, corpus)
-    first = pipeline.build_watchlist(corpus, day)
-    again = pipeline.build_watchlist(corpus, day)
+    day, _ = corpus_dates.decide_as_of(None, corpus)
+    first = corpus_dates.build_watchlist(corpus, day)
+    again = corpus_dates.build_watchlist(corpus, day)
     assert again.model_dump() == first.model_dump()
     assert first.upcoming or first.passed or first.settled  # a list worth comparing
     again.upcoming.clear()
     again.settled.clear()
-    assert pipeline.build_watchlist(corpus, day).model_dump() == first.model_dump()
+    assert corpus_dates.build_watchlist(corpus, day).model_dump() == first.model_dump()
     corpus.memo.clear()  # built from nothing remembered: the same list
-    assert pipeline.build_watchlist(corpus, day).model_dump() == first.model_dump()
+    assert corpus_dates.build_watchlist(corpus, day).model_dump() == first.model_dump()
 
 
 def test_settling_dates_again_on_dates_it_left_alone_is_skipped(monkeypatch, sample_dir):
-    from briefgen import pipeline
+    from briefgen import corpus_dates, pipeline
 
     corpus = pipeline.read_corpus([sample_dir])
     asked = []
@@ -174,12 +174,12 @@ def test_settling_dates_again_on_dates_it_left_alone_is_skipped(monkeypatch, sam
         settle, "raised_references", lambda *a, **k: asked.append(1) or real(*a, **k)
     )
     for _ in range(4):
-        pipeline.settle_dates(corpus, None)
+        corpus_dates.settle_dates(corpus, None)
     settled = dict(corpus.references)
     # Each call either changed the dates or found them settled; after that, none is made.
     assert 1 <= len(asked) < 4
     corpus.memo.clear()
-    pipeline.settle_dates(corpus, None)
+    corpus_dates.settle_dates(corpus, None)
     assert corpus.references == settled
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.corpus_dates import build_watchlist
 from briefgen.ingest import load
 from briefgen.offtopic import find_off_topic, without_off_topic
-from briefgen.pipeline import build_watchlist, make_brief, read_corpus
+from briefgen.pipeline import make_brief, read_corpus
 from briefgen.render import render_brief
 
 # Four reports of one story, worded apart, and one of another story swept into the folder.

@@ -12,14 +12,9 @@ import datetime as dt
 import pytest
 from conftest import E2E_DATA, collapse
 
-from briefgen.pipeline import (
-    build_watchlist,
-    current,
-    latest_articles,
-    make_brief,
-    read_corpus,
-    reference_dates,
-)
+from briefgen.corpus_dates import build_watchlist, reference_dates
+from briefgen.currency import current, latest_articles
+from briefgen.pipeline import make_brief, read_corpus
 from briefgen.schema import Brief, KeyPoint, WatchItem, WatchList
 from briefgen.text import sentence_spans
 from briefgen.trim import verbatim_in

@@ -1,5 +1,5 @@
 """What the pipeline makes good of a small model's notes and draft: the built-in rules' names
-beside its own (pipeline.with_rule_notes), a summary for every article (filled_summaries), and
+beside its own (rule_fill.with_rule_notes), a summary for every article (filled_summaries), and
 no point said twice under the bottom line (assemble.said_once).
 
 Qwen 1.5B's names of the sample corpus, against the hand-checked list of benchmarks/
@@ -15,7 +15,7 @@ import re
 
 from llm_stub import every_sentence_a_fact, first_finding_brief, stand_in, stub_client, with_fields
 
-from briefgen import pipeline
+from briefgen import pipeline, rule_fill
 from briefgen.engines.llm import LLMEngine
 from briefgen.schema import ChunkNotes, Entity
 
@@ -30,7 +30,7 @@ def test_the_rules_names_come_first_and_the_models_fill_what_they_miss():
         Entity(name="Russia", kind="organization"),
         Entity(name="Chenkai", kind="person"),
     ])  # fmt: skip
-    merged = pipeline.with_rule_notes(model, ruled)
+    merged = rule_fill.with_rule_notes(model, ruled)
     assert [(e.name, e.kind) for e in merged.entities] == [
         ("Scott Bessent", "person"),
         ("Russia", "place"),

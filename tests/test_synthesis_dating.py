@@ -24,7 +24,7 @@ from llm_stub import (
     with_fields,
 )
 
-from briefgen import pipeline
+from briefgen import currency, pipeline
 from briefgen.engines.llm import LLMEngine
 from briefgen.schema import Article, Digest, Evidence, Finding
 from briefgen.synthesis_articles import Dating, article_lines
@@ -182,7 +182,7 @@ def test_a_model_that_notes_no_event_still_gets_the_articles_dates(tmp_path):
     assert not result.watch.upcoming
     told = {
         f.text
-        for f in pipeline.current(
+        for f in currency.current(
             result.corpus.digest, result.corpus, result.brief.provenance.as_of
         ).findings
     }

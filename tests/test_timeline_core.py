@@ -14,8 +14,9 @@ import pytest
 from conftest import SAMPLE
 
 from briefgen import dated_future, manifest, settle
+from briefgen.corpus_dates import build_watchlist, decide_as_of
 from briefgen.dates import infer_reference_dates
-from briefgen.pipeline import build_watchlist, decide_as_of, make_brief, read_corpus
+from briefgen.pipeline import make_brief, read_corpus
 from briefgen.schema import ChunkNotes, Event, WatchItem
 from briefgen.watch import build_watchlist as build
 
@@ -94,11 +95,21 @@ def test_today_only_when_no_article_gives_evidence(tmp_path):
 
 
 def test_the_clock_is_read_in_one_place_only():
-    for name in ("dates", "refdates", "watch", "settle", "ranges", "dated_future"):
+    modules = (
+        "dates",
+        "refdates",
+        "watch",
+        "settle",
+        "ranges",
+        "dated_future",
+        "pipeline",
+        "currency",
+    )
+    for name in modules:
         text = (REPO / "briefgen" / f"{name}.py").read_text(encoding="utf-8")
         assert not re.search(r"date\.today|datetime\.now|\.today\(\)", text), name
-    pipeline = (REPO / "briefgen" / "pipeline.py").read_text(encoding="utf-8")
-    assert pipeline.count("dt.date.today()") == 1
+    corpus_dates = (REPO / "briefgen" / "corpus_dates.py").read_text(encoding="utf-8")
+    assert corpus_dates.count("dt.date.today()") == 1
 
 
 # ---------------------------------------------------------------- ranges and periods

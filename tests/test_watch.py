@@ -144,7 +144,8 @@ SAMPLE_UPCOMING = [
 def _sample_watch(as_of: str):
     from conftest import SAMPLE
 
-    from briefgen.pipeline import build_watchlist, read_corpus
+    from briefgen.corpus_dates import build_watchlist
+    from briefgen.pipeline import read_corpus
 
     corpus = read_corpus([str(SAMPLE)])
     return build_watchlist(corpus, dt.date.fromisoformat(as_of)), corpus
@@ -259,9 +260,9 @@ def test_days_of_talks_followed_by_tell_the_talks_held(sentence, state):
 
 def test_a_point_that_calls_a_held_meeting_tentative_is_out_of_date():
     """[1] calls the Xi-Trump meeting tentative; [5], written later, reports it held: the
-    finding is left out of what the brief is written from (pipeline.current), while what
+    finding is left out of what the brief is written from (currency.current), while what
     names the meeting's place only in passing, or comes from a later article, stays."""
-    from briefgen.pipeline import current
+    from briefgen.currency import current
     from briefgen.settle import tells_pending
 
     watch, corpus = _sample_watch("2025-10-30")
@@ -288,7 +289,7 @@ def test_an_opinion_that_a_held_meeting_is_still_to_come_is_out_of_date():
     [5] reports held: left out like a forecast of it. A report in the past tense of a day
     an item spans stays."""
     from briefgen import dates
-    from briefgen.pipeline import current
+    from briefgen.currency import current
     from briefgen.settle import tells_settled
 
     watch, corpus = _sample_watch("2025-10-30")
@@ -317,7 +318,7 @@ def test_a_fact_told_as_to_come_of_an_event_reported_since_is_out_of_date():
     not a forecast: the talks [4] reports held, it is left out of what the brief is written
     from all the same. A fact that names passed days beside a "will" stays: "every date
     passed" is a forecast's test only."""
-    from briefgen.pipeline import current
+    from briefgen.currency import current
 
     _, corpus = _sample_watch("2025-10-30")
     malaysia = next(f for f in corpus.digest.findings if "will meet in Malaysia" in f.text)

@@ -122,7 +122,7 @@ class ExtractiveEngine:
 
     def dates_and_names(self, chunk: Chunk, article: Article) -> ChunkNotes:
         """Only the events and names of `extract`: what a model's notes take from the rules
-        (pipeline.with_rule_notes), without the claims, quotes and figures they would drop."""
+        (rule_fill.with_rule_notes), without the claims, quotes and figures they would drop."""
         return self._read(chunk, article, claims=False)
 
     def _read(self, chunk: Chunk, article: Article, claims: bool) -> ChunkNotes:
@@ -163,9 +163,9 @@ class ExtractiveEngine:
     ) -> Draft:
         """The brief's points. `watched`: the watch list's sentences, which the reader sees
         there, so no key point repeats one. `latest`: the articles of the newest date the
-        articles give (pipeline.latest_articles), where the story now stands.
+        articles give (currency.latest_articles), where the story now stands.
         `stale_titles`: articles whose titles tell as still to come what a later article
-        reports done (pipeline.stale_titles): never the headline."""
+        reports done (currency.stale_titles): never the headline."""
         years = {a.id: a.published.year for a in articles if a.published}
         bottom, points = choose(
             digest.findings,
