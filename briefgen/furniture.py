@@ -12,7 +12,13 @@ is always a verbatim piece of it:
 - photo captions' credits glued to a sentence: "(Photo: Reuters) The talks ...",
   "AP Photo/Jane Doe The talks ...", "Getty Images The talks ...", "... on Friday. (AP Photo)";
 - calls to action: "click here", "Read more", "Sign up" on a short line, or "Read more" at
-  the end of a paragraph.
+  the end of a paragraph;
+- notes about the page itself, a line of their own or a sentence of a paragraph: rights
+  ("may not be published, broadcast, rewritten or redistributed"), updates and corrections
+  ("This story has been updated", "Correction: An earlier version of this story ..."),
+  republication ("This article was originally published on ..."), paywalls ("You have
+  reached your limit of free articles"), comment prompts ("Let us know in the comments"),
+  disclaimers, and the writer's beat ("Jane Doe covers trade for Example News").
 
 Each kind is described by its form and by a closed vocabulary of the web (labels of a
 document's parts, names of photo agencies, words of a browser notice), never by the wording
@@ -55,6 +61,58 @@ _CALL_TO_ACTION = re.compile(
     r"|\bsubscribe\ (?:here|now|today|to\ (?:our|the))\b",
     re.IGNORECASE | re.VERBOSE,
 )
+# What a publisher says about the page, never about the story: each alternative has the
+# page itself in it (this story, an earlier version of this article, your free articles, the
+# comments), a publisher's notice label ("Correction:", "Disclaimer:") or its boilerplate (a
+# list of what "may not be" done with it), so a news sentence about a correction, an article
+# in a journal or a court's ban on publishing does not match.
+_PAGE_PIECE = r"(?:story|article|report|post|piece|page|column|essay|interview)"
+_REUSE = (
+    r"(?:re)?(?:published|produced|broadcast|rewritten|redistributed|distributed|copied|printed)"
+)
+# Those that open the sentence (tried at its start only) ...
+_PAGE_NOTE_START = re.compile(
+    rf"""(?:correction|clarification|disclaimer|corrections\ and\ clarifications)\s*[:|—–-]
+      | this\ {_PAGE_PIECE}\ (?:has\ been|was|is\ being)\ (?:updated|corrected|amended|revised)\b
+      | this\ {_PAGE_PIECE}\ (?:was\ |is\ )?(?:originally|first)\ (?:published|posted|appeared)\b
+      | this\ {_PAGE_PIECE}\ is\ (?:republished|reproduced|reprinted)\b
+      | already\ a\ (?:subscriber|member)\b | (?:leave|post|add)\ a\ comment\b
+      | (?:follow|you\ can\ (?:follow|reach|contact))\ (?:him|her|them|us|the\ author)\ (?:on|at|via)\b
+      | (?:contact|email|reach)\ the\ (?:author|writer|reporter)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# ... and those that may stand anywhere in it, looked for only where one of their words is.
+_PAGE_NOTE_ANYWHERE = re.compile(
+    rf"""\bmay\ not\ be\ {_REUSE}(?:,?\ (?:or\ |and/or\ )?{_REUSE}){{1,5}}\b
+      | \ball\ rights\ reserved\b
+      | \ban?\ (?:earlier|previous|prior|initial)\ version\ of\ this\ {_PAGE_PIECE}\b
+      | \b(?:reached|used)\ your\ (?:limit|maximum|allowance)\ of\ (?:free\ )?(?:articles|stories|reads)\b
+      | \b(?:let\ us\ know|tell\ us(?:\ what\ you\ think)?)\ in\ the\ comments\b
+      | \bcomments?\ (?:are|is|have\ been)\ (?:closed|disabled)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ANYWHERE_WORDS = ("may not be", "rights reserved", "version of this", "your ", "comment")
+# A writer's beat, the line under a story: a name, then what and whom they cover for.
+_WRITERS_BEAT = re.compile(
+    r"[A-Z][\w'’.-]+(?:\ [A-Z][\w'’.-]+){1,2}\ (?:covers|writes\ about|reports\ on)\ .{1,80}?"
+    r"\ (?:for|at)\ (?:the\ )?[A-Z]",
+    re.VERBOSE,
+)
+
+
+def page_note(sentence: str) -> bool:
+    """Is this sentence (or line) a note about the page itself, not news: rights, an update
+    or correction notice, a republication note, a paywall, a comment prompt, a disclaimer,
+    the writer's beat?"""
+    # Asked of every sentence a brief may choose: the cheap tests first.
+    if _PAGE_NOTE_START.match(sentence) or _WRITERS_BEAT.match(sentence):
+        return word_count(sentence) <= 40
+    low = sentence.lower()
+    if not any(w in low for w in _ANYWHERE_WORDS):
+        return False
+    return bool(_PAGE_NOTE_ANYWHERE.search(sentence)) and word_count(sentence) <= 40
+
+
 # The labels of a document's parts, as a closed vocabulary; "Wu said:" is no label.
 _LABEL = (
     r"(?:summary|in\ summary|introduction|intro|overview|background|context|analysis|opinion"
@@ -70,11 +128,11 @@ _LABEL_LINE = re.compile(rf"^{_LABEL}\s*[:|—–-]$", re.IGNORECASE | re.VERBOS
 
 def furniture_line(line: str) -> bool:
     """Is this whole line furniture: a continuation, crawl or script notice, a lone label,
-    or a short call to action?"""
+    a note about the page, or a short call to action?"""
     words = word_count(line)
     if (words <= 15 and _CONTINUATION.match(line)) or _LABEL_LINE.match(line):
         return True
-    if words <= 40 and _NOTICE.search(line):
+    if (words <= 40 and _NOTICE.search(line)) or page_note(line):
         return True
     return words <= 20 and bool(_CALL_TO_ACTION.search(line))
 

@@ -31,6 +31,7 @@ import functools
 import re
 
 from briefgen import dates
+from briefgen.furniture import page_note
 
 # Closing marks that may follow a sentence's full stop: "...he said.” (Reuters)" is whole.
 _CLOSERS = "\"'”’»)]} "
@@ -101,6 +102,8 @@ def why_not_choosable(sentence: str) -> str | None:
         return "cut off: it does not end like a sentence"
     if not has_finite_verb(s):
         return "no main verb: a caption, label or fragment"
+    if page_note(s):
+        return "a note about the page (rights, update, paywall, comments), not news"
     return None
 
 

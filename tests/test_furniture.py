@@ -7,7 +7,7 @@ import pytest
 
 from briefgen.clean import clean_text
 from briefgen.engines.extractive import presentable
-from briefgen.furniture import furniture_line, unglue
+from briefgen.furniture import furniture_line, page_note, unglue
 from briefgen.sentence_quality import choosable, cut_off, has_finite_verb, why_not_choosable
 
 STORY = "The two delegations agreed on Sunday to extend the tariff truce by another year."
@@ -78,6 +78,53 @@ def test_news_that_shares_words_with_furniture_is_kept(news):
 )
 def test_a_byline_near_the_top_is_cut(byline):
     assert _cleaned_lines(byline, STORY, MORE) == [STORY, MORE]
+
+
+# ---------------------------------------------------------------- notes about the page
+
+PAGE_NOTES = [
+    "This material may not be published, broadcast, rewritten or redistributed.",
+    "© 2025 Example Media Group. All rights reserved.",
+    "This story has been updated with additional information.",
+    "Correction: An earlier version of this story misstated the date of the meeting.",
+    "An earlier version of this article gave the wrong figure for soybean purchases.",
+    "This article was originally published on The Conversation.",
+    "This article is republished from The Conversation under a Creative Commons license.",
+    "You have reached your limit of free articles.",
+    "Already a subscriber? Sign in.",
+    "What do you think? Let us know in the comments.",
+    "Comments are closed.",
+    "Disclaimer: This article is for informational purposes only.",
+    "Follow her on X at @janedoe.",
+    "Jane Doe covers trade and the economy for Example News.",
+]
+
+
+@pytest.mark.parametrize("note", PAGE_NOTES)
+def test_a_note_about_the_page_is_cut_as_a_line_and_never_chosen_as_a_sentence(note):
+    assert page_note(note)
+    assert _cleaned_lines(STORY, note, MORE) == [STORY, MORE]
+    assert why_not_choosable(note) is not None
+    # Inside a paragraph, where ingest keeps the line: still never a point.
+    assert not choosable(note)
+
+
+@pytest.mark.parametrize(
+    "news",
+    [
+        "The court ruled that the names of the defendants may not be published.",
+        "The newspaper published a correction on Monday, saying its earlier report was wrong.",
+        "The article was first published in Nature in 2019 and retracted last week.",
+        "Officials said the story of the talks has been updated many times by the state media.",
+        "Reporters who cover the ministry for foreign outlets were barred from the briefing.",
+        "Comments by the minister on Friday angered the delegation from Beijing.",
+        "Both governments said all rights under the earlier treaty were preserved.",
+    ],
+)
+def test_news_about_corrections_publishing_or_reporters_is_not_a_page_note(news):
+    assert not page_note(news)
+    assert choosable(news)
+    assert news in _cleaned_lines(STORY, news, MORE)
 
 
 # ---------------------------------------------------------------- glued to a sentence
