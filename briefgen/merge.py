@@ -190,32 +190,40 @@ _CLAUSE_BREAK = re.compile(
 
 def _clause_words(text: str) -> list[tuple[list[str], set[str], str]]:
     """Content words of each clause, the subset written in lower case (not names), and the
-    clause's own words as written (for judging agreement).
+    clause as written, separators inside it kept (for judging agreement).
 
     Clauses too short to state a fact join the next one.
     """
     out: list[tuple[list[str], set[str], str]] = []
     pending: list[str] = []
     facts: set[str] = set()
-    said: list[str] = []
-    # The splitter's capture-free pattern drops the separators; the clause text keeps the
-    # pieces joined with a space, which is all relation() needs (words, figures, cues).
-    for piece in _CLAUSE_BREAK.split(text):
+    begun = 0  # where the pending clause starts in `text`
+    starts: list[int] = []  # where each clause of `out` starts
+    # The clause's text is the span of `text` it covers, "and" and commas in it kept: the
+    # names in it are read from it (facts.actors), and pieces joined without their "and"
+    # glue two names into one ("China the United States agreed ..."), so that "China and
+    # the United States agreed" and "The United States and China agreed" named nobody in
+    # common and the two reports of one fact were told as two facts, each single source.
+    cuts = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text)] + [(len(text), len(text))]
+    at = 0
+    for cut_start, cut_end in cuts:
+        piece = text[at:cut_start]
+        at = cut_end
         words = content_words(piece)
         pending += words
-        said.append(piece.strip())
         # Facts are told in common words, numbers and dates; names alone tell no fact.
         facts |= {w for w in words if w.isdigit() or _CALENDAR.match(w)}
         facts |= set(content_words(" ".join(w for w in piece.split() if w[:1].islower())))
         if len(pending) >= MIN_SHARED + 1:
-            out.append((pending, facts, " ".join(p for p in said if p)))
-            pending, facts, said = [], set(), []
+            out.append((pending, facts, text[begun:cut_start].strip()))
+            starts.append(begun)
+            pending, facts, begun = [], set(), cut_end
     if pending:
         if out and len(pending) < MIN_SHARED:
-            words, fs, clause = out[-1]
-            out[-1] = (words + pending, fs | facts, f"{clause} {' '.join(p for p in said if p)}")
+            words, fs, _ = out[-1]
+            out[-1] = (words + pending, fs | facts, text[starts[-1] :].strip())
         else:
-            out.append((pending, facts, " ".join(p for p in said if p)))
+            out.append((pending, facts, text[begun:].strip()))
     return out
 
 

@@ -38,6 +38,30 @@ def test_same_fact_in_other_words_is_one_finding_citing_both():
     assert {e.article_id for e in f.evidence} == {"a0", "a1"}
 
 
+def test_the_same_parties_named_in_another_order_are_one_finding():
+    # Clauses keep their own "and": "China and the United States" names two parties, not one
+    # party "China the United States" whom the other article never names.
+    _, d = _digest(
+        "China and the United States agreed on Friday to suspend new port fees on each other's "
+        "ships for one year, officials from both countries said. The fees had raised costs.",
+        "The United States and China agreed on Friday to suspend port fees on each other's ships "
+        "for a year, the two governments said. Shipping lines welcomed the news.",
+    )
+    f = _finding_with(d, "port fees")
+    assert sorted(f.article_ids) == ["a0", "a1"] and f.corroboration == 2
+
+
+def test_clauses_are_the_sentence_as_written():
+    text = "China and the United States agreed on Friday, after talks in Geneva, to pause the fees."
+    clauses = [c for _, _, c in merge_module._clause_words(text)]
+    # "after talks in Geneva" is too short to state a fact alone: it joins the next clause.
+    assert clauses == [
+        "China and the United States agreed on Friday",
+        "after talks in Geneva, to pause the fees.",
+    ]
+    assert all(c in text for c in clauses)
+
+
 def test_unrelated_claims_stay_single_source():
     _, d = _digest(
         "The central bank raised interest rates by half a point to fight inflation in March.",
