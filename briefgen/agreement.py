@@ -18,10 +18,11 @@ from briefgen.polarity import cue_spans
 from briefgen.text import content_words
 
 _WORDS = re.compile(r"[A-Za-z][\w'’-]*")
-# Words between a negation and what it negates ("will not be delayed", "has not yet agreed").
+# Words between a negation and what it negates ("will not be delayed", "has not yet agreed",
+# "denied that the ferry was overloaded").
 _AUXILIARY = frozenset(
     "be been being is are was were has have had do does did will would shall should can could "
-    "may might must yet still even ever immediately fully to the a an its their any".split()
+    "may might must yet still even ever immediately fully to the a an its their any that".split()
 )
 # Cues that stop an event rather than deny an act: what they bear on is named before them
 # ("the meeting was cancelled", "talks collapsed"); every other cue negates what follows.

@@ -84,6 +84,17 @@ def test_a_negated_sentence_disputes_and_never_supports(denial):
     assert any(c.kind == "claim" for c in d.conflicts)
 
 
+def test_a_denial_that_something_happened_disputes_the_report_of_it():
+    # "denied that": what the denial bears on comes after the "that" (before, the act was
+    # read as "that", which the report does not say, and the two were only "different").
+    d = _digest(
+        "Survivors said the ferry was overloaded with passengers and vehicles when it sank.",
+        "The operator denied that the ferry was overloaded with passengers and vehicles when it sank.",
+    )
+    f = _finding(d, "Survivors said")
+    assert f.disputed_by == ["a1"] and "a1" not in f.article_ids
+
+
 def test_another_figure_for_the_same_thing_disputes():
     other = "China will delay its rare earth export controls by two years, officials said."
     d = _digest(DELAY, other)
