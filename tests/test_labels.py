@@ -195,6 +195,17 @@ def test_markdown_analyst_lists_copies_flagged_articles_and_claim_conflicts():
     assert "last week. [1] _(single source; disputed by [2])_" in singles
 
 
+@pytest.mark.parametrize("fmt", ["md", "txt", "html"])
+def test_a_disagreement_whose_value_is_its_sentence_shows_the_sentence_once(fmt):
+    brief = labelled_brief("analyst")
+    for value in brief.conflicts[0].values:
+        value.value = value.evidence  # as merge gives a claim's conflict: the sentence itself
+    out = render_brief(brief, fmt)
+    for value in brief.conflicts[0].values:
+        assert value.evidence in out
+        assert f"“{value.evidence}”" not in out  # not quoted again after itself
+
+
 @pytest.mark.parametrize("audience", ["exec", "newsletter"])
 def test_analyst_only_sections_stay_out_of_the_short_briefs(audience):
     out = render_brief(labelled_brief(audience), "md")
