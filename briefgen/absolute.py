@@ -44,6 +44,7 @@ _QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)|«[^»]*(?:»|$)|‘
 # An annotation already there (a model may write 'on Sunday (Oct. 26)'): a parenthesis
 # holding a digit right after the words.
 _ALREADY = re.compile(r"\s*\([^()]*\d[^()]*\)")
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 def is_relative(mention: dates.DateMention) -> bool:
@@ -117,7 +118,10 @@ def annotate(
     spans = sentence_spans(text)
     out, at = [], 0
     for m in mentions:
-        if _ALREADY.match(text, m.end):
+        # "Monday's ferry sinking" reads "Monday's (2 Mar) ferry sinking", not "Monday (2 Mar)'s".
+        possessive = _POSSESSIVE.match(text, m.end)
+        end = possessive.end() if possessive else m.end
+        if _ALREADY.match(text, end):
             continue
         resolved = _fixed_for(m.text, fixed or {})
         if resolved is None:
@@ -125,8 +129,8 @@ def annotate(
             resolved = resolve_among(
                 m, dates.sentence_tense(sentence), references_for(m.text, references, evidence)
             )
-        out.append(f"{text[at : m.end]} ({label(m, resolved, year)})")
-        at = m.end
+        out.append(f"{text[at:end]} ({label(m, resolved, year)})")
+        at = end
     out.append(text[at:])
     return "".join(out)
 

@@ -38,6 +38,9 @@ def said(text: str, *articles: str, evidence: str | None = None, year: int = 202
         ("Prices rose two weeks ago.", "two weeks ago (around 12 Oct)."),
         ("A deal could come in the first half of next year.", "next year (2026)."),
         ("Rates will fall by the end of the year.", "the end of the year (2025)."),
+        # A possessive keeps its "'s" on the word: not "Friday (24 Oct)'s".
+        ("The death toll from Friday's ferry sinking rose.", "Friday's (24 Oct) ferry"),
+        ("Yesterday’s vote was close.", "Yesterday’s (25 Oct) vote"),
     ],
 )
 def test_relative_words_get_their_date_beside_them(text, shown):
@@ -102,6 +105,8 @@ def test_quotations_stay_verbatim():
 def test_annotating_twice_changes_nothing_more():
     once = said("The leaders will meet on Thursday.", "sun")
     assert said(once, "sun") == once
+    possessive = said("Friday's sinking was the worst in years.", "sun")
+    assert said(possessive, "sun") == possessive
     # A date a model already put beside the words is not repeated.
     given = "Bessent said on Sunday (Oct. 26) that a deal was reached."
     assert said(given, "sun") == given
