@@ -1,6 +1,7 @@
 """Whether a sentence is whole enough to be shown to a reader alone.
 
-Two general faults, each by the sentence's form, never by the wording of a corpus:
+General faults make a sentence never choosable, each told by its form, never by the wording
+of a corpus:
 
 - **cut off**: it does not end like a sentence (".", "!", "?", maybe inside closing quotes or
   brackets). Articles cut off by a feed or a crawler end mid-clause ("...is a reliable"),
@@ -19,6 +20,13 @@ Two general faults, each by the sentence's form, never by the wording of a corpu
   ("Section 232 allows"). It is deliberately lenient: a plural
   noun after a capitalised word passes as a verb, because leaving a real sentence out costs
   the reader more than letting a rare verbless one through.
+- **a note about the page**: rights, update, paywall or comment notices glued into a
+  paragraph, where ingest keeps the line (furniture.page_note).
+
+Another test, leans_on_context, is asked where a sentence is shown without its neighbours
+(a point, a watch item): one that opens on what a sentence before it told ("He said ...",
+"The agreement, confirmed by ...", "Despite this, ...") leans on a sentence the reader was
+not shown.
 
 First person outside quotation marks (a writer's aside) needs the paragraph around the
 sentence to see its quotation marks; briefgen.offtopic finds those passages.
@@ -91,6 +99,61 @@ _MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
+
+
+# ---------------------------------------------------------------- leaning on a sentence not shown
+
+_REFERRING_NOUNS = "|".join(
+    "agreement deal move decision announcement measure step pact truce arrangement "
+    "framework plan proposal".split()
+)
+# Sentences that lean on the one before them make poor stand-alone points.
+NEEDS_CONTEXT = re.compile(
+    # A sentence adverb first ("Notably, the agreement ...") leaves what follows as leaning.
+    r"^(?:\w+ly,\s+)?"
+    r"(he|she|it|they|this|that|these|those|but|and|so|also|however|meanwhile|still|yet|"
+    r"instead|thus|therefore|then|such|here|there|which|its|his|her|their|later|"
+    # "A few days later, Beijing softened its stance": later than what the reader was not told.
+    r"(?:a few|\w+) (?:hours|days|weeks|months|years) (?:later|earlier)|"
+    # "The agreement, confirmed by ...": which agreement the reader was not told. "The deal
+    # between X and Y" names its referent, so a noun followed by what it is of stays.
+    rf"the (?:{_REFERRING_NOUNS})(?!\s+(?:to|between|with|on|of|for|in|at|over)\b))\b"
+    # "... could lead to such a deal": such a deal as a sentence the reader was not shown.
+    r"|.*\bsuch an? \w+"
+    # "Should that trend accelerate, ...", "Despite this, ...": a clause opening the sentence
+    # on what a sentence before it told.
+    r"|(?:if|should|while|as|when|although|though|because|since|unless|once|until|despite|"
+    # Not "given": "Given that China agreed ..." opens a clause of its own.
+    r"after|before|with|without|beyond|besides)\s+(?:this|that|these|those)\b"
+    # "Rhetoric is also a key component": one more part, factor or sign of something named
+    # before; the noun names what it belongs to only with its "of" ("a key component of the
+    # deal"), and "also" says the list began in a sentence not shown.
+    r"|.*\b(?:is|are|was|were|remains?|will\s+be)\s+also\s+(?:an?\s+|the\s+|one\s+of\s+the\s+)?"
+    r"(?:\w+\s+)?(?:component|part|factor|element|aspect|piece|feature|consideration|"
+    r"ingredient|pillar|dimension|reason|sign|point)s?\b(?!\s+(?:of|in|to|for|behind|that)\b)",
+    re.I,
+)
+
+
+# "There were no reports of injuries", "It is alleged that officials knew": "there" and "it"
+# as grammar's dummy subjects refer to nothing before them, so what they open leans only if
+# what follows does ("It was reported that he ..." still leans on who "he" is).
+_EXPLETIVE = re.compile(
+    r"^(?:there\s+(?:is|are|was|were|remains?|(?:will|may|might|could|would)\s+be|"
+    r"(?:has|have|had)\s+been)\b"
+    r"|it\s+(?:(?:is|was|(?:has|had)\s+been|will\s+be|would\s+be)\s+(?:not\s+|also\s+|still\s+)?"
+    r"\w+|seems|appears)\s+(?:that|whether)\b)",
+    re.I,
+)
+
+
+def leans_on_context(text: str) -> bool:
+    """Whether a sentence needs one the reader was not shown (NEEDS_CONTEXT), after a
+    dummy subject's opening (_EXPLETIVE) is set aside."""
+    if not NEEDS_CONTEXT.match(text):
+        return False
+    opening = _EXPLETIVE.match(text)
+    return opening is None or bool(NEEDS_CONTEXT.match(text[opening.end() :].lstrip()))
 
 
 def why_not_choosable(sentence: str) -> str | None:

@@ -7,8 +7,9 @@ import re
 import pytest
 
 from briefgen.coverage import Candidate, facet_weights, select_covering
-from briefgen.engines.extractive import _NEEDS_CONTEXT, REDUNDANT, presentable, summary_ranking
+from briefgen.engines.extractive import REDUNDANT, presentable, summary_ranking
 from briefgen.schema import Evidence, Finding
+from briefgen.sentence_quality import NEEDS_CONTEXT
 from briefgen.text import content_words, cosine
 
 CORE = "China and the United States agreed on a trade truce after talks in Kuala Lumpur."
@@ -129,7 +130,7 @@ def test_sample_key_points_are_distinct_and_self_contained(exec_result):
         for b in vectors[i + 1 :]:
             assert cosine(a, b) <= REDUNDANT
     for p in shown:
-        assert not _NEEDS_CONTEXT.match(p.text), p.text
+        assert not NEEDS_CONTEXT.match(p.text), p.text
 
 
 def test_sample_key_points_do_not_repeat_the_watch_list(exec_result):

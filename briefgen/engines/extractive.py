@@ -39,7 +39,7 @@ from briefgen.schema import (
     DraftSection,
     Finding,
 )
-from briefgen.sentence_quality import choosable, dated_caption
+from briefgen.sentence_quality import choosable, dated_caption, leans_on_context
 from briefgen.synthesis_articles import findings_by_article
 from briefgen.text import content_words, cosine, is_bullet, sentence_spans, word_count
 from briefgen.trim import cut_connective, trim
@@ -63,38 +63,6 @@ BACKGROUND = 0.5
 # What a lede owes its rank to being a lede (merge._salience: 1 + 0.6 + LEDE_BONUS against
 # the 1 + 0.6 its position alone gives): spent once the bottom line has summed up the story.
 LEDE_FACTOR = (1.6 + LEDE_BONUS) / 1.6
-
-_REFERRING_NOUNS = "|".join(
-    "agreement deal move decision announcement measure step pact truce arrangement "
-    "framework plan proposal".split()
-)
-# Sentences that lean on the one before them make poor stand-alone points.
-_NEEDS_CONTEXT = re.compile(
-    # A sentence adverb first ("Notably, the agreement ...") leaves what follows as leaning.
-    r"^(?:\w+ly,\s+)?"
-    r"(he|she|it|they|this|that|these|those|but|and|so|also|however|meanwhile|still|yet|"
-    r"instead|thus|therefore|then|such|here|there|which|its|his|her|their|later|"
-    # "A few days later, Beijing softened its stance": later than what the reader was not told.
-    r"(?:a few|\w+) (?:hours|days|weeks|months|years) (?:later|earlier)|"
-    # "The agreement, confirmed by ...": which agreement the reader was not told. "The deal
-    # between X and Y" names its referent, so a noun followed by what it is of stays.
-    rf"the (?:{_REFERRING_NOUNS})(?!\s+(?:to|between|with|on|of|for|in|at|over)\b))\b"
-    # "... could lead to such a deal": such a deal as a sentence the reader was not shown.
-    r"|.*\bsuch an? \w+"
-    # "Should that trend accelerate, ...", "Despite this, ...": a clause opening the sentence
-    # on what a sentence before it told.
-    r"|(?:if|should|while|as|when|although|though|because|since|unless|once|until|despite|"
-    # Not "given": "Given that China agreed ..." opens a clause of its own.
-    r"after|before|with|without|beyond|besides)\s+(?:this|that|these|those)\b"
-    # "Rhetoric is also a key component": one more part, factor or sign of something named
-    # before; the noun names what it belongs to only with its "of" ("a key component of the
-    # deal"), and "also" says the list began in a sentence not shown.
-    r"|.*\b(?:is|are|was|were|remains?|will\s+be)\s+also\s+(?:an?\s+|the\s+|one\s+of\s+the\s+)?"
-    r"(?:\w+\s+)?(?:component|part|factor|element|aspect|piece|feature|consideration|"
-    r"ingredient|pillar|dimension|reason|sign|point)s?\b(?!\s+(?:of|in|to|for|behind|that)\b)",
-    re.I,
-)
-
 
 # A sentence that reports what a commentator writes or thinks ("A Fujian-based columnist,
 # Chenkai, writes that ...", "..., he writes.") is commentary, however factual its wording:
@@ -373,28 +341,9 @@ def _is_heading(sentence: str) -> bool:
     )
 
 
-# "There were no reports of injuries", "It is alleged that officials knew": "there" and "it"
-# as grammar's dummy subjects refer to nothing before them, so what they open leans only if
-# what follows does ("It was reported that he ..." still leans on who "he" is).
-_EXPLETIVE = re.compile(
-    r"^(?:there\s+(?:is|are|was|were|remains?|(?:will|may|might|could|would)\s+be|"
-    r"(?:has|have|had)\s+been)\b"
-    r"|it\s+(?:(?:is|was|(?:has|had)\s+been|will\s+be|would\s+be)\s+(?:not\s+|also\s+|still\s+)?"
-    r"\w+|seems|appears)\s+(?:that|whether)\b)",
-    re.I,
-)
 # A double quote that closes a measure after a prime is a unit, not a quotation mark:
 # a stage won "in 5h 34' 28"", a player "6' 2"" tall.
 _MEASURE = re.compile(r"\d['’′]\s?\d{1,2}\"")
-
-
-def _leans_on_context(text: str) -> bool:
-    """Whether a sentence needs one the reader was not shown (_NEEDS_CONTEXT), after a
-    dummy subject's opening (_EXPLETIVE) is set aside."""
-    if not _NEEDS_CONTEXT.match(text):
-        return False
-    opening = _EXPLETIVE.match(text)
-    return opening is None or bool(_NEEDS_CONTEXT.match(text[opening.end() :].lstrip()))
 
 
 def presentable(text: str) -> bool:
@@ -409,7 +358,7 @@ def presentable(text: str) -> bool:
     # An odd number of straight quotation marks, unless a measure's mark makes it odd.
     straight = text.count('"') % 2 and _MEASURE.sub("", text).count('"') % 2
     unbalanced = text.count("“") != text.count("”") or straight
-    if _leans_on_context(text) or unbalanced:
+    if leans_on_context(text) or unbalanced:
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in '“"'):
         return False
