@@ -44,10 +44,17 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
         return tells_settled(e.text, e.article_id, ref, settled)
 
     def stale(f: Finding) -> bool:
+        # What the reader is shown is the finding's own sentence: when it is one of its
+        # articles' sentences, that telling decides. Other articles support it clause by
+        # clause, and a clause of a current sentence ("Delegates are on schedule to begin
+        # drafting proposals early next week") must not keep a sentence that tells as coming
+        # what a later article reports held ("This year's session ... begins next week in
+        # Bali"). A model's own wording is in no article: every telling decides.
+        told = [e for e in f.evidence if e.text == f.text] or f.evidence
         if f.kind == "forecast" and all(
             all_passed(e.text, ref := corpus.references.get(e.article_id, (None,))[0], as_of)
             or tells_settled(e.text, e.article_id, ref, settled)
-            for e in f.evidence
+            for e in told
         ):
             return True
         # Not weighed as a forecast (an opinion: "As we have been predicting, President Trump
@@ -58,13 +65,11 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
         # "every date passed" as for a forecast: a fact in which "will" stands anywhere names
         # passed days and stays true ("The UK has frozen all deals with Iran until the 15
         # sailors detained on March 23 are released").
-        if f.kind != "forecast" and all(told_ahead_and_reported(e) for e in f.evidence):
+        if f.kind != "forecast" and all(told_ahead_and_reported(e) for e in told):
             return True
         # Whatever its kind: "the proposed meeting remains tentative", from an article older
         # than the one reporting the meeting held, in every article that tells it.
-        return all(
-            tells_pending(e.text, e.article_id, corpus.references, settled) for e in f.evidence
-        )
+        return all(tells_pending(e.text, e.article_id, corpus.references, settled) for e in told)
 
     kept = [f for f in digest.findings if not stale(f)]
     if len(kept) == len(digest.findings):

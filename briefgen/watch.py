@@ -16,6 +16,7 @@ from collections import Counter
 from briefgen import dated_future, dates, ranges
 from briefgen.injection import is_instruction_like
 from briefgen.schema import ChunkNotes, Event, WatchItem, WatchList
+from briefgen.sentence_quality import leans_on_context
 from briefgen.text import collapse_spaces, content_words, cosine
 from briefgen.trim import cut_label
 
@@ -309,11 +310,18 @@ _STATUS_RANK = {"deadline": 0, "scheduled": 1, "expected": 2, "possible": 3}
 
 
 def _clearer(new: WatchItem, old: WatchItem) -> bool:
-    """Of two tellings of one event, the one that writes the date out and says it shortest."""
+    """Of two tellings of one event, the one that writes the date out, then the one that
+    stands alone ("He said a report is due by 20 March" leans on who "he" is, a sentence the
+    list does not show), then the firmest and the shortest."""
 
     def key(i: WatchItem):
         explicit = bool(i.date_text and re.search(r"\d", i.date_text))
-        return (not explicit, _STATUS_RANK[i.status], len(i.description))
+        return (
+            not explicit,
+            leans_on_context(i.description),
+            _STATUS_RANK[i.status],
+            len(i.description),
+        )
 
     return key(new) < key(old)
 

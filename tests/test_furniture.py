@@ -8,7 +8,13 @@ import pytest
 from briefgen.clean import clean_text
 from briefgen.engines.extractive import presentable
 from briefgen.furniture import furniture_line, page_note, unglue
-from briefgen.sentence_quality import choosable, cut_off, has_finite_verb, why_not_choosable
+from briefgen.sentence_quality import (
+    choosable,
+    cut_off,
+    has_finite_verb,
+    leans_on_context,
+    why_not_choosable,
+)
 
 STORY = "The two delegations agreed on Sunday to extend the tariff truce by another year."
 MORE = "Officials from both sides said the text would be signed at the summit next week."
@@ -236,3 +242,18 @@ def test_a_sentence_with_a_finite_verb_is_choosable(sentence):
     assert has_finite_verb(sentence)
     assert choosable(sentence)
     assert why_not_choosable(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "sentence, leans",
+    [
+        ("He said a report on the cause is due by 20 March.", True),
+        ("This is the first meeting since the summit in Osaka.", True),
+        ("That year the company failed to pay its debts.", True),
+        ("These talks failed after two days in Geneva.", True),
+        ("The deal between the two ports was signed on Friday in Geneva.", False),
+        ("There were no reports of injuries after the ferry sank.", False),
+    ],
+)
+def test_a_sentence_that_opens_on_what_one_before_it_told_leans_on_it(sentence, leans):
+    assert leans_on_context(sentence) is leans

@@ -83,6 +83,21 @@ def test_an_event_told_by_two_articles_is_one_item_citing_both():
     assert sorted(watch.upcoming[0].article_ids) == ["a0", "a1"]
 
 
+def test_an_item_told_twice_is_shown_by_the_telling_that_stands_alone():
+    # The first telling leans on who "He" is, a sentence the list does not show; the second
+    # names him, though it is longer and less firm ("would be" against "is due").
+    notes = _notes(
+        "Transport Minister Dudy Purwagandhi visited the port. He said a report on the cause of "
+        "the sinking is due by 20 March.",
+        "Transport Minister Dudy Purwagandhi said a report on the cause of the sinking would be "
+        "published by 20 March.",
+    )
+    refs = {"a0": (REF, "test"), "a1": (REF, "test")}
+    [item] = build_watchlist(notes, refs, as_of=REF).upcoming
+    assert sorted(item.article_ids) == ["a0", "a1"]
+    assert item.description.startswith("Transport Minister Dudy Purwagandhi said")
+
+
 def test_a_list_item_s_label_is_left_out_of_the_description_but_never_its_date():
     notes = _notes(
         "Time-sensitive talks: Negotiations to resume by mid-November; exact date pending.\n\n"
@@ -337,6 +352,30 @@ def test_a_fact_told_as_to_come_of_an_event_reported_since_is_out_of_date():
     kept = {f.id for f in current(digest, corpus, dt.date(2025, 10, 30)).findings}
     assert "as-fact" not in kept and malaysia.id not in kept
     assert "frozen" in kept
+
+
+def test_a_finding_whose_own_sentence_is_out_of_date_is_left_out_whatever_supports_it():
+    """The reader is shown a finding's own sentence. "will meet in Malaysia on Friday" [2]
+    tells as coming the talks [4] reports held; a current sentence of another article that
+    supports it clause by clause does not keep it."""
+    from briefgen.currency import current
+
+    _, corpus = _sample_watch("2025-10-30")
+    malaysia = next(f for f in corpus.digest.findings if "will meet in Malaysia" in f.text)
+    newest = max(corpus.references, key=lambda a: corpus.references[a][0])
+    support = "Officials said the trade teams are expected to meet again in the new year."
+    backed = malaysia.model_copy(
+        update={
+            "id": "backed",
+            "kind": "fact",
+            "evidence": [
+                *malaysia.evidence,
+                malaysia.evidence[0].model_copy(update={"article_id": newest, "text": support}),
+            ],
+        }
+    )
+    digest = corpus.digest.model_copy(update={"findings": [*corpus.digest.findings, backed]})
+    assert "backed" not in {f.id for f in current(digest, corpus, dt.date(2025, 10, 30)).findings}
 
 
 def test_a_title_telling_a_held_meeting_as_ahead_is_no_headline():
