@@ -11,6 +11,7 @@ holds for every reprint of them, and merge.py remembers it (JUDGED).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from briefgen.facts import Quantity, actors, polarity_cues, quantities, relation, same_quantity
@@ -116,6 +117,29 @@ def _differing_figures(a: str, b: str) -> bool | None:
             if _figure_context(a, x) & _figure_context(b, y):
                 return True
     return found
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def figures_differ(sentence_a: str, sentence_b: str) -> bool:
+    """Whether two sentences give different figures for one thing anywhere in them: "at
+    least 12 people were killed" beside "killing at least 15 people". A clause of one that
+    says what a clause of the other says ("carrying 65 people") does not make it support
+    the other's sentence, which a reader takes whole, its figures with it."""
+    # Only figures the other sentence does not give too: "an additional 100% tariff, on top
+    # of the current 55% tariffs" gives the "100% tariffs" of the other sentence, and its 55%
+    # counts another thing.
+    qa, qb = quantities(sentence_a), quantities(sentence_b)
+    lone_a = [x for x in qa if not any(same_quantity(x, y) or same_quantity(y, x) for y in qb)]
+    lone_b = [y for y in qb if not any(same_quantity(x, y) or same_quantity(y, x) for x in qa)]
+    for x in lone_a:
+        for y in lone_b:
+            if x.unit != y.unit or x.noun != y.noun:
+                continue
+            if _clock_time(sentence_a, x) or _clock_time(sentence_b, y):
+                continue
+            if _figure_context(sentence_a, x) & _figure_context(sentence_b, y):
+                return True
+    return False
 
 
 def _clock_time(text: str, q: Quantity) -> bool:

@@ -190,7 +190,12 @@ def _clause_support(
     # earth export controls") beside what the other clause says about it.
     if not one_fact(said, other.clause_texts[k], clause, other.clauses[k], SAME_CLAUSE):
         return sim, None
-    return sim, judge(said, other.clause_texts[k], lead.claim.text, other.claim.text)
+    verdict = judge(said, other.clause_texts[k], lead.claim.text, other.claim.text)
+    if verdict == "agree" and agreement.figures_differ(lead.claim.text, other.claim.text):
+        # One clause agrees, another gives the same count otherwise ("at least 12 killed" /
+        # "killing at least 15"): citing it for the lead's sentence would say both give 12.
+        return sim, "differ"
+    return sim, verdict
 
 
 class _ClauseIndex:

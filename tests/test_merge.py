@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from briefgen import agreement
 from briefgen import merge as merge_module
 from briefgen.chunking import chunk_article
 from briefgen.engines.extractive import ExtractiveEngine
@@ -60,6 +61,33 @@ def test_clauses_are_the_sentence_as_written():
         "after talks in Geneva, to pause the fees.",
     ]
     assert all(c in text for c in clauses)
+
+
+def test_a_sentence_giving_another_count_of_the_same_thing_does_not_support():
+    # One clause agrees ("carrying 65 people"), but the sentence gives 15 killed where the
+    # finding says 12: cited for it, the reader would take both articles to say 12.
+    _, d = _digest(
+        "A passenger ferry carrying 65 people capsized off Bali on Monday, and at least 12 "
+        "people were killed, the rescue agency said. Divers searched the wreck.",
+        "The ferry that sank off Bali on Monday, killing at least 15 people, had been carrying "
+        "65 people, officials said. The port reopened on Tuesday.",
+    )
+    f = _finding_with(d, "at least 12")
+    assert f.article_ids == ["a0"]
+
+
+def test_a_sentence_that_gives_the_same_figure_and_another_still_supports():
+    # "an additional 100% tariff, on top of the current 55% tariffs": the 55% counts another
+    # thing, and the 100% is the finding's.
+    assert not agreement.figures_differ(
+        "Trump's proposal for 100% tariffs on Chinese imports underscores his stance on trade.",
+        "Trump vowed to impose an additional 100% tariff on Chinese goods, on top of the current "
+        "55% tariffs.",
+    )
+    assert agreement.figures_differ(
+        "At least 12 people were killed when the ferry sank.",
+        "The ferry sank on Monday, killing at least 15 people.",
+    )
 
 
 def test_unrelated_claims_stay_single_source():
