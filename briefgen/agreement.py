@@ -98,7 +98,9 @@ def _actor_words(text: str) -> set[str]:
 FIGURE_CONTEXT = 3  # content words either side of a figure that say what it counts
 
 
-def _differing_figures(a: str, b: str) -> bool | None:
+def _differing_figures(
+    a: str, b: str, xs: list[Quantity] | None = None, ys: list[Quantity] | None = None
+) -> bool | None:
     """Whether the two clauses give different figures for the same thing; None when they
     give no figures of one kind that differ (the contradiction is of another sort).
 
@@ -107,8 +109,8 @@ def _differing_figures(a: str, b: str) -> bool | None:
     ("a magnitude of 5.4" and "a magnitude of 5.6" do).
     """
     found = None
-    for x in quantities(a):
-        for y in quantities(b):
+    for x in quantities(a) if xs is None else xs:  # `xs`, `ys`: only these figures of each
+        for y in quantities(b) if ys is None else ys:
             if x.unit != y.unit or x.noun != y.noun or same_quantity(x, y):
                 continue
             if _clock_time(a, x) or _clock_time(b, y):
@@ -131,15 +133,7 @@ def figures_differ(sentence_a: str, sentence_b: str) -> bool:
     qa, qb = quantities(sentence_a), quantities(sentence_b)
     lone_a = [x for x in qa if not any(same_quantity(x, y) or same_quantity(y, x) for y in qb)]
     lone_b = [y for y in qb if not any(same_quantity(x, y) or same_quantity(y, x) for x in qa)]
-    for x in lone_a:
-        for y in lone_b:
-            if x.unit != y.unit or x.noun != y.noun:
-                continue
-            if _clock_time(sentence_a, x) or _clock_time(sentence_b, y):
-                continue
-            if _figure_context(sentence_a, x) & _figure_context(sentence_b, y):
-                return True
-    return False
+    return bool(_differing_figures(sentence_a, sentence_b, lone_a, lone_b))
 
 
 def _clock_time(text: str, q: Quantity) -> bool:

@@ -25,8 +25,8 @@ def current(digest: Digest, corpus: Corpus, as_of: dt.date) -> Digest:
     "Officials will meet in Malaysia on Friday", from an article of last week, is history by
     now: a brief that says it will happen misleads. A forecast every date of which has ended
     before `as_of`, or whose event a later article reports as happened, cancelled or moved
-    (settle.py), in every article that tells it, is left out of what the engine writes
-    from, and so is a finding of another kind (a model's note may call "will meet" a fact)
+    (settle.py), in the sentence the reader is shown (its own article's, else every
+    article that tells it), is left out of what the engine writes from, and so is a finding of another kind (a model's note may call "will meet" a fact)
     that tells such an event, reported since, not in the past tense; so is any finding that
     speaks of such an event as still pending ("the proposed meeting remains tentative") in
     articles older than the report (settle.tells_pending).
