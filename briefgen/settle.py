@@ -363,13 +363,10 @@ def tells_pending(
     words = set(content_words(sentence))
     # Who is pending is named beside the cue ("the proposed Xi-Trump meeting"), not anywhere
     # in the sentence ("Trump is flying to Kuala Lumpur ... and a possible meeting with Kim").
-    names = set().union(*(_names(_around(sentence, m)) for m in cues))
+    names = _names_beside(sentence, cues)
     written = references.get(article_id, (None, ""))[0]
     for item in settled:
-        if item.state == "upcoming" or not item.state_article_ids:
-            continue
-        reported = [references.get(a, (None, ""))[0] for a in item.state_article_ids]
-        if written is None or any(r is None or r <= written for r in reported):
+        if not _reported_since(item, written, references):
             continue  # not known to be older than every report of what became of it
         shared = words & _item_words(item)
         # Two names of the event beside the cue: its parties ("Xi-Trump") or a name of
@@ -402,16 +399,27 @@ def title_out_of_date(
     cues = list(_PENDING.finditer(title)) + list(_AHEAD.finditer(title))
     if not cues or written is None:
         return False
-    names = set().union(*(_names(_around(title, m)) for m in cues))
-    for item in settled:
-        if item.state == "upcoming" or not item.state_article_ids:
-            continue
-        reported = [references.get(a, (None, ""))[0] for a in item.state_article_ids]
-        if any(r is None or r <= written for r in reported):
-            continue
-        if len(names & _names(item.sentence)) >= 2:
-            return True
-    return False
+    names = _names_beside(title, cues)
+    return any(
+        _reported_since(item, written, references) and len(names & _names(item.sentence)) >= 2
+        for item in settled
+    )
+
+
+def _reported_since(
+    item: WatchItem, written: dt.date | None, references: dict[str, tuple[dt.date, str]]
+) -> bool:
+    """Whether what became of a settled item is reported only by articles written after
+    `written` (False when any of the dates is unknown)."""
+    if item.state == "upcoming" or not item.state_article_ids or written is None:
+        return False
+    reported = [references.get(a, (None, ""))[0] for a in item.state_article_ids]
+    return all(r is not None and r > written for r in reported)
+
+
+def _names_beside(text: str, cues: list[re.Match[str]]) -> set[str]:
+    """The names within PENDING_REACH words of any of the cues."""
+    return set().union(*(_names(_around(text, m)) for m in cues))
 
 
 def _around(sentence: str, cue: re.Match[str], reach: int = PENDING_REACH) -> str:
