@@ -125,9 +125,12 @@ def annotate(
             continue
         resolved = _fixed_for(m.text, fixed or {})
         if resolved is None:
-            sentence = next((text[s:e] for s, e in spans if s <= m.start < e), text)
+            s, e = next(((s, e) for s, e in spans if s <= m.start < e), (0, len(text)))
+            sentence = text[s:e]
             resolved = resolve_among(
-                m, dates.sentence_tense(sentence), references_for(m.text, references, evidence)
+                m,
+                dates.tense_at(sentence, m.start - s),
+                references_for(m.text, references, evidence),
             )
         out.append(f"{text[at:end]} ({label(m, resolved, year)})")
         at = end

@@ -247,6 +247,20 @@ def looks_back(date_text: str) -> bool:
     return bool(_LOOKS_BACK.match(date_text))
 
 
+# The words after a date that go on the sentence rather than name a thing of that date.
+_GOES_ON = set(_words("and or in at on by to of for from with as when after before while that"))
+_GOES_ON |= set(_words("morning afternoon evening night the a an is was were will had has"))
+
+
+def names_a_thing(text: str, mention: DateMention) -> bool:
+    """ "the July 7 bombers", "the December 26 Indian Ocean tsunami": a month and day used
+    as part of a name, which dates the thing named, not what the sentence tells."""
+    if mention.kind != "month_day" or _prev_word(text, mention.start) not in ("the", ""):
+        return False
+    following = re.match(r"\s+([A-Za-z]+)", text[mention.end :])
+    return bool(following) and following.group(1).lower() not in _GOES_ON
+
+
 def parse_date(value: str) -> dt.date | None:
     """One metadata date string (ISO, RFC 2822, 'January 8, 2005', '8 January 2005', ...)."""
     # ISO first, and by prefix: a time and zone after it ("T09:00:00Z") do not change the
@@ -302,6 +316,36 @@ def sentence_tense(sentence: str) -> Literal["past", "future", "unknown"]:
         if ed and w not in _NOT_VERBS and prev.lower() not in _NOT_SUBJECT:
             return "past"
     return "unknown"
+
+
+# Where a clause of a sentence begins: after a comma, colon, semicolon or dash, and at a word
+# that opens a clause of its own ("... will pay more after the bank raised rates on Thursday").
+_CLAUSE_START = re.compile(
+    r"[,;:—–]\s*|\b(?=(?:after|before|when|while|since|because|but|although|though|whereas"
+    r"|that|which|who)\b)",
+    re.I,
+)
+# "said the rise on Thursday would squeeze": the future of a moment told as past, which does
+# not say on which side of the writing the date falls.
+_REPORTED = re.compile(r"\b(?:said|told|warned|added|argued|insisted|predicted|wrote)\b", re.I)
+_WOULD = re.compile(r"\bwould(?!\s+have)\b", re.I)
+
+
+def tense_at(sentence: str, at: int) -> Literal["past", "future", "unknown"]:
+    """The tense of the clause of `sentence` that holds position `at` (a date's start), else
+    of the whole sentence: a date belongs to its own verb, not to the sentence's first cue.
+
+    "Homeowners will pay more from next month after the bank raised rates on Thursday": the
+    Thursday is past though the sentence looks forward."""
+    start = max([0, *(m.end() for m in _CLAUSE_START.finditer(sentence, 0, at))])
+    following = _CLAUSE_START.search(sentence, at + 1)
+    clause = sentence[start : following.start() if following else len(sentence)]
+    would = _WOULD.search(clause)
+    if would and _REPORTED.search(sentence, 0, start + would.start()):
+        if sentence_tense(_REPORTED.sub("", _WOULD.sub("", clause))) == "unknown":
+            return "unknown"
+    own = sentence_tense(clause)
+    return own if own != "unknown" else sentence_tense(sentence)
 
 
 # ---------------------------------------------------------------- resolving

@@ -410,7 +410,10 @@ def find_event(text: str, article_id: str, start: int, end: int) -> Event | None
         r"\b(deadline|effective|scheduled)\b", sentence, re.I
     ):
         return None
-    best = min(mentions, key=lambda m: (_DATE_KIND_RANK.get(m.kind, 9), m.start))
+    # "will pay more from next month after the bank raised rates on Thursday": a date whose
+    # own clause is past dates what was done; the event is dated by another, if there is one.
+    ahead = [m for m in mentions if dates.tense_at(sentence, m.start) != "past"]
+    best = min(ahead or mentions, key=lambda m: (_DATE_KIND_RANK.get(m.kind, 9), m.start))
     # Judge the kind of event by the words near its date first ("set to meet this Thursday"),
     # and only then by the whole sentence, which may speak of other things too.
     status = _nearest_status(sentence, best.start, best.end) or event_status(sentence)

@@ -126,7 +126,7 @@ class _Told:
     words: frozenset[str]
     names: frozenset[str]
     mentions: tuple[dates.DateMention, ...]
-    tense: str
+    tenses: tuple[str, ...]  # each mention's, by the clause it stands in (dates.tense_at)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -139,6 +139,7 @@ def _told(text: str) -> tuple[_Told, ...]:
         if found is None:
             continue
         state, cue = found
+        mentions = tuple(dates.find_dates(sentence))
         out.append(
             _Told(
                 sentence,
@@ -147,8 +148,8 @@ def _told(text: str) -> tuple[_Told, ...]:
                 cue.end(),
                 frozenset(content_words(sentence)),
                 frozenset(_names(sentence)),
-                tuple(dates.find_dates(sentence)),
-                dates.sentence_tense(sentence),
+                mentions,
+                tuple(dates.tense_at(sentence, m.start) for m in mentions),
             )
         )
     return tuple(out)
@@ -158,8 +159,8 @@ def _report(item: WatchItem, aid: str, told: _Told, ref: dt.date | None) -> Repo
     state = told.state
     first, last = _span(item)
     moved_to, inside, elsewhere = None, False, False
-    for m in told.mentions:
-        day = dates.resolve(m, ref, told.tense).date
+    for m, tense in zip(told.mentions, told.tenses, strict=True):
+        day = dates.resolve(m, ref, tense).date
         if day is None:
             continue
         if state == "moved" and m.start >= told.cue_end and moved_to is None:
@@ -327,8 +328,10 @@ def tells_settled(
             return True
         first, last = _span(item)
         if days is None:
-            tense = dates.sentence_tense(sentence)
-            days = [dates.resolve(m, ref, tense).date for m in dates.find_dates(sentence)]
+            days = [
+                dates.resolve(m, ref, dates.tense_at(sentence, m.start)).date
+                for m in dates.find_dates(sentence)
+            ]
         on_it = any(d is not None and first <= d <= last for d in days)
         shared = set(content_words(item.description)) & set(content_words(sentence))
         if on_it and len(shared) >= SAME_WORDS_DATED and article_id in item.article_ids:

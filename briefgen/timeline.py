@@ -139,7 +139,9 @@ def _done_on(f: Finding, refs: Mapping[str, dt.date], as_of: dt.date) -> tuple[d
     for m in dates.find_dates(f.text):
         if m.kind not in ("full", "month_day", "weekday", "relative") or dates.looks_back(m.text):
             continue
-        tense = dates.sentence_tense(_clause(f.text, m.start))
+        if dates.names_a_thing(f.text, m):
+            continue  # "Three of the July 7 bombers ...": not what happened on that day
+        tense = dates.tense_at(f.text, m.start)
         if tense != "past":
             continue
         resolved = absolute.resolve_among(

@@ -119,7 +119,12 @@ def stable_id(tellings: list[WatchItem]) -> str:
 def _item(event: Event, article_id: str, ref: tuple[dt.date, str] | None) -> WatchItem | None:
     date, precision = event.date, event.precision
     mention = _mention(event)
-    tense = dates.sentence_tense(event.evidence)
+    # The tense of the date's own clause, not of the sentence's first cue (dates.tense_at).
+    tense = (
+        dates.tense_at(event.evidence, mention.start)
+        if mention is not None
+        else dates.sentence_tense(event.evidence)
+    )
     if date is None and mention is not None:
         resolved = dates.resolve(mention, ref[0] if ref else None, tense)
         date, precision = resolved.date, resolved.precision
@@ -343,9 +348,8 @@ def most_important(items: list[WatchItem], limit: int) -> list[WatchItem]:
 def all_passed(sentence: str, reference: dt.date | None, as_of: dt.date) -> bool:
     """Whether every date `sentence` names has ended before `as_of` (False if it names none,
     or one that cannot be resolved): a forecast of it is history by then."""
-    tense = dates.sentence_tense(sentence)
     resolved = [
-        dates.resolve(m, reference, tense)
+        dates.resolve(m, reference, dates.tense_at(sentence, m.start))
         for m in dates.find_dates(sentence)
         if not dates.looks_back(m.text)
     ]

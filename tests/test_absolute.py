@@ -41,6 +41,14 @@ def said(text: str, *articles: str, evidence: str | None = None, year: int = 202
         # A possessive keeps its "'s" on the word: not "Friday (24 Oct)'s".
         ("The death toll from Friday's ferry sinking rose.", "Friday's (24 Oct) ferry"),
         ("Yesterday’s vote was close.", "Yesterday’s (25 Oct) vote"),
+        # The Thursday's own clause is past, though the sentence opens on a "will".
+        (
+            "Borrowers will pay more after the bank raised rates on Thursday.",
+            "on Thursday (23 Oct).",
+        ),
+        # "said ... would": a future of the time of saying, so the nearest Thursday.
+        ("She said the rate rise on Thursday would hurt families.", "Thursday (23 Oct) would"),
+        ("Ahmadinejad on Wednesday announced that he would free them.", "Wednesday (22 Oct)"),
     ],
 )
 def test_relative_words_get_their_date_beside_them(text, shown):

@@ -13,9 +13,11 @@ from briefgen.dates import (
     DateMention,
     find_dates,
     infer_reference_dates,
+    names_a_thing,
     parse_date,
     resolve,
     sentence_tense,
+    tense_at,
 )
 
 SUNDAY = dt.date(2025, 10, 26)  # a Sunday
@@ -352,3 +354,49 @@ def test_infer_nothing_without_dates() -> None:
     # Month-days without any year in the corpus are not enough either.
     texts = {"a": "They met on October 9.", "b": "Talks will resume on Friday."}
     assert infer_reference_dates(texts, {}) == {}
+
+
+@pytest.mark.parametrize(
+    "sentence, date, tense",
+    [
+        # A date belongs to its own clause's verb, not to the sentence's first cue.
+        (
+            "Borrowers will pay more next month after the bank raised rates on Thursday.",
+            "Thursday",
+            "past",
+        ),
+        ("The bank, which raised rates on Monday, will meet again on Thursday.", "Monday", "past"),
+        (
+            "The bank, which raised rates on Monday, will meet again on Thursday.",
+            "Thursday",
+            "future",
+        ),
+        ("The minister said on Tuesday that talks will resume on Friday.", "Tuesday", "past"),
+        ("The minister said on Tuesday that talks will resume on Friday.", "Friday", "future"),
+        # A clause without a cue of its own takes the sentence's.
+        ("On Thursday, the bank will announce its decision.", "Thursday", "future"),
+        ("On Thursday, the bank raised rates.", "Thursday", "past"),
+        # "said ... would": the future of a moment told as past tells neither side.
+        ("She said the rise on Thursday would hurt families.", "Thursday", "unknown"),
+        ("She said the vote would take place on Thursday.", "Thursday", "unknown"),
+        ("The vote would take place on Thursday.", "Thursday", "future"),
+    ],
+)
+def test_tense_at_reads_the_dates_own_clause(sentence: str, date: str, tense: str) -> None:
+    assert tense_at(sentence, sentence.index(date)) == tense
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("Three of the July 7 bombers were named.", True),
+        ("Many died in the December 26 Indian Ocean tsunami.", True),
+        ("They were captured on March 23 in the Gulf.", False),
+        ("On March 23, the sailors were inspecting a ship.", False),
+        ("The March 23 morning was cold.", False),
+        ("The bombers struck on the morning of July 7.", False),
+    ],
+)
+def test_a_month_and_day_may_be_part_of_a_name(text: str, named: bool) -> None:
+    mention = next(m for m in find_dates(text) if m.kind == "month_day")
+    assert names_a_thing(text, mention) is named

@@ -68,6 +68,14 @@ def test_event_status_is_judged_near_the_date():
     assert event.date_text.startswith("this Thursday")
 
 
+def test_an_event_is_dated_by_a_date_whose_own_clause_looks_forward():
+    # The Thursday is when the rise was made; what is to come is dated "next month".
+    s = "Homeowners will pay more from next month after the bank raised rates on Thursday."
+    assert rules.find_event(s, "a", 0, len(s)).date_text == "next month"
+    s = "The bank, which raised rates on Monday, said it would decide again on Thursday."
+    assert rules.find_event(s, "a", 0, len(s)).date_text == "Thursday"
+
+
 def test_a_named_event_is_dated_by_its_year_not_by_its_name():
     # "Summer" in "Summer Olympic Games" is part of a name; the date is 2012 (MultiLing M009).
     s = "The next Summer Olympic Games will be held in London in 2012."
