@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 from briefgen import agreement
 from briefgen.clause_facts import one_fact
+from briefgen.polarity import quoted_spans
 from briefgen.schema import Claim
-from briefgen.text import cosine_with_norms, norm
+from briefgen.text import content_words, cosine_with_norms, norm
 
 SAME_FACT = 0.42  # cosine of idf-weighted word vectors above which two claims state one fact
 # A clause of another article supports a finding's clause when the words they share carry at
@@ -111,13 +112,21 @@ def cluster_claims(claims: list[WeightedClaim], judge: _Judge | None = None) -> 
 
 def _agreement(a: WeightedClaim, b: WeightedClaim, judge: _Judge | None = None) -> str:
     """ "agree", "contradict" or "differ": clause by clause where the two say the same
-    thing in their own words, else the whole sentences (facts.relation)."""
+    thing in their own words, else the whole sentences (facts.relation).
+
+    Names alone are no shared fact ("Finance Minister Karl Jensen welcomed the decision" is
+    not "Finance Minister Karl Jensen said a higher offer would ..."), and a sentence quoting
+    someone (the lead, `a`) is stated again only by one that carries the quotation too."""
     judge = judge or agreement.judge
+    if len(set().union(*a.clause_facts) & set().union(*b.clause_facts)) < 2:
+        return "differ"
+    if not carries_quote(quoted_words(a.claim.text), b.claim.text):
+        return "differ"
     verdicts = {
         judge(ta, tb, a.claim.text, b.claim.text)
-        for ca, ta in zip(a.clauses, a.clause_texts)
-        for cb, tb in zip(b.clauses, b.clause_texts)
-        if _overlap(ca, cb) >= SAME_CLAUSE
+        for ca, fa, ta in zip(a.clauses, a.clause_facts, a.clause_texts)
+        for cb, fb, tb in zip(b.clauses, b.clause_facts, b.clause_texts)
+        if len(fa & fb) >= 2 and _overlap(ca, cb) >= SAME_CLAUSE
     }
     if "contradict" in verdicts:
         return "contradict"
@@ -145,6 +154,7 @@ def add_support(
     for cluster in clusters:
         lead = cluster.members[0]
         have = {m.article_id for m in cluster.members}
+        quoted = quoted_words(lead.claim.text)
         best: dict[str, tuple[float, WeightedClaim]] = {}
         against: dict[str, tuple[float, WeightedClaim]] = {}
         for clause, facts, said in zip(lead.clauses, lead.clause_facts, lead.clause_texts):
@@ -157,7 +167,11 @@ def add_support(
                     continue
                 key = (other.claim.text, k)
                 if key not in told:
-                    told[key] = _clause_support(clause, facts, said, lead, other, k, judge)
+                    told[key] = (
+                        _clause_support(clause, facts, said, lead, other, k, judge)
+                        if carries_quote(quoted, other.claim.text)
+                        else (0.0, None)
+                    )
                 sim, verdict = told[key]
                 pick = best if verdict == "agree" else against if verdict == "contradict" else None
                 if pick is not None and sim > pick.get(other.article_id, (0.0, None))[0]:
@@ -277,6 +291,23 @@ def homes(clusters: list[Cluster]) -> dict[int, Cluster]:
         for m in cluster.members:
             home.setdefault(id(m), cluster)
     return home
+
+
+def quoted_words(text: str) -> frozenset[str]:
+    """The content words a sentence quotes, in quotations of three words or more."""
+    spans = quoted_spans(text) if ('"' in text or "“" in text or "'" in text) else ()
+    return frozenset(w for _, _, q in spans if len(q.split()) >= 3 for w in content_words(q))
+
+
+def carries_quote(quoted: frozenset[str], other: str) -> bool:
+    """Whether `other` carries most of a quotation's words (SAME_CLAUSE of them: the share
+    of a clause that makes two clauses one), so that citing it for the quoting sentence is
+    true. "'We are close to the point where further rises do more harm than good,' said
+    Tomas Berg, who voted to keep rates on hold" is not told again by "Two members voted to
+    hold rates": the reader takes the citation for the quotation."""
+    if not quoted:
+        return True
+    return len(quoted & set(content_words(other))) >= SAME_CLAUSE * len(quoted)
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> float:

@@ -143,12 +143,21 @@ def test_multiling_pairs_read_as_labelled_and_both_sides_holds_out(monkeypatch):
     pairs = _candidate_pairs(
         {"trade-talks": REPO / "examples" / "trade-talks"} | topics, monkeypatch
     )
-    found = sum(1 for r in LABELS if r["key"] in pairs)
-    assert found >= 0.95 * len(LABELS), f"{found} of {len(LABELS)} labelled pairs found again"
+    # Pairs merge no longer offers are ones it rejects before one_fact: clauses sharing names
+    # alone, a quotation the other sentence does not carry (clustering._agreement and
+    # carries_quote). Of the 11 labelled pairs left out so, 6 were labelled not
+    # support, 4 unsure and 1 support; they count as rejected below.
+    missing = [r for r in LABELS if r["key"] not in pairs]
+    assert len(missing) <= 0.1 * len(LABELS), f"{len(missing)} of {len(LABELS)} pairs not found"
+    by_label = [r["label"] for r in missing]
+    assert by_label.count("yes") * 3 <= by_label.count("no"), by_label
     everything = _judged(pairs, LABELS)
+    everything += [(r["label"], False) for r in missing if r["label"] != "unsure"]
     precision, recall = _scores(everything)
+    print(f"precision {precision:.3f}, recall {recall:.3f}")
     unchecked = _scores([(label, True) for label, _ in everything])
-    # Measured: precision 0.80, recall 0.88 (verbs alone: 0.82 and 0.84); unchecked 0.58.
+    # Measured: precision 0.81, recall 0.87 (0.80 and 0.88 before the gates above; verbs
+    # alone: 0.82 and 0.84); unchecked 0.58.
     assert precision >= 0.78 and recall >= 0.8, (precision, recall)
     assert precision >= unchecked[0] + 0.15, (precision, unchecked)
 

@@ -106,6 +106,51 @@ def test_shared_names_alone_do_not_corroborate():
     assert all(f.single_source for f in d.findings)
 
 
+_RATE_RISE = (
+    "The Bank of Norland lifted interest rates to 4.5% on Thursday, but three of the seven policymakers on its rate-setting committee voted against the move, the minutes showed, the widest split since 2019.\n\n"
+    '"We are close to the point where further rises do more harm than good," said committee member Tomas Berg, who voted to keep rates on hold.\n\n'
+    'Finance Minister Karl Jensen welcomed the decision. "The bank is doing what it must to bring prices down," Jensen told reporters in the capital.\n\n'
+    "Markets had expected the increase. The norland crown rose 0.3% against the dollar after the announcement.\n\n"
+    "Economists polled by Reuters expect one more rise before the summer. The next decision is due on 7 May."
+)
+_UNION = (
+    "Norland's largest trade union said on Saturday it would ballot members on strike action unless public-sector pay rises matched inflation.\n\n"
+    "The Federation of Public Workers said its 300,000 members had seen real wages fall for two years. A ballot would open on 2 March and close on 16 March, the union said.\n\n"
+    'Union leader Anna Dahl said the central bank\'s rate rise on Thursday would "squeeze families twice, through prices and through their mortgages."\n\n'
+    'The government has offered a 3% rise. Finance Minister Karl Jensen said a higher offer would "feed the very inflation the bank is fighting."'
+)
+
+
+def test_a_speakers_name_alone_does_not_make_two_of_his_sentences_one_finding():
+    # Four words of a name and title weigh more than the rest: "Finance Minister Karl Jensen
+    # welcomed the decision" was cited for what he said of the pay offer, in quotation marks
+    # or not.
+    quoted = 'would "feed the very inflation the bank is fighting."'
+    for union in (_UNION, _UNION.replace(quoted, quoted.replace('"', ""))):
+        _, d = _digest(_RATE_RISE, union)
+        assert _finding_with(d, "feed the very").article_ids == ["a1"]
+
+
+def test_a_quotation_is_supported_only_by_an_article_that_carries_it():
+    # "who voted to keep rates on hold" agrees with [a0]'s "voted to hold rates", but the
+    # reader takes a citation beside a quotation for the quotation.
+    _, d = _digest(
+        "Two of the seven members of the committee voted to hold rates at 4.25%, the minutes "
+        "showed. The bank will decide again in May.",
+        '"We are close to the point where further rises do more harm than good," said '
+        "committee member Tomas Berg, who voted to keep rates on hold. Markets were calm.",
+    )
+    assert _finding_with(d, "more harm than good").article_ids == ["a1"]
+    # An article that carries the quotation supports it, whoever it names as the speaker.
+    _, d = _digest(
+        '"We are close to the point where further rises do more harm than good," said '
+        "committee member Tomas Berg, who voted to keep rates on hold. Markets were calm.",
+        'Berg said: "We are close to the point where further rises do more harm than good." '
+        "He was outvoted.",
+    )
+    assert sorted(_finding_with(d, "more harm than good").article_ids) == ["a0", "a1"]
+
+
 def test_findings_are_numbered_and_ranked_by_score():
     _, d = _digest(
         "First sentence about trade talks in Malaysia this week. " * 1,
