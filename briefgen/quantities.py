@@ -105,6 +105,8 @@ _VAGUE_VALUE = {"dozens": 12, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6
 _VAGUE_VALUE |= {"billions": 1e9, "tens of thousands": 1e4, "hundreds of thousands": 1e5}
 _VAGUE_VALUE |= {"tens of millions": 1e7, "hundreds of millions": 1e8}
 _NEXT_WORD = re.compile(r"[\s-]+([A-Za-z][\w'’-]*)")
+# "a quarter point", "half a percentage point": a change of a rate in points, not a share.
+_OF_A_POINT = re.compile(r"[\s-]+(?:(?:of\s+)?an?\s+)?(?:percentage[\s-]+)?points?\b", re.I)
 # "one" alone is a pronoun as often as a figure ("one of the", "no one"); it counts with a unit.
 _PRONOUN_ONE = {"one"}
 
@@ -172,7 +174,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         if n_text is None and f not in ("half", "halves"):
             continue  # "the third round" is an ordinal, not a share
         n = 1.0 if n_text is None or n_text.lower() in ("a", "an") else _word_number(n_text)
-        add(m.start(), m.end(), Quantity((n or 1) / _FRACTION[f], "fraction", m.group(0)))
+        unit = "percentage point" if _OF_A_POINT.match(masked, m.end()) else "fraction"
+        add(m.start(), m.end(), Quantity((n or 1) / _FRACTION[f], unit, m.group(0)))
     for m in _QTY.finditer(masked):
         if any(taken[m.start() : m.end()]) or not m.group(0).strip():
             continue

@@ -90,6 +90,33 @@ def test_a_sentence_that_gives_the_same_figure_and_another_still_supports():
     )
 
 
+def test_a_quarter_point_is_a_change_in_points_not_a_share():
+    # Read as a share (25%), "a quarter point" contradicted the "4.5%" both sentences give.
+    assert (
+        agreement.judge(
+            "The Bank of Norland raised its benchmark interest rate by a quarter point to 4.5%",
+            "The Bank of Norland lifted interest rates to 4.5% on Thursday",
+            "",
+            "",
+        )
+        == "agree"
+    )
+    assert (
+        agreement.judge(
+            "rates rose by a quarter point", "rates rose by 0.25 percentage points", "", ""
+        )
+        == "agree"
+    )
+    assert (
+        agreement.judge("rates rose by a quarter point", "rates rose by half a point", "", "")
+        == "contradict"
+    )
+    # A share is still a share: "a quarter of voters" is 25% of them.
+    assert agreement.judge("a quarter of voters backed it", "25% of voters backed it", "", "") == (
+        "agree"
+    )
+
+
 def test_unrelated_claims_stay_single_source():
     _, d = _digest(
         "The central bank raised interest rates by half a point to fight inflation in March.",
