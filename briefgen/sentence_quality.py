@@ -120,6 +120,10 @@ NEEDS_CONTEXT = re.compile(
     rf"the (?:{_REFERRING_NOUNS})(?!\s+(?:to|between|with|on|of|for|in|at|over)\b))\b"
     # "... could lead to such a deal": such a deal as a sentence the reader was not shown.
     r"|.*\bsuch an? \w+"
+    # '"This is the third rise in a row," she said': a quotation whose speaker is named only
+    # by a pronoun; who she is was told in a sentence not shown.
+    r"|[“\"][^”\"]+[”\"],?\s+(?:(?:he|she|they)\s+(?:said|says|added|told|warned|noted|"
+    r"explained|continued|insisted)|(?:said|says|added)\s+(?:he|she))\b"
     # "Should that trend accelerate, ...", "Despite this, ...": a clause opening the sentence
     # on what a sentence before it told.
     r"|(?:if|should|while|as|when|although|though|because|since|unless|once|until|despite|"

@@ -8,7 +8,12 @@ import datetime as dt
 import pytest
 
 from briefgen.engines.extractive import presentable
-from briefgen.sentence_quality import dated_caption, has_finite_verb, why_not_choosable
+from briefgen.sentence_quality import (
+    dated_caption,
+    has_finite_verb,
+    leans_on_context,
+    why_not_choosable,
+)
 
 
 @pytest.mark.parametrize(
@@ -131,3 +136,19 @@ def test_a_caption_gives_the_engine_nothing_to_note():
         c.text for chunk in chunk_article(article) for c in engine.extract(chunk, article).claims
     ]
     assert claims == [lede]
+
+
+@pytest.mark.parametrize(
+    "sentence, leans",
+    [
+        # Who "she" is was told in a sentence the reader is not shown.
+        ('"This is the third rise in a row and families have no slack left," she said.', True),
+        ("“We are close to the limit,” said he.", True),
+        ('"Prices will keep rising," they warned on Friday.', True),
+        # A quotation with its speaker named stands alone.
+        ('"This is the third rise in a row," said Ida Holm of the consumers\' association.', False),
+        ('"This is the third rise in a row," Holm said.', False),
+    ],
+)
+def test_a_quotation_whose_speaker_is_a_pronoun_leans_on_context(sentence, leans):
+    assert leans_on_context(sentence) is leans
