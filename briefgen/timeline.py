@@ -156,12 +156,6 @@ def _bounds(text: str, pattern: re.Pattern[str] = _CLAUSE_END) -> list[int]:
     return [0, *(m.end() for m in pattern.finditer(text)), len(text)]
 
 
-def _clause(text: str, at: int) -> str:
-    bounds = _bounds(text)
-    i = max(k for k in range(len(bounds) - 1) if bounds[k] <= at)
-    return text[bounds[i] : bounds[i + 1]]
-
-
 def _clip(text: str, at: int) -> str:
     """The clauses around position `at`, verbatim, at most LINE_WORDS words; '…' marks a cut.
 
