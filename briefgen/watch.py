@@ -141,6 +141,10 @@ def _item(event: Event, article_id: str, ref: tuple[dt.date, str] | None) -> Wat
         span = ranges.range_of(event.evidence, mention, date, ref[0] if ref else None, tense)
         if span is not None:
             date, end, date_text = span
+        if mention.kind == "weekday" and ref and (end or date) < ref[0]:
+            # "the rate rise on Thursday would squeeze families", written on the Saturday
+            # after: a weekday read as one already gone when the article was written.
+            return None
     return WatchItem(
         description=_describe(event, mention),
         date_text=date_text,

@@ -33,6 +33,21 @@ def test_relative_dates_resolve_against_the_article_reference():
     assert item.sentence.startswith("The two presidents")
 
 
+def test_a_weekday_already_gone_when_the_article_was_written_is_not_watched():
+    # Written on a Sunday: "said ... would" tells neither side, so the Thursday is the one
+    # just past, and what it did is nothing to watch (nor a plan "no later report" told of).
+    notes = _notes(
+        "Union leader Anna Dahl said the central bank's rate rise on Thursday would squeeze "
+        "families twice."
+    )
+    watch = build_watchlist(notes, {"a0": (REF, "test")}, as_of=REF)
+    assert not watch.upcoming and not watch.passed and not watch.settled
+    # The same words with the rise to come are watched.
+    notes = _notes("The central bank's rate rise on Thursday will squeeze families twice.")
+    [item] = build_watchlist(notes, {"a0": (REF, "test")}, as_of=REF).upcoming
+    assert item.date == dt.date(2025, 10, 30)
+
+
 def test_without_a_reference_relative_dates_stay_unresolved_never_invented():
     notes = _notes("The two presidents are set to meet on Thursday in Busan to sign the framework.")
     watch = build_watchlist(notes, {}, as_of=REF)
